@@ -1,0 +1,112 @@
+/**
+ * The one place that reads `process.env` (STYLE.md 5). Named getters validate what they
+ * return and fail with the variable's name, so a misconfigured function fails at init with a
+ * clear message instead of on some later request. Domain code never imports this; handlers,
+ * the worker and the local hub read it and pass values in.
+ */
+import type { TableNames } from './tables.ts';
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function required(env: Env, name: string): string {
+  const value = env[name];
+  if (value === undefined || value.trim() === '')
+    throw new ConfigError(`environment variable ${name} is not set`);
+  return value;
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      `environment variable ${name} must be an integer from ${min} to ${max}, got "${raw}"`,
+    );
+  }
+  return value;
+}
+
+/** DynamoDB tables (all components). `DYNAMODB_ENDPOINT` only points the adapters at DynamoDB Local. */
+export function tableNames(env: Env = process.env): TableNames {
+  return {
+    events: required(env, 'EVENTS_TABLE'),
+    reservations: required(env, 'RESERVATIONS_TABLE'),
+    pickupSlots: required(env, 'PICKUP_SLOTS_TABLE'),
+    queueState: required(env, 'QUEUE_STATE_TABLE'),
+    preferences: required(env, 'PREFERENCES_TABLE'),
+  };
+}
+
+export function dynamoDbEndpoint(env: Env = process.env): string | undefined {
+  return optional(env, 'DYNAMODB_ENDPOINT');
+}
+
+/** The Cognito user pool's issuer and the app client whose access tokens the API accepts. */
+export function jwtSettings(env: Env = process.env): { issuer: string; clientId: string; jwksUrl: string } {
+  const issuer = required(env, 'JWT_ISSUER').replace(/\/$/, '');
+  return {
+    issuer,
+    clientId: required(env, 'JWT_CLIENT_ID'),
+    // Cognito serves its keys under the issuer; the local hub sets its own URL.
+    jwksUrl: optional(env, 'JWKS_URL') ?? `${issuer}/.well-known/jwks.json`,
+  };
+}
+
+/** AppConfig: where the venue rules are deployed, and how often to poll them. */
+export function appConfigSettings(env: Env = process.env): {
+  application: string;
+  environment: string;
+  profile: string;
+  pollSeconds: number;
+  endpoint?: string;
+} {
+  const endpoint = optional(env, 'APPCONFIG_ENDPOINT');
+  return {
+    application: required(env, 'APPCONFIG_APPLICATION'),
+    environment: required(env, 'APPCONFIG_ENVIRONMENT'),
+    profile: required(env, 'APPCONFIG_PROFILE'),
+    // AppConfigData refuses polls more often than every 15 s; the local hub allows 1 s.
+    pollSeconds: integer(env, 'APPCONFIG_POLL_SECONDS', 15, 1, 3600),
+    ...(endpoint ? { endpoint } : {}),
+  };
+}
+
+/** The EventBridge bus the API (and the worker's outbox sweep) publishes to. */
+export function eventBusName(env: Env = process.env): string {
+  return required(env, 'EVENT_BUS_NAME');
+}
+
+/** The two SNS topics of the fan-out. */
+export function topicArns(env: Env = process.env): { shopper: string; operator: string } {
+  return { shopper: required(env, 'SHOPPER_TOPIC_ARN'), operator: required(env, 'OPERATOR_TOPIC_ARN') };
+}
+
+/** Worker loop timing. */
+export function workerSettings(env: Env = process.env): {
+  intervalMs: number;
+  outboxGraceSeconds: number;
+  healthFile: string;
+} {
+  return {
+    intervalMs: integer(env, 'WORKER_INTERVAL_MS', 2000, 100, 60_000),
+    outboxGraceSeconds: integer(env, 'OUTBOX_GRACE_SECONDS', 10, 0, 3600),
+    healthFile: optional(env, 'WORKER_HEALTH_FILE') ?? '/tmp/worker-health',
+  };
+}
+
+export function awsRegion(env: Env = process.env): string {
+  return optional(env, 'AWS_REGION') ?? optional(env, 'AWS_DEFAULT_REGION') ?? 'us-east-1';
+}

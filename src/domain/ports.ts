@@ -1,0 +1,262 @@
+/**
+ * Ports: what the domain needs from the outside world. Each is implemented once per AWS
+ * service under `src/adapters/` (DynamoDB, EventBridge, SNS, AppConfigData) and by fakes in
+ * tests; the local hub wires the same adapters to local stand-ins. Nothing here imports
+ * `@aws-sdk/*`.
+ *
+ * Stores are shaped by use case, not by table: an operation that must be atomic across
+ * tables (a booking touches the seat counter, the reservation, the user's guard and counter,
+ * the outbox and the idempotency record) is one method, carried out as one transaction.
+ */
+import type {
+  CatalogItem,
+  CatalogKind,
+  Page,
+  PageRequest,
+  PickupSlot,
+  Preferences,
+  QueueTicket,
+  Reservation,
+  TicketOutcome,
+  VenueEvent,
+} from './model.ts';
+import type { RulesSnapshot } from './rules.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Venue rules in force. Implementations poll in the background and keep the last good copy. */
+export interface RulesProvider {
+  current(): Promise<RulesSnapshot>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Catalog (events table)
+
+export interface CatalogQuery {
+  venueId: string;
+  /** `schedule`: events, programs and campaigns; `products`: products */
+  listing: 'schedule' | 'products';
+  kind?: CatalogKind;
+  /** items that end at or after `from` */
+  from?: string;
+  /** items that start before `to` */
+  to?: string;
+  category?: string;
+  campaignId?: string;
+  /** drafts are listed only for operators */
+  includeDrafts: boolean;
+}
+
+export type CatalogChanges = Partial<
+  Pick<
+    CatalogItem,
+    | 'title'
+    | 'description'
+    | 'status'
+    | 'category'
+    | 'campaignId'
+    | 'startsAt'
+    | 'endsAt'
+    | 'capacity'
+    | 'itemIds'
+    | 'priceCents'
+  >
+>;
+
+export interface CatalogStore {
+  get(eventId: string): Promise<CatalogItem | undefined>;
+  create(item: CatalogItem): Promise<CatalogItem>;
+  /**
+   * Applies the changes atomically. A new `capacity` below the current `booked` throws
+   * CapacityBelowBooked (checked in the write's condition, not by a prior read); an unknown
+   * id throws NotFound.
+   */
+  update(eventId: string, changes: CatalogChanges, updatedAt: string): Promise<CatalogItem>;
+  list(query: CatalogQuery, page: PageRequest): Promise<Page<CatalogItem>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pickup slots (pickup-slots table)
+
+export interface SlotStore {
+  get(slotId: string): Promise<PickupSlot | undefined>;
+  /** Creates the slots that do not exist yet (a slot id is derived from venue and start); returns those created. */
+  createMany(slots: PickupSlot[]): Promise<PickupSlot[]>;
+  /** Slots of a venue with `from <= startsAt < to`, in start order. */
+  listByVenue(
+    venueId: string,
+    range: { from: string; to: string },
+    page: PageRequest,
+  ): Promise<Page<PickupSlot>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reservations (reservations table, with the seat counters of events / pickup-slots)
+
+/** Stored with the booking, in the same transaction: a replay of the key returns the reservation. */
+export interface IdempotencyClaim {
+  userId: string;
+  key: string;
+  /** hash of the request (route + target + body) */
+  requestHash: string;
+  /** ISO time after which the record counts as gone (TTL deletes lazily) */
+  expiresAt: string;
+}
+
+export interface IdempotencyRecord {
+  userId: string;
+  key: string;
+  requestHash: string;
+  reservationId: string;
+  expiresAt: string;
+}
+
+export interface BookingCommand {
+  /** the new reservation, status `confirmed`, every field set */
+  reservation: Reservation;
+  /** the item must be `published` and end after `now` at the moment of the write */
+  now: string;
+  /** the user's cap of active reservations at the venue (RATE_LIMITED beyond it) */
+  maxActiveReservations: number;
+  /** BookingConfirmed, written to the outbox in the same transaction */
+  event: VenueEvent;
+  idempotency?: IdempotencyClaim;
+}
+
+export interface CheckInCommand {
+  reservation: Reservation;
+  now: string;
+  /** CheckInCompleted, written to the outbox in the same transaction */
+  event: VenueEvent;
+  /** pickups: the queue ticket opened by the check-in, joined under the same rules as QueueStore.join */
+  ticket?: JoinCommand;
+}
+
+/**
+ * Thrown by `book` when the idempotency record already exists (a concurrent or earlier request
+ * with the same key won). Not client-facing: the booking service re-reads the record and
+ * answers the replay or IDEMPOTENCY_MISMATCH.
+ */
+export class IdempotencyKeyTaken extends Error {
+  constructor() {
+    super('idempotency key already recorded');
+    this.name = 'IdempotencyKeyTaken';
+  }
+}
+
+export interface ReservationStore {
+  /**
+   * One transaction: the reservation put; the seat counter (`booked + n <= capacity`, status
+   * published, `endsAt > now`) on the event or slot; the one-active-reservation-per-user-per-item
+   * guard; the user's active-reservation counter; the outbox event; the idempotency record.
+   * Throws NotFound, NotBookable, CapacityExceeded, AlreadyBooked, RateLimited or IdempotencyKeyTaken.
+   */
+  book(cmd: BookingCommand): Promise<Reservation>;
+  get(reservationId: string): Promise<Reservation | undefined>;
+  /** the user's reservations, newest first */
+  listByUser(userId: string, page: PageRequest): Promise<Page<Reservation>>;
+  findIdempotency(userId: string, key: string, now: string): Promise<IdempotencyRecord | undefined>;
+  /** confirmed → cancelled; gives the seats back and releases guard and counter, exactly once (else InvalidState). */
+  cancel(reservation: Reservation, now: string): Promise<Reservation>;
+  /** confirmed → checked_in, with its event and (pickups) its queue ticket, in one transaction. */
+  checkIn(cmd: CheckInCommand): Promise<{ reservation: Reservation; ticket?: QueueTicket }>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queue (queue-state table)
+
+export interface JoinCommand {
+  /** the new ticket, status `waiting` */
+  ticket: QueueTicket;
+  /** waiting tickets allowed at the venue (QUEUE_FULL beyond) */
+  maxLength: number;
+  /** joins allowed per user and venue in one clock hour (RATE_LIMITED beyond) */
+  maxJoinsPerHour: number;
+}
+
+export interface TicketTransition {
+  to: 'called' | 'done' | 'left' | 'no_show';
+  at: string;
+  laneId?: string;
+  outcome?: TicketOutcome;
+  /** a served pickup completes its reservation and emits PickupCompleted, in the same transaction */
+  completeReservation?: { reservationId: string; event: VenueEvent };
+}
+
+/** One planned ticket, written by the worker only if the ticket is still at `version`. */
+export interface PlanAssignment {
+  ticketId: string;
+  version: number;
+  laneId: string;
+  position: number;
+  etaAt: string;
+}
+
+/** A ticket as stored, with the optimistic version that writers check. Never sent to clients. */
+export type StoredTicket = QueueTicket & { version: number };
+
+export interface QueueStore {
+  /**
+   * One transaction: the ticket put; the one-active-ticket-per-user-per-venue guard
+   * (ALREADY_QUEUED); the venue's waiting count below maxLength (QUEUE_FULL); the user's joins
+   * this hour below the cap (RATE_LIMITED).
+   */
+  join(cmd: JoinCommand): Promise<StoredTicket>;
+  get(ticketId: string): Promise<StoredTicket | undefined>;
+  /** waiting and called tickets of a venue, oldest first (index query, no scan) */
+  listActive(venueId: string): Promise<StoredTicket[]>;
+  /**
+   * Moves a ticket on if it is still at the version it was read at (else InvalidState); keeps
+   * the venue's waiting count and the user's guard in step.
+   */
+  transition(ticket: StoredTicket, change: TicketTransition): Promise<StoredTicket>;
+  /** Worker: writes the plan where each ticket is still at its version; skips the others. */
+  applyPlan(assignments: PlanAssignment[]): Promise<{ written: number; skipped: number }>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events: transactional outbox (reservations table) and the bus
+
+export interface OutboxStore {
+  /** events written by a transaction and not yet marked published, oldest first */
+  listPending(olderThan: string, limit: number): Promise<VenueEvent[]>;
+  markPublished(eventIds: string[], now: string): Promise<void>;
+}
+
+export interface EventPublisher {
+  /** Publishes all or throws; the outbox keeps anything not confirmed. */
+  publish(events: VenueEvent[], correlationId?: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Preferences and notifications (preferences table, SNS)
+
+export interface PreferencesStore {
+  get(userId: string): Promise<Preferences | undefined>;
+  put(userId: string, preferences: Preferences, updatedAt: string): Promise<Preferences>;
+}
+
+export type NotificationChannel = 'email' | 'sms' | 'operator';
+
+/** At most one message per event and channel: `claim` is true only the first time. */
+export interface DeliveryLedger {
+  claim(eventId: string, channel: NotificationChannel, expiresAt: string): Promise<boolean>;
+  /** undo a claim whose publish failed, so that the retry can deliver */
+  release(eventId: string, channel: NotificationChannel): Promise<void>;
+}
+
+export interface Notification {
+  topic: 'shopper' | 'operator';
+  eventType: string;
+  venueId: string;
+  channel: NotificationChannel;
+  correlationId: string;
+  /** JSON body: eventType, ids, venueId and the rendered text */
+  body: Record<string, unknown>;
+}
+
+export interface Notifier {
+  publish(notification: Notification): Promise<void>;
+}
