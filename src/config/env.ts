@@ -39,7 +39,7 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-/** DynamoDB tables (all components). `DYNAMODB_ENDPOINT` only points the adapters at DynamoDB Local. */
+/** DynamoDB tables (all components). */
 export function tableNames(env: Env = process.env): TableNames {
   return {
     events: required(env, 'EVENTS_TABLE'),
@@ -48,10 +48,6 @@ export function tableNames(env: Env = process.env): TableNames {
     queueState: required(env, 'QUEUE_STATE_TABLE'),
     preferences: required(env, 'PREFERENCES_TABLE'),
   };
-}
-
-export function dynamoDbEndpoint(env: Env = process.env): string | undefined {
-  return optional(env, 'DYNAMODB_ENDPOINT');
 }
 
 /** The Cognito user pool's issuer and the app client whose access tokens the API accepts. */
@@ -71,16 +67,13 @@ export function appConfigSettings(env: Env = process.env): {
   environment: string;
   profile: string;
   pollSeconds: number;
-  endpoint?: string;
 } {
-  const endpoint = optional(env, 'APPCONFIG_ENDPOINT');
   return {
     application: required(env, 'APPCONFIG_APPLICATION'),
     environment: required(env, 'APPCONFIG_ENVIRONMENT'),
     profile: required(env, 'APPCONFIG_PROFILE'),
     // AppConfigData refuses polls more often than every 15 s; the local hub allows 1 s.
     pollSeconds: integer(env, 'APPCONFIG_POLL_SECONDS', 15, 1, 3600),
-    ...(endpoint ? { endpoint } : {}),
   };
 }
 
@@ -109,4 +102,23 @@ export function workerSettings(env: Env = process.env): {
 
 export function awsRegion(env: Env = process.env): string {
   return optional(env, 'AWS_REGION') ?? optional(env, 'AWS_DEFAULT_REGION') ?? 'us-east-1';
+}
+
+/**
+ * Endpoint overrides for the SDK clients. Unset in AWS; the local hub points them at DynamoDB
+ * Local and at its own wire-compatible stand-ins for EventBridge, SNS and AppConfigData.
+ */
+export function serviceEndpoints(env: Env = process.env): {
+  dynamodb?: string;
+  eventbridge?: string;
+  sns?: string;
+  appconfigdata?: string;
+} {
+  const entries = {
+    dynamodb: optional(env, 'DYNAMODB_ENDPOINT'),
+    eventbridge: optional(env, 'EVENTBRIDGE_ENDPOINT'),
+    sns: optional(env, 'SNS_ENDPOINT'),
+    appconfigdata: optional(env, 'APPCONFIG_ENDPOINT'),
+  };
+  return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
 }
