@@ -199,7 +199,9 @@ export const ROUTES: readonly Route[] = [
       const result = await ctx.services.checkIn.checkIn(ctx.actor, ctx.params.reservationId ?? '');
       return ok({
         reservation: reservationOut(result.reservation),
-        ...(result.ticket ? { ticket: ticketOut(result.ticket) } : {}),
+        ...(result.ticket
+          ? { ticket: ticketOut(await ctx.services.queue.withLivePosition(result.ticket)) }
+          : {}),
       });
     },
   },

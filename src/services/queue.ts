@@ -41,7 +41,8 @@ export interface QueueBoard {
   };
 }
 
-function strip(ticket: StoredTicket): QueueTicket {
+function strip(ticket: QueueTicket | StoredTicket): QueueTicket {
+  if (!('version' in ticket)) return ticket;
   const { version: _version, ...rest } = ticket;
   return rest;
 }
@@ -87,7 +88,8 @@ export class QueueService {
     return ticket;
   }
 
-  private async withLivePosition(ticket: StoredTicket): Promise<QueueTicket> {
+  /** A ticket as its owner sees it: a waiting one with its live position and ETA. */
+  async withLivePosition(ticket: QueueTicket | StoredTicket): Promise<QueueTicket> {
     if (ticket.status !== 'waiting') return strip(ticket);
     const rules = (await this.deps.rules.current()).document.venues[ticket.venueId];
     if (!rules) return strip(ticket);
