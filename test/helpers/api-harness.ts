@@ -72,6 +72,7 @@ export interface CallOptions {
 
 export interface Reply {
   status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: assertions read arbitrary JSON bodies
   body: any;
   headers: Record<string, string>;
 }
