@@ -289,7 +289,10 @@ export const ROUTES: readonly Route[] = [
       return ok({
         ...board,
         lanes: board.lanes.map((l) => ({
-          ...l,
+          laneId: l.laneId,
+          serviceKinds: l.serviceKinds,
+          accessible: l.accessible,
+          open: l.open,
           planned: l.planned.map(ticketOut),
           called: l.called.map(ticketOut),
         })),

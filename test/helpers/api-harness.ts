@@ -13,6 +13,7 @@ import { createLogger } from '../../src/observability/log.ts';
 import type { Stores } from '../../src/services/context.ts';
 import { demoRules } from '../fakes/demo-rules.ts';
 import { createMemoryStores, FakeClock, FakePublisher, FakeRulesProvider } from '../fakes/index.ts';
+import { assertDocumentedResponse } from './openapi.ts';
 
 export const ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Test';
 export const CLIENT_ID = 'test-app-client';
@@ -161,14 +162,16 @@ export async function createHarness(options: HarnessOptions = {}) {
         tokens.set(opts.as, await mintToken({ ...USERS[opts.as], groups: [...USERS[opts.as].groups] }));
       token = tokens.get(opts.as);
     }
-    const result = (await api(
-      apiEvent(method, target, { ...opts, ...(token ? { token } : {}) }),
-    )) as APIGatewayProxyStructuredResultV2;
-    return {
+    const event = apiEvent(method, target, { ...opts, ...(token ? { token } : {}) });
+    const result = (await api(event)) as APIGatewayProxyStructuredResultV2;
+    const reply = {
       status: result.statusCode ?? 0,
       body: result.body ? JSON.parse(result.body) : undefined,
       headers: (result.headers ?? {}) as Record<string, string>,
     };
+    // every response of every route test must match openapi.yaml
+    if (event.routeKey !== '$default') assertDocumentedResponse(event.routeKey, reply.status, reply.body);
+    return reply;
   }
   return { api, call, stores, memory, clock, rules, publisher, lines };
 }
