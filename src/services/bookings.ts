@@ -79,7 +79,8 @@ export class BookingService {
     const replay = await this.replay(actor, key, 'POST /events/{eventId}/reservations', eventId, body);
     if (replay) return replay;
     const item = await this.deps.stores.catalog.get(eventId);
-    if (!item || (item.status === 'draft' && !actor.caller.isOperator)) throw new NotFound('Event');
+    // drafts answer NOT_BOOKABLE like cancelled and past items (DESIGN.md §3 booking rules)
+    if (!item) throw new NotFound('Event');
     if ((item.kind !== 'event' && item.kind !== 'program') || !item.startsAt || !item.endsAt) {
       throw new NotBookable('Only events and programs take reservations.');
     }
