@@ -237,13 +237,13 @@ export class DynamoCatalogStore implements CatalogStore {
     values[':partition'] = partition;
     let keyCondition = '#pk = :partition';
     if (query.listing === 'schedule' && query.to !== undefined) {
-      names['#startsAt'] = 'startsAt';
       values[':to'] = query.to;
       if (query.campaignId === undefined) {
         // the sort key starts with startsAt: `startsAt < to` ⇔ `sk < to` (`#` sorts after the time)
         names['#sk'] = skName;
         keyCondition += ' AND #sk < :to';
       } else {
+        names['#startsAt'] = 'startsAt';
         filters.push('#startsAt < :to');
       }
     }

@@ -22,7 +22,8 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
               expiresAt: epochSeconds(expiresAt),
             },
             // an expired marker is gone even before TTL deletes it
-            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+            ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt < :now',
+            ExpressionAttributeNames: { '#expiresAt': 'expiresAt' },
             ExpressionAttributeValues: { ':now': epochSeconds(this.db.now()) },
           }),
         ),

@@ -66,8 +66,9 @@ export class DynamoOutboxStore implements OutboxStore {
             new UpdateCommand({
               TableName: this.db.tables.reservations,
               Key: reservationKeys.outbox(id),
-              UpdateExpression: 'SET publishedAt = :now, expiresAt = :expires REMOVE gsi3pk, gsi3sk',
+              UpdateExpression: 'SET #publishedAt = :now, #expiresAt = :expires REMOVE gsi3pk, gsi3sk',
               ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: { '#publishedAt': 'publishedAt', '#expiresAt': 'expiresAt' },
               ExpressionAttributeValues: { ':now': now, ':expires': epochSeconds(now) + RETENTION_SECONDS },
             }),
           ),

@@ -82,8 +82,9 @@ export function joinActions(tables: TableNames, cmd: JoinCommand): TxAction[] {
         Update: {
           TableName: tables.queueState,
           Key: queueKeys.joins(ticket.venueId, ticket.userId, hour),
-          UpdateExpression: 'SET joins = if_not_exists(joins, :zero) + :one, expiresAt = :expires',
-          ConditionExpression: 'attribute_not_exists(joins) OR joins < :max',
+          UpdateExpression: 'SET #joins = if_not_exists(#joins, :zero) + :one, #expiresAt = :expires',
+          ConditionExpression: 'attribute_not_exists(#joins) OR #joins < :max',
+          ExpressionAttributeNames: { '#joins': 'joins', '#expiresAt': 'expiresAt' },
           ExpressionAttributeValues: {
             ':zero': 0,
             ':one': 1,
@@ -100,8 +101,9 @@ export function joinActions(tables: TableNames, cmd: JoinCommand): TxAction[] {
         Update: {
           TableName: tables.queueState,
           Key: queueKeys.venueCounter(ticket.venueId),
-          UpdateExpression: 'SET waiting = if_not_exists(waiting, :zero) + :one',
-          ConditionExpression: 'attribute_not_exists(waiting) OR waiting < :max',
+          UpdateExpression: 'SET #waiting = if_not_exists(#waiting, :zero) + :one',
+          ConditionExpression: 'attribute_not_exists(#waiting) OR #waiting < :max',
+          ExpressionAttributeNames: { '#waiting': 'waiting' },
           ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':max': cmd.maxLength },
         },
       },
@@ -235,7 +237,8 @@ export class DynamoQueueStore implements QueueStore {
           Update: {
             TableName: this.table,
             Key: queueKeys.venueCounter(ticket.venueId),
-            UpdateExpression: 'SET waiting = if_not_exists(waiting, :one) - :one',
+            UpdateExpression: 'SET #waiting = if_not_exists(#waiting, :one) - :one',
+            ExpressionAttributeNames: { '#waiting': 'waiting' },
             ExpressionAttributeValues: { ':one': 1 },
           },
         },
@@ -248,7 +251,8 @@ export class DynamoQueueStore implements QueueStore {
             TableName: this.table,
             Key: queueKeys.guard(ticket.venueId, ticket.userId),
             // only this ticket's guard: a newer ticket's guard is never released by an old one
-            ConditionExpression: 'attribute_not_exists(pk) OR ticketId = :ticketId',
+            ConditionExpression: 'attribute_not_exists(pk) OR #ticketId = :ticketId',
+            ExpressionAttributeNames: { '#ticketId': 'ticketId' },
             ExpressionAttributeValues: { ':ticketId': ticket.ticketId },
           },
         },
@@ -292,12 +296,14 @@ export class DynamoQueueStore implements QueueStore {
               // the plan is no client-visible change, but it bumps `version` so that a writer who
               // read the ticket before the plan cannot overwrite it unknowingly
               UpdateExpression:
-                'SET laneId = :lane, #position = :position, etaAt = :eta, #version = #version + :one',
+                'SET #laneId = :lane, #position = :position, #etaAt = :eta, #version = #version + :one',
               ConditionExpression: '#version = :v AND #status = :waiting',
               ExpressionAttributeNames: {
                 '#version': 'version',
                 '#status': 'status',
                 '#position': 'position',
+                '#laneId': 'laneId',
+                '#etaAt': 'etaAt',
               },
               ExpressionAttributeValues: {
                 ':lane': a.laneId,

@@ -80,9 +80,9 @@ export function moveReservation(
       Update: {
         TableName: tables.reservations,
         Key: reservationKeys.reservation(reservation.reservationId),
-        UpdateExpression: 'SET #status = :to, updatedAt = :at, version = version + :one',
+        UpdateExpression: 'SET #status = :to, #updatedAt = :at, #version = #version + :one',
         ConditionExpression: '#status = :from',
-        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt', '#version': 'version' },
         ExpressionAttributeValues: { ':to': to, ':from': from, ':at': at, ':one': 1 },
       },
     },
@@ -117,7 +117,8 @@ export function releaseActions(
         Update: {
           TableName: tables.reservations,
           Key: reservationKeys.counter(reservation.userId, reservation.venueId),
-          UpdateExpression: 'SET active = if_not_exists(active, :one) - :one',
+          UpdateExpression: 'SET #active = if_not_exists(#active, :one) - :one',
+          ExpressionAttributeNames: { '#active': 'active' },
           ExpressionAttributeValues: { ':one': 1 },
         },
       },
@@ -130,8 +131,9 @@ export function releaseActions(
         Update: {
           TableName: counter.table,
           Key: counter.key,
-          UpdateExpression: 'SET booked = booked - :n',
-          ConditionExpression: 'attribute_exists(pk) AND booked >= :n',
+          UpdateExpression: 'SET #booked = #booked - :n',
+          ConditionExpression: 'attribute_exists(pk) AND #booked >= :n',
+          ExpressionAttributeNames: { '#booked': 'booked' },
           ExpressionAttributeValues: { ':n': reservation.partySize },
         },
       },

@@ -116,7 +116,8 @@ export class DynamoReservationStore implements ReservationStore {
               expiresAt: epochSeconds(claim.expiresAt),
             },
             // an expired record is gone even before TTL deletes it
-            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :nowEpoch',
+            ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt < :nowEpoch',
+            ExpressionAttributeNames: { '#expiresAt': 'expiresAt' },
             ExpressionAttributeValues: { ':nowEpoch': nowEpoch },
           },
         },
@@ -130,9 +131,14 @@ export class DynamoReservationStore implements ReservationStore {
           Update: {
             TableName: counter.table,
             Key: counter.key,
-            UpdateExpression: 'SET booked = booked + :n',
-            ConditionExpression: `attribute_exists(pk) AND ${published}endsAt > :now AND capacity = :capacity AND booked <= :maxBooked`,
-            ExpressionAttributeNames: reservation.type === 'event' ? { '#status': 'status' } : undefined,
+            UpdateExpression: 'SET #booked = #booked + :n',
+            ConditionExpression: `attribute_exists(pk) AND ${published}#endsAt > :now AND #capacity = :capacity AND #booked <= :maxBooked`,
+            ExpressionAttributeNames: {
+              '#booked': 'booked',
+              '#endsAt': 'endsAt',
+              '#capacity': 'capacity',
+              ...(reservation.type === 'event' ? { '#status': 'status' } : {}),
+            },
             ExpressionAttributeValues: {
               ':n': reservation.partySize,
               ':now': cmd.now,
@@ -162,8 +168,9 @@ export class DynamoReservationStore implements ReservationStore {
           Update: {
             TableName: tables.reservations,
             Key: reservationKeys.counter(reservation.userId, reservation.venueId),
-            UpdateExpression: 'SET active = if_not_exists(active, :zero) + :one',
-            ConditionExpression: 'attribute_not_exists(active) OR active < :max',
+            UpdateExpression: 'SET #active = if_not_exists(#active, :zero) + :one',
+            ConditionExpression: 'attribute_not_exists(#active) OR #active < :max',
+            ExpressionAttributeNames: { '#active': 'active' },
             ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':max': cmd.maxActiveReservations },
           },
         },
