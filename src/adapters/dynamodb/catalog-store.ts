@@ -10,6 +10,7 @@ import { CapacityBelowBooked, InvalidState, NotFound } from '../../domain/errors
 import type { CatalogItem, Page, PageRequest } from '../../domain/model.ts';
 import type { CatalogChanges, CatalogQuery, CatalogStore } from '../../domain/ports.ts';
 import { type Db, isConditionFailure, pick, plainItem } from './db.ts';
+import { versionedUpdate } from './expressions.ts';
 import { catalogKeys } from './keys.ts';
 import { queryPage } from './pagination.ts';
 
@@ -144,40 +145,22 @@ export class DynamoCatalogStore implements CatalogStore {
         if (value === undefined) removes.push(name);
         else sets[name] = value;
       }
-      const names: Record<string, string> = { '#version': 'version' };
-      const values: Record<string, unknown> = { ':v': stored.version, ':one': 1 };
-      const assignments = Object.entries(sets).map(([name, value], i) => {
-        names[`#f${i}`] = name;
-        values[`:f${i}`] = value;
-        return `#f${i} = :f${i}`;
-      });
-      const removals = removes.map((name, i) => {
-        names[`#r${i}`] = name;
-        return `#r${i}`;
-      });
-      let condition = '#version = :v';
-      if (changes.capacity !== undefined) {
-        names['#booked'] = 'booked';
-        condition += ' AND (attribute_not_exists(#booked) OR #booked <= :capacity)';
-        values[':capacity'] = changes.capacity;
-        if (stored.booked === undefined) {
-          assignments.push('#booked = :zero');
-          values[':zero'] = 0;
-        }
-      }
-      const expression =
-        `SET ${[...assignments, '#version = #version + :one'].join(', ')}` +
-        (removals.length > 0 ? ` REMOVE ${removals.join(', ')}` : '');
+      const capacityGuard =
+        changes.capacity === undefined
+          ? undefined
+          : {
+              condition: 'attribute_not_exists(#booked) OR #booked <= :capacity',
+              names: { '#booked': 'booked' },
+              values: { ':capacity': changes.capacity },
+            };
+      if (capacityGuard && stored.booked === undefined) sets.booked = 0;
       try {
         const out = await this.db.run(() =>
           this.db.doc.send(
             new UpdateCommand({
               TableName: this.table,
               Key: catalogKeys.item(eventId),
-              UpdateExpression: expression,
-              ConditionExpression: condition,
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: values,
+              ...versionedUpdate(sets, removes, stored.version, capacityGuard),
               ReturnValues: 'ALL_NEW',
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             }),

@@ -25,7 +25,7 @@ import { type Db, epochSeconds } from './db.ts';
 import { reservationKeys } from './keys.ts';
 import { outboxPut } from './outbox-store.ts';
 import { queryPage } from './pagination.ts';
-import { joinActions } from './queue-store.ts';
+import { joinActions } from './queue-items.ts';
 import {
   moveReservation,
   releaseActions,
@@ -72,7 +72,7 @@ export class DynamoReservationStore implements ReservationStore {
       const verdict = (item: Record<string, unknown> | undefined): Error => {
         if (!item) return new NotFound(counter.label);
         if (reservation.type === 'event' && item.status !== 'published') return new NotBookable();
-        if (String(item.endsAt) <= cmd.now) return new NotBookable();
+        if (typeof item.endsAt !== 'string' || item.endsAt <= cmd.now) return new NotBookable();
         if (Number(item.capacity) !== capacity) return new CapacityMoved();
         return new CapacityExceeded();
       };
