@@ -37,7 +37,8 @@ describe('notification-fanout handler core', () => {
         [0, 1, 0, 'BookingConfirmed'],
       ],
     );
-    const emf = (metrics[0]?._aws as { CloudWatchMetrics: { Namespace: string }[] } | undefined)?.CloudWatchMetrics[0];
+    const emf = (metrics[0]?._aws as { CloudWatchMetrics: { Namespace: string }[] } | undefined)
+      ?.CloudWatchMetrics[0];
     assert.equal(emf?.Namespace, 'VenueHub');
   });
 
