@@ -31,6 +31,8 @@ export interface BuildOptionsInput {
   outDir?: string;
   /** print the size report (default: true) */
   report?: boolean;
+  /** entry points by bundle name (default: BUNDLES) */
+  entries?: Partial<Record<BundleName, string>>;
 }
 
 export interface BundleResult {
@@ -69,22 +71,23 @@ function esbuildOptions(entry: string, outfile: string): BuildOptions {
 
 /** Builds the bundles; throws if an entry point is missing or esbuild reports an error. */
 export async function build(options: BuildOptionsInput = {}): Promise<BundleResult[]> {
-  const names = options.only ?? (Object.keys(BUNDLES) as BundleName[]);
+  const entries: Record<BundleName, string> = { ...BUNDLES, ...options.entries };
+  const names = options.only ?? (Object.keys(entries) as BundleName[]);
   const outDir = options.outDir ?? join(REPO_ROOT, 'dist');
-  const missing = names.filter((name) => !existsSync(join(REPO_ROOT, BUNDLES[name])));
+  const missing = names.filter((name) => !existsSync(join(REPO_ROOT, entries[name])));
   if (missing.length > 0) {
-    throw new Error(`missing entry points: ${missing.map((name) => BUNDLES[name]).join(', ')}`);
+    throw new Error(`missing entry points: ${missing.map((name) => entries[name]).join(', ')}`);
   }
   const results: BundleResult[] = [];
   for (const name of names) {
     const dir = join(outDir, name);
     rmSync(dir, { recursive: true, force: true });
     const file = join(dir, 'index.mjs');
-    const result = await esbuild(esbuildOptions(BUNDLES[name], file));
+    const result = await esbuild(esbuildOptions(entries[name], file));
     const code = readFileSync(file);
     results.push({
       name,
-      entry: BUNDLES[name],
+      entry: entries[name],
       file,
       bytes: code.length,
       gzipBytes: gzipSync(code).length,
