@@ -14,16 +14,13 @@ import { loadTemplate } from './cfn-template.ts';
 import { LocalIssuer } from './cognito-issuer.ts';
 import { seedDemoData } from './demo-data.ts';
 import { createTables, type DynamoDbLocal, REPO_ROOT, startDynamoDbLocal } from './dynamodb-local.ts';
-import { HttpApiRouter, readHttpApiRoutes } from './http-api-routes.ts';
 import { errorResponse } from './http-util.ts';
 import { bundleEnvironment, functionSettings, LOCAL_ACCOUNT, LOCAL_REGION } from './hub-env.ts';
+import { assembleHubParts } from './hub-parts.ts';
 import { createHubListener, type HubServerParts } from './hub-server.ts';
 import { invokeHandler, loadHandler } from './lambda-runtime.ts';
-import { LocalBus, readBusRules } from './local-bus.ts';
-import { LocalSns, readSubscriptions, readTopics } from './local-sns.ts';
+import { readTopics } from './local-sns.ts';
 import { LocalRulesStore } from './rules-store.ts';
-import { AppConfigDataStandIn } from './stand-ins/appconfigdata.ts';
-import { StaticSite } from './static-site.ts';
 import { loadVenueRulesFromTemplate, ROOT_TEMPLATE, validateRules } from './venue-rules.ts';
 import { superviseWorker } from './worker-process.ts';
 
@@ -97,7 +94,6 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const tables = await createTables(dynamo.endpoint, { AppName: 'venue-hub', Stage: 'local' });
 
     const topics = readTopics(template, LOCAL_REGION, LOCAL_ACCOUNT);
-    const sns = new LocalSns(topics, readSubscriptions(template));
     const env = bundleEnvironment({
       template,
       url,
@@ -121,35 +117,18 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       if (!handler) throw new Error(`the hub runs no function ${functionId}`);
       return invokeHandler(handler, event, functionId, settings(functionId).timeoutSeconds);
     };
-    const bus = new LocalBus(readBusRules(template), invoke, { logger });
-    cleanups.push(() => Promise.race([bus.idle(), new Promise<void>((r) => setTimeout(r, 3000))]));
-    const parts: HubServerParts = {
+    const parts = assembleHubParts({
+      template,
+      env,
       issuer,
-      router: new HttpApiRouter(readHttpApiRoutes(template)),
-      invokeApi: (event) => invoke('VenueApiFunction', event),
-      eventBridge: {
-        busNames: [
-          env.EVENT_BUS_NAME as string,
-          `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${env.EVENT_BUS_NAME}`,
-        ],
-        account: LOCAL_ACCOUNT,
-        region: LOCAL_REGION,
-        deliver: (events) => bus.put(events),
-      },
-      bus,
-      sns,
       rules,
-      appConfigData: new AppConfigDataStandIn({
-        application: env.APPCONFIG_APPLICATION as string,
-        environment: env.APPCONFIG_ENVIRONMENT as string,
-        profile: env.APPCONFIG_PROFILE as string,
-        current: () => rules.current(),
-      }),
-      site: new StaticSite(options.siteDir ?? join(REPO_ROOT, 'dist/site')),
+      invoke,
+      siteDir: options.siteDir ?? join(REPO_ROOT, 'dist/site'),
       siteConfig: () => siteConfig(url, env),
-      bundleEnv: () => env,
       logger,
-    };
+    });
+    const { bus } = parts;
+    cleanups.push(() => Promise.race([bus.idle(), new Promise<void>((r) => setTimeout(r, 3000))]));
     listener = createHubListener(parts);
 
     if (options.worker !== false) {
