@@ -16,8 +16,13 @@ export function bundlePath(name: BundleName, distDir = join(REPO_ROOT, 'dist')):
   return join(distDir, name, 'index.mjs');
 }
 
-/** The bundle behind a function of template.yaml (`VenueApiFunction` → `venue-api`). */
-export function bundleForFunction(logicalId: string): BundleName | undefined {
+/**
+ * The bundle behind a function of template.yaml: the module of its `Handler`
+ * (`venue-api.handler` → `venue-api`), else its logical id (`VenueApiFunction` → `venue-api`).
+ */
+export function bundleForFunction(logicalId: string, handler?: string): BundleName | undefined {
+  const module = handler?.split('.')[0];
+  if (module && (BUNDLE_NAMES as string[]).includes(module)) return module as BundleName;
   const kebab = logicalId
     .replace(/Function$/, '')
     .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
@@ -36,14 +41,14 @@ const ENTRY_POINTS: Record<BundleName, string> = {
  * Builds every bundle with the project's build script; without one (a partial checkout),
  * with esbuild and the same settings the build contract names.
  */
-export async function buildBundles(): Promise<void> {
+export async function buildBundles(only: BundleName[] = BUNDLE_NAMES): Promise<void> {
   const script = join(REPO_ROOT, 'scripts/build.ts');
-  if (!existsSync(script)) return buildWithEsbuild();
+  if (!existsSync(script)) return buildWithEsbuild(only);
   const module = (await import(pathToFileURL(script).href)) as {
     build?: (options?: unknown) => Promise<unknown>;
   };
   if (typeof module.build !== 'function') throw new Error('scripts/build.ts exports no build()');
-  await module.build();
+  await module.build({ only: [...new Set(only)], report: false });
 }
 
 /** The bundles that are missing (the hub refuses to start without them). */
@@ -51,9 +56,9 @@ export function missingBundles(distDir?: string): BundleName[] {
   return BUNDLE_NAMES.filter((name) => !existsSync(bundlePath(name, distDir)));
 }
 
-async function buildWithEsbuild(): Promise<void> {
+async function buildWithEsbuild(only: BundleName[]): Promise<void> {
   const { build } = await import('esbuild');
-  for (const name of BUNDLE_NAMES) {
+  for (const name of only) {
     const entry = join(REPO_ROOT, ENTRY_POINTS[name]);
     if (!existsSync(entry)) continue;
     await build({
