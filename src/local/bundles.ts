@@ -78,3 +78,19 @@ async function buildWithEsbuild(only: BundleName[]): Promise<void> {
     });
   }
 }
+
+/**
+ * The static site to serve: built by `buildSite()` of scripts/build-site.ts into dist/site,
+ * or, in a checkout without that script, `site/` as it is.
+ */
+export async function prepareSite(): Promise<string> {
+  const script = join(REPO_ROOT, 'scripts/build-site.ts');
+  if (!existsSync(script)) return join(REPO_ROOT, 'site');
+  const module = (await import(pathToFileURL(script).href)) as {
+    buildSite?: (outDir?: string) => Promise<string>;
+  };
+  if (typeof module.buildSite !== 'function') throw new Error('scripts/build-site.ts exports no buildSite()');
+  const out = join(REPO_ROOT, 'dist/site');
+  await module.buildSite(out);
+  return out;
+}

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createLogger, type Logger } from '../observability/log.ts';
-import { buildBundles, bundlePath, missingBundles } from './bundles.ts';
+import { buildBundles, bundlePath, missingBundles, prepareSite } from './bundles.ts';
 import { loadTemplate } from './cfn-template.ts';
 import { LocalIssuer } from './cognito-issuer.ts';
 import { seedDemoData } from './demo-data.ts';
@@ -123,7 +123,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       issuer,
       rules,
       invoke,
-      siteDir: options.siteDir ?? join(REPO_ROOT, 'dist/site'),
+      siteDir: options.siteDir ?? (await prepareSite()),
       siteConfig: () => siteConfig(url, env),
       logger,
     });
@@ -149,6 +149,7 @@ function siteConfig(url: string, env: Record<string, string>): Record<string, un
     mode: 'local',
     apiBaseUrl: '',
     venueId: 'flagship-001',
+    timezone: 'America/New_York',
     auth: {
       mode: 'local',
       tokenUrl: '/local/cognito/token',
