@@ -41,6 +41,7 @@ export interface BoardLane {
   open?: boolean;
   tickets?: QueueTicket[];
   planned?: QueueTicket[];
+  called?: QueueTicket[];
 }
 
 export type CatalogInput = Partial<Omit<CatalogItem, 'eventId' | 'venueId' | 'booked' | 'remaining'>>;

@@ -21,11 +21,23 @@ export interface SiteConfig {
   timezone: string;
 }
 
+/** The hub's demo users (it also lists them in its config.json as `demoUsers`). */
 export const DEFAULT_DEMO_USERS: DemoUser[] = [
-  { username: 'ana.shopper', groups: ['shoppers'] },
-  { username: 'ben.shopper', groups: ['shoppers'] },
-  { username: 'olga.operator', groups: ['operators'] },
+  { username: 'alice', groups: ['shoppers'] },
+  { username: 'bob', groups: ['shoppers'] },
+  { username: 'olivia', groups: ['operators'] },
 ];
+
+function demoUsers(value: unknown): DemoUser[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const users = value.filter(
+    (u): u is DemoUser =>
+      typeof u === 'object' && u !== null && typeof u.username === 'string' && Array.isArray(u.groups),
+  );
+  return users.length > 0
+    ? users.map((u) => ({ username: u.username, groups: u.groups.map(String) }))
+    : undefined;
+}
 
 const DEFAULT_VENUE = 'flagship-001';
 const DEFAULT_TIMEZONE = 'America/New_York';
@@ -52,9 +64,9 @@ export function parseConfig(raw: unknown): SiteConfig {
       ...(Array.isArray(auth.scopes) ? { scopes: auth.scopes.map(String) } : {}),
     };
   } else if (auth.mode === 'local' || auth.mode === undefined) {
-    parsedAuth = Array.isArray(auth.demoUsers)
-      ? { mode: 'local', demoUsers: auth.demoUsers as DemoUser[] }
-      : { mode: 'local' };
+    // the hub lists its demo users at the top level; `auth.demoUsers` is accepted too
+    const users = demoUsers(auth.demoUsers) ?? demoUsers(input.demoUsers);
+    parsedAuth = users ? { mode: 'local', demoUsers: users } : { mode: 'local' };
   } else {
     throw new Error('config.json: auth.mode must be "local" or "cognito"');
   }

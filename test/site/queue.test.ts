@@ -62,6 +62,24 @@ describe('queue screens', () => {
       calledTickets(nested).map((t) => t.ticketId),
       ['y'],
     );
+    const apiShape = {
+      lanes: [
+        {
+          laneId: 'L1',
+          planned: [ticket('p', { position: 1 })],
+          called: [ticket('c', { status: 'called' })],
+        },
+      ],
+      waiting: [ticket('p', { laneId: 'L1', position: 1 })],
+    };
+    assert.deepEqual(
+      plannedFor(apiShape, apiShape.lanes[0]!).map((t) => t.ticketId),
+      ['p'],
+    );
+    assert.deepEqual(
+      calledTickets(apiShape).map((t) => t.ticketId),
+      ['c'],
+    );
     assert.deepEqual(
       calledTickets({ called: [ticket('q', { status: 'called' })] }).map((t) => t.ticketId),
       ['q'],

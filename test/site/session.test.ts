@@ -37,6 +37,12 @@ describe('session, config and routing', () => {
     assert.equal(local.auth.mode, 'local');
     assert.equal(local.venueId, 'flagship-001');
     assert.equal(local.timezone, 'America/New_York');
+    const hub = parseConfig({
+      apiBaseUrl: '',
+      auth: { mode: 'local', tokenUrl: '/local/cognito/token' },
+      demoUsers: [{ username: 'zoe', groups: ['operators'] }, { nope: 1 }],
+    });
+    assert.deepEqual(hub.auth, { mode: 'local', demoUsers: [{ username: 'zoe', groups: ['operators'] }] });
     const cognito = parseConfig({
       apiBaseUrl: 'https://api.example/',
       auth: {

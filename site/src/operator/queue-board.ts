@@ -6,7 +6,7 @@
 import type { BoardLane, QueueBoard, QueueTicket } from '../api.ts';
 import type { AppContext } from '../app.ts';
 import { h, replace } from '../dom.ts';
-import { t } from '../i18n.ts';
+import { type MessageKey, t } from '../i18n.ts';
 import { formatTime } from '../time.ts';
 import { errorBox, run, serviceLabel, showError, statusBox } from '../ui.ts';
 
@@ -24,7 +24,10 @@ export function plannedFor(board: QueueBoard, lane: BoardLane): QueueTicket[] {
 /** Called tickets, from the board's own list or gathered from lanes. */
 export function calledTickets(board: QueueBoard): QueueTicket[] {
   if (board.called) return board.called;
-  const all = [...(board.waiting ?? []), ...(board.lanes ?? []).flatMap((l) => l.tickets ?? l.planned ?? [])];
+  const all = [
+    ...(board.waiting ?? []),
+    ...(board.lanes ?? []).flatMap((l) => [...(l.tickets ?? l.planned ?? []), ...(l.called ?? [])]),
+  ];
   const seen = new Map(all.filter((ticket) => ticket.status === 'called').map((x) => [x.ticketId, x]));
   return [...seen.values()];
 }
@@ -40,6 +43,19 @@ function ticketLabel(ctx: AppContext, ticket: QueueTicket): string {
     parts.push(`${t('eta')} ${formatTime(ticket.etaAt, ctx.config.timezone, ctx.locale())}`);
   }
   return parts.join(' · ');
+}
+
+const STAT_KEYS: Record<string, MessageKey> = {
+  waiting: 'statWaiting',
+  called: 'statCalled',
+  unplanned: 'statUnplanned',
+  longestWaitMinutes: 'statLongestWait',
+  predictedWaitMinutes: 'statPredictedWait',
+};
+
+function statLabel(name: string): string {
+  const key = STAT_KEYS[name];
+  return key ? t(key) : name;
 }
 
 export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
@@ -143,7 +159,7 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
       statsEl,
       ...Object.entries(board.stats ?? {})
         .filter(([, value]) => typeof value === 'number' || typeof value === 'string')
-        .flatMap(([name, value]) => [h('dt', {}, name), h('dd', {}, String(value))]),
+        .flatMap(([name, value]) => [h('dt', {}, statLabel(name)), h('dd', {}, String(value))]),
     );
   };
 
