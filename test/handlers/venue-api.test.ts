@@ -44,14 +44,12 @@ const standIn = createServer(async (req, res) => {
   } else if (String(req.headers['x-amz-target']).endsWith('.PutEvents')) {
     const entries = JSON.parse(body).Entries;
     putEvents.push(...entries);
-    res
-      .writeHead(200, { 'content-type': 'application/x-amz-json-1.1' })
-      .end(
-        JSON.stringify({
-          FailedEntryCount: 0,
-          Entries: entries.map((_: unknown, i: number) => ({ EventId: `e${i}` })),
-        }),
-      );
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(
+      JSON.stringify({
+        FailedEntryCount: 0,
+        Entries: entries.map((_: unknown, i: number) => ({ EventId: `e${i}` })),
+      }),
+    );
   } else {
     res.writeHead(404).end();
   }
