@@ -28,8 +28,10 @@ import { queryPage } from './pagination.ts';
 import { joinActions } from './queue-items.ts';
 import {
   moveReservation,
-  releaseActions,
+  releaseCount,
+  releaseGuard,
   reservationItem,
+  returnSeats,
   seatCounter,
   targetId,
   toReservation,
@@ -236,7 +238,9 @@ export class DynamoReservationStore implements ReservationStore {
   async cancel(reservation: Reservation, now: string): Promise<Reservation> {
     await transactWrite(this.db, [
       moveReservation(this.db.tables, reservation, 'confirmed', 'cancelled', now),
-      ...releaseActions(this.db.tables, reservation, true),
+      returnSeats(this.db.tables, reservation),
+      releaseGuard(this.db.tables, reservation),
+      releaseCount(this.db.tables, reservation),
     ]);
     return { ...reservation, status: 'cancelled', updatedAt: now };
   }
@@ -244,6 +248,7 @@ export class DynamoReservationStore implements ReservationStore {
   async checkIn(cmd: CheckInCommand): Promise<{ reservation: Reservation; ticket?: QueueTicket }> {
     const actions: TxAction[] = [
       moveReservation(this.db.tables, cmd.reservation, 'confirmed', 'checked_in', cmd.now),
+      releaseCount(this.db.tables, cmd.reservation),
       outboxPut(this.db.tables, cmd.event),
     ];
     if (cmd.ticket) actions.push(...joinActions(this.db.tables, cmd.ticket));

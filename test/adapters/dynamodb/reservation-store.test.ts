@@ -239,6 +239,12 @@ describe('DynamoReservationStore', () => {
     const out = await f.stores.reservations.checkIn({ reservation: r, now: NOW, event });
     assert.deepEqual(out, { reservation: { ...r, status: 'checked_in', updatedAt: NOW } });
     assert.equal((await f.stores.reservations.get(r.reservationId))?.status, 'checked_in');
+    // a checked-in reservation no longer counts against the user's cap; its guard stays
+    assert.equal(await activeCount(r.userId), 0);
+    await assert.rejects(
+      f.stores.reservations.book(booking(reservationFor({ eventId: item.eventId }, { userId: r.userId }))),
+      AlreadyBooked,
+    );
     await assert.rejects(
       f.stores.reservations.checkIn({ reservation: r, now: NOW, event: venueEvent('CheckInCompleted') }),
       InvalidState,
