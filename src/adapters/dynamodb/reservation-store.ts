@@ -78,9 +78,14 @@ export class DynamoReservationStore implements ReservationStore {
         if (Number(item.capacity) !== capacity) return new CapacityMoved();
         return new CapacityExceeded();
       };
-      const early = verdict(target);
-      if (!(early instanceof CapacityMoved || early instanceof CapacityExceeded)) throw early;
-      if (Number(target.booked ?? 0) + reservation.partySize > capacity) throw new CapacityExceeded();
+      // The read answers clear refusals without a write — but not when an Idempotency-Key is
+      // claimed: a concurrent twin of this request may have taken the last seat, and then the
+      // transaction must report the taken key (a replay), which it checks first.
+      if (!cmd.idempotency) {
+        const early = verdict(target);
+        if (!(early instanceof CapacityMoved || early instanceof CapacityExceeded)) throw early;
+        if (Number(target.booked ?? 0) + reservation.partySize > capacity) throw new CapacityExceeded();
+      }
       try {
         await transactWrite(this.db, this.bookingActions(cmd, capacity, verdict));
         return reservation;
