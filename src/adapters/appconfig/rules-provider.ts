@@ -130,8 +130,9 @@ export class AppConfigRulesProvider implements RulesProvider {
 
   /** Takes a polled body: empty means unchanged; malformed is logged and ignored. */
   private accept(response: GetLatestConfigurationResponse): void {
+    // The SDK gives an empty (or, from some endpoints, null) body for "unchanged".
     const bytes = response.Configuration;
-    if (bytes === undefined || bytes.length === 0) {
+    if (!bytes || bytes.length === 0) {
       if (this.snapshot === undefined)
         throw new ServiceUnavailable('The venue rules configuration is empty.');
       return;
