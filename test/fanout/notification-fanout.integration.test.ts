@@ -56,6 +56,23 @@ async function marker(tables: TableNames, detailId: string, channel: string) {
   return out.Item;
 }
 
+async function createEvent(capacity: number): Promise<string> {
+  const eventId = randomUUID();
+  await stores.catalog.create({
+    eventId,
+    venueId: 'flagship-001',
+    kind: 'event',
+    title: 'Latte Art Class',
+    status: 'published',
+    startsAt,
+    endsAt,
+    capacity,
+    createdAt: NOW.toISOString(),
+    updatedAt: NOW.toISOString(),
+  });
+  return eventId;
+}
+
 async function book(eventId: string, userId: string): Promise<Reservation> {
   const now = NOW.toISOString();
   const reservation: Reservation = {
@@ -92,19 +109,7 @@ describe('notification fan-out over DynamoDB Local', () => {
   });
 
   it('fans out outbox events once per channel, alerts operators once, and keeps markers with a TTL', async () => {
-    const eventId = randomUUID();
-    await stores.catalog.create({
-      eventId,
-      venueId: 'flagship-001',
-      kind: 'event',
-      title: 'Latte Art Class',
-      status: 'published',
-      startsAt,
-      endsAt,
-      capacity: 2,
-      createdAt: NOW.toISOString(),
-      updatedAt: NOW.toISOString(),
-    });
+    const eventId = await createEvent(2);
     await stores.preferences.put(
       'ana',
       { ...DEFAULT_PREFERENCES, channels: { email: true, sms: true }, phone: '+12125550100', language: 'es' },
@@ -138,19 +143,7 @@ describe('notification fan-out over DynamoDB Local', () => {
   });
 
   it('releases the claim of a failed publish so the retry delivers exactly once', async () => {
-    const eventId = randomUUID();
-    await stores.catalog.create({
-      eventId,
-      venueId: 'flagship-001',
-      kind: 'event',
-      title: 'Latte Art Class',
-      status: 'published',
-      startsAt,
-      endsAt,
-      capacity: 100,
-      createdAt: NOW.toISOString(),
-      updatedAt: NOW.toISOString(),
-    });
+    const eventId = await createEvent(100);
     const reservation = await book(eventId, 'cy');
     const pending = await stores.outbox.listPending(new Date(NOW.getTime() + 60_000).toISOString(), 50);
     const event = pending.find((e) => e.detail.reservationId === reservation.reservationId);
