@@ -219,6 +219,20 @@ describe('AppConfigRulesProvider', () => {
     assert.equal((await provider.current()).version, 'v1');
   });
 
+  it('retries a failed first load at most once a second, failing fast in between', async () => {
+    const time = clock();
+    const { client, calls } = fakeAppConfig([
+      new Error('network down'),
+      { Configuration: encode(sampleRules()), VersionLabel: 'v1' },
+    ]);
+    const provider = new AppConfigRulesProvider(client, settings, undefined, time.now);
+    await assert.rejects(provider.current(), ServiceUnavailable);
+    await assert.rejects(provider.current(), ServiceUnavailable);
+    assert.equal(calls.filter((c) => c.name === 'get').length, 1);
+    time.advance(1);
+    assert.equal((await provider.current()).version, 'v1');
+  });
+
   it('throws ServiceUnavailable when the first document is malformed or empty', async () => {
     for (const poll of [{ Configuration: encode({ venues: {} }) }, empty]) {
       const { client } = fakeAppConfig([poll]);
