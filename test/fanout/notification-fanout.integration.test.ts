@@ -142,6 +142,29 @@ describe('notification fan-out over DynamoDB Local', () => {
     assert.ok(await marker(db.tables, `capacity:${eventId}`, 'operator'));
   });
 
+  it('publishes once per channel when the same event arrives concurrently', async () => {
+    const eventId = await createEvent(100);
+    await stores.preferences.put(
+      'dee',
+      { ...DEFAULT_PREFERENCES, channels: { email: true, sms: true }, phone: '+12125550199' },
+      NOW.toISOString(),
+    );
+    const reservation = await book(eventId, 'dee');
+    const pending = await stores.outbox.listPending(new Date(NOW.getTime() + 60_000).toISOString(), 50);
+    const event = pending.find((e) => e.detail.reservationId === reservation.reservationId);
+    assert.ok(event);
+    const notifier = new RecordingNotifier();
+    const fanOut = fanoutWith(notifier);
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, () => fanOut(event.detailType, event.detail)),
+    );
+    assert.deepEqual(notifier.sent.map((n) => n.channel).sort(), ['email', 'sms']);
+    assert.equal(
+      outcomes.reduce((sum, o) => sum + o.duplicates, 0),
+      14,
+    );
+  });
+
   it('releases the claim of a failed publish so the retry delivers exactly once', async () => {
     const eventId = await createEvent(100);
     const reservation = await book(eventId, 'cy');
