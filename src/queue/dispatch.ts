@@ -6,7 +6,8 @@
  *   free first). A ticket's start there is its FIFO turn; the fairness deadline is anchored on it.
  * - `dispatch`: the optimized order. A free lane calls, in this order of precedence:
  *   1. the ticket with the earliest deadline (FIFO turn + fairness, or appointment slot end)
- *      among those that would miss it if the lane served its next choice first;
+ *      among those that would miss it if the lane served its next choice first and no other
+ *      eligible lane frees before the deadline;
  *   2. on an accessible lane, an accessible ticket (accessibility is preferred ahead);
  *   3. the class with the highest scarcity-weighted cμ index: weight / expected service
  *      (Smith's WSPT ratio, the cμ rule of multi-class queues), times how loaded the class's
@@ -102,6 +103,16 @@ class LaneHeap {
   }
 }
 
+function anotherLaneInTime(
+  lanes: readonly number[],
+  except: number,
+  free: readonly number[],
+  by: number,
+): boolean {
+  for (const l of lanes) if (l !== except && free[l]! <= by) return true;
+  return false;
+}
+
 /** Per open lane, the jobs it will call, in order. Every job of a class with lanes is placed. */
 export function dispatch(
   classes: readonly JobClass[],
@@ -142,10 +153,11 @@ export function dispatch(
     let earliest = Number.POSITIVE_INFINITY;
     for (const ci of laneClasses[lane]!) {
       const head = classes[ci]!.jobs[heads[ci]!];
-      if (head !== undefined && head.deadlineMs < after && head.deadlineMs < earliest) {
-        chosen = ci;
-        earliest = head.deadlineMs;
-      }
+      if (head === undefined || head.deadlineMs >= after || head.deadlineMs >= earliest) continue;
+      // Another lane of the class that frees before the deadline can take it instead.
+      if (ci !== best && anotherLaneInTime(classes[ci]!.lanes, lane, free, head.deadlineMs)) continue;
+      chosen = ci;
+      earliest = head.deadlineMs;
     }
     const job = classes[chosen]!.jobs[heads[chosen]!]!;
     heads[chosen] = heads[chosen]! + 1;

@@ -9,7 +9,7 @@ import type { PlannerTuning } from './tuning.ts';
 
 export const MINUTE = 60_000;
 
-/** share of an expected service still assumed to remain once a service has overrun */
+/** share of its age (at least of its expectation) a service that has overrun is assumed still to need */
 const RESIDUAL_SHARE = 0.5;
 
 export interface Job {
@@ -74,9 +74,11 @@ export function openLanes(
     const calledMs = ticket.calledAt === undefined ? nowMs : Date.parse(ticket.calledAt);
     const expected = serviceMs(ticket.serviceKind);
     // A service past its expected length is not about to end: service times are skewed, and
-    // the longer one has run the longer it tends to go on. Half a service more is assumed, so
-    // that the plan does not promise that lane's next call to the oldest ticket.
-    const remaining = Math.max(calledMs + expected - nowMs, expected * RESIDUAL_SHARE);
+    // the longer one has run the longer it tends to go on (the mean residual life of a
+    // lognormal grows with age). It is assumed to need half as long again as it has run, so
+    // that a stuck lane does not keep the oldest ticket promised to it.
+    const elapsed = Math.max(0, nowMs - calledMs);
+    const remaining = Math.max(expected - elapsed, RESIDUAL_SHARE * Math.max(expected, elapsed));
     target.freeMs = Math.max(target.freeMs, nowMs + remaining);
   }
   return open;

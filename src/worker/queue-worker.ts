@@ -7,6 +7,7 @@
  */
 import type { Clock, EventPublisher, OutboxStore, QueueStore, RulesProvider } from '../domain/ports.ts';
 import { emitMetrics, type Logger, type LogSink } from '../observability/log.ts';
+import { ArrivalRateEstimator } from '../queue/arrival-rates.ts';
 import { PlannerMemory } from '../queue/memory.ts';
 import { ServiceTimeEstimator } from '../queue/service-times.ts';
 import { runVenueCycle, type VenueCycleResult, type VenueState } from './venue-cycle.ts';
@@ -81,6 +82,7 @@ export class QueueWorker {
       state = {
         memory: new PlannerMemory(),
         estimator: new ServiceTimeEstimator(serviceMinutes),
+        arrivals: new ArrivalRateEstimator(),
         called: new Map(),
       };
       this.venues.set(venueId, state);

@@ -8,6 +8,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { PlanAssignment, QueueStore, StoredTicket } from '../domain/ports.ts';
 import type { VenueRules } from '../domain/rules.ts';
 import type { Logger } from '../observability/log.ts';
+import type { ArrivalRateEstimator } from '../queue/arrival-rates.ts';
 import type { PlannerMemory } from '../queue/memory.ts';
 import { planQueue } from '../queue/planner.ts';
 import type { ServiceTimeEstimator } from '../queue/service-times.ts';
@@ -22,6 +23,7 @@ export const ETA_TOLERANCE_MS = 30_000;
 export interface VenueState {
   memory: PlannerMemory;
   estimator: ServiceTimeEstimator;
+  arrivals: ArrivalRateEstimator;
   /** tickets seen `called` last cycle: id → kind, to learn their service time once done */
   called: Map<string, string>;
 }
@@ -51,6 +53,7 @@ export async function runVenueCycle(
   logger: Logger,
 ): Promise<VenueCycleResult> {
   const active = await queue.listActive(venueId);
+  for (const t of active) state.arrivals.observe(t.ticketId, t.serviceKind, Date.parse(t.joinedAt));
   const observed = await learnServiceTimes(active, queue, state);
   const graceMs = venue.queue.noShowGraceMinutes * MINUTE;
   const tickets: StoredTicket[] = [];
@@ -83,6 +86,7 @@ export async function runVenueCycle(
       rules: venue.queue,
       now,
       observedServiceMinutes: state.estimator.snapshot(),
+      arrivalsPerMinute: state.arrivals.perMinute(now.getTime()),
     },
     state.memory,
   );

@@ -2,8 +2,7 @@
  * `optimizer`: the worker's behaviour, simulated. Every `replanSeconds` (when something
  * changed) it calls the same `planQueue` the worker calls, with a PlannerMemory and the
  * observed service times, and records each ticket's first ETA. A free lane calls the head of
- * its plan, as `call-next` does; when its plan is empty while unplanned tickets it may serve
- * wait, it re-plans first (the worker would have planned them within one loop).
+ * its plan, or the oldest eligible unplanned ticket when it has none, as `call-next` does.
  */
 import { performance } from 'node:perf_hooks';
 import type { StoredTicket } from '../../../domain/ports.ts';
@@ -114,11 +113,21 @@ export function optimizerPolicy(): Policy {
       fresh.add(record);
       dirty = true;
     },
-    select(lane, ctx) {
-      // The worker re-plans every couple of seconds, far more often than lanes free up: a lane
-      // that frees after any change finds a fresh plan.
-      if (dirty && (waiting.size > 0 || [...fresh].some((r) => eligible(lane.lane, r.ticket)))) replan(ctx);
-      const next = head(lane);
+    select(lane) {
+      // As call-next does: the head of the lane's plan, else the oldest eligible ticket the
+      // worker has not planned yet. The plan is the last one the worker made, up to
+      // `replanSeconds` old, computed while this lane was still busy.
+      let next = head(lane);
+      if (next === undefined) {
+        for (const record of fresh) {
+          if (
+            eligible(lane.lane, record.ticket) &&
+            (next === undefined || record.ticket.seq < next.ticket.seq)
+          ) {
+            next = record;
+          }
+        }
+      }
       if (next !== undefined) {
         waiting.delete(next);
         fresh.delete(next);
