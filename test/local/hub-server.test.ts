@@ -30,6 +30,7 @@ const schema = {
   type: 'object',
   required: ['venues', 'features'],
   properties: {
+    venues: { type: 'object' },
     features: { type: 'object', required: ['queue'], properties: { queue: { type: 'boolean' } } },
   },
 };
