@@ -47,6 +47,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  // A wrapper that dies without passing the signal on (a shell between npm and node) would
+  // leave the hub orphaned: when the parent changes, stop as if signalled.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown();
+  }, 1000).unref();
   let hub: RunningHub;
   try {
     hub = await starting;
