@@ -171,7 +171,13 @@ describe('roles', () => {
       JSON.stringify(resource('template.yaml', role).props.Policies)
         .match(/Outputs\.(\w+)TableArn/g)
         ?.map((m) => m.replace(/Outputs\.|TableArn/g, ''));
-    assert.deepEqual([...new Set(tablesOf('NotificationFanoutRole'))], ['Preferences']);
+    // preferences and delivery markers; events and slots (capacity alerts), queue-state (wait alerts)
+    assert.deepEqual([...new Set(tablesOf('NotificationFanoutRole'))].sort(), [
+      'Events',
+      'PickupSlots',
+      'Preferences',
+      'QueueState',
+    ]);
     assert.equal(tablesOf('PostConfirmationRole'), undefined);
     assert.deepEqual([...new Set(tablesOf('VenueApiRole'))].sort(), [
       'Events',
