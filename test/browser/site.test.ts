@@ -281,6 +281,14 @@ describe('venue site in Chromium against the local hub', {
     const page = await openPage({ width: 1280, height: 900 });
     await page.goto(`${hub.url}/#/sign-in?next=${encodeURIComponent(`#/?day=${tomorrow}`)}`);
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor(WAIT);
+    // the skip link comes first and moves focus to the content without changing the route
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip');
+    const route = page.url();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+    assert.equal(page.url(), route);
     await tabTo(page, 'button[data-username="bob"]');
     await page.keyboard.press('Enter');
     await page.getByText('Signed in as bob').waitFor(WAIT);
