@@ -282,9 +282,7 @@ describe('venue site in Chromium against the local hub', {
     await page.goto(`${hub.url}/#/sign-in?next=${encodeURIComponent(`#/?day=${tomorrow}`)}`);
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor(WAIT);
     // the skip link comes first and moves focus to the content without changing the route
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    await page.keyboard.press('Tab');
-    assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip');
+    await tabTo(page, 'a.skip');
     const route = page.url();
     await page.keyboard.press('Enter');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
