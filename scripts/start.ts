@@ -2,6 +2,7 @@
  * `npm start`: the local hub (docs/local-hub.md). PORT (default 3000), HUB_STORE=memory for
  * nothing on disk, HUB_DATA_DIR (default .hub-data). Ctrl-C or SIGTERM stops everything.
  */
+import { resolve } from 'node:path';
 import { ConfigError, hubSettings } from '../src/config/env.ts';
 import { DEMO_USERS, PortInUse, type RunningHub, startHub } from '../src/local/hub.ts';
 
@@ -35,7 +36,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   let stopping = false;
-  const starting = startHub({ port: settings.port, store: settings.store, dataDir: settings.dataDir });
+  const starting = startHub({
+    port: settings.port,
+    store: settings.store,
+    dataDir: settings.dataDir,
+    ...(settings.buildDir ? { buildDir: resolve(settings.buildDir) } : {}),
+  });
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
@@ -47,6 +53,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  // A wrapper that dies without passing the signal on (a shell between npm and node) would
+  // leave the hub orphaned: when the parent changes, stop as if signalled.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown();
+  }, 1000).unref();
   let hub: RunningHub;
   try {
     hub = await starting;

@@ -47,6 +47,7 @@ function navLink(href: string, text: string): HTMLElement {
 }
 
 function drawHeader(header: HTMLElement, ctx: AppContext): void {
+  document.documentElement.lang = language();
   const session = ctx.session();
   const shopperLinks = [
     navLink('#/', t('navBrowse')),

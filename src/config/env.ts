@@ -130,6 +130,8 @@ export function hubSettings(env: Env = process.env): {
   port: number;
   store: 'memory' | 'disk';
   dataDir: string;
+  /** where the hub builds the bundles and the site (default: dist/) */
+  buildDir?: string;
   /** `npm run invoke` against a running hub instead of a fresh DynamoDB Local */
   hubUrl?: string;
   /** `npm run invoke`: mint a local token for this user into the event */
@@ -142,10 +144,12 @@ export function hubSettings(env: Env = process.env): {
   }
   const hubUrl = optional(env, 'HUB_URL')?.replace(/\/$/, '');
   const invokeUser = optional(env, 'INVOKE_USER');
+  const buildDir = optional(env, 'HUB_BUILD_DIR');
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     store,
     dataDir: optional(env, 'HUB_DATA_DIR') ?? '.hub-data',
+    ...(buildDir ? { buildDir } : {}),
     ...(hubUrl ? { hubUrl } : {}),
     ...(invokeUser ? { invokeUser } : {}),
     invokeGroups: (optional(env, 'INVOKE_GROUPS') ?? 'shoppers')

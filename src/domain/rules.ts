@@ -19,10 +19,17 @@ export interface QueueRules {
   serviceMinutes: Record<string, number>;
   /** planner tuning: how many minutes beyond its FIFO turn a ticket may be made to wait */
   fairnessMinutes?: number;
+  /**
+   * planner tuning: a total wait the venue accepts for anyone; up to it, a ticket may be
+   * overtaken beyond `fairnessMinutes` (0 = the FIFO-turn bound alone applies)
+   */
+  acceptableWaitMinutes?: number;
   /** planner tuning: how many places a ticket may move back between two re-plans */
   stabilityPositions?: number;
   /** pickup appointments: how early before slot start a check-in counts as punctual */
   appointmentEarlyMinutes?: number;
+  /** planner tuning: how strongly kinds that few open lanes serve are preferred (0 = plain cμ) */
+  scarcityWeight?: number;
 }
 
 export interface VenueLimits {

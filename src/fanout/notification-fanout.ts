@@ -173,6 +173,38 @@ function ids(detail: VenueEventDetail): Record<string, string> {
   return out;
 }
 
+/** One message about `detail`: the body carries the event's type and ids beside the text. */
+function delivery(
+  type: VenueEventType,
+  detail: VenueEventDetail,
+  message: { key: string; channel: NotificationChannel; expiresAt: string; language: string; text: string },
+  facts: Record<string, unknown>,
+): Delivery {
+  const { key, channel, expiresAt, language, text } = message;
+  return {
+    key,
+    channel,
+    expiresAt,
+    notification: {
+      topic: channel === 'operator' ? 'operator' : 'shopper',
+      eventType: type,
+      venueId: detail.venueId,
+      channel,
+      correlationId: detail.correlationId,
+      body: {
+        eventType: type,
+        detailId: detail.id,
+        venueId: detail.venueId,
+        ...ids(detail),
+        ...facts,
+        channel,
+        language,
+        text,
+      },
+    },
+  };
+}
+
 function shopperDeliveries(
   type: VenueEventType,
   detail: VenueEventDetail,
@@ -183,30 +215,13 @@ function shopperDeliveries(
   const message = renderShopperMessage(type, detail, place, preferences.language);
   return shopperChannels(preferences).map((channel) => {
     const address = channel === 'email' ? preferences.email : preferences.phone;
-    return {
-      key: detail.id,
-      channel,
-      expiresAt,
-      notification: {
-        topic: 'shopper',
-        eventType: type,
-        venueId: detail.venueId,
-        channel,
-        correlationId: detail.correlationId,
-        body: {
-          eventType: type,
-          detailId: detail.id,
-          venueId: detail.venueId,
-          ...ids(detail),
-          userId: detail.userId,
-          channel,
-          language: message.language,
-          ...(address ? { to: address } : {}),
-          ...(channel === 'email' ? { subject: message.subject } : {}),
-          text: message.text,
-        },
-      },
+    const facts = {
+      userId: detail.userId,
+      ...(address ? { to: address } : {}),
+      ...(channel === 'email' ? { subject: message.subject } : {}),
     };
+    const { language, text } = message;
+    return delivery(type, detail, { key: detail.id, channel, expiresAt, language, text }, facts);
   });
 }
 
@@ -217,28 +232,8 @@ async function operatorDeliveries(
   venue: VenueRules,
   now: Date,
 ): Promise<Delivery[]> {
-  const alert = (key: string, expiresAt: string, facts: Record<string, unknown>, text: string): Delivery => ({
-    key,
-    channel: 'operator',
-    expiresAt,
-    notification: {
-      topic: 'operator',
-      eventType: type,
-      venueId: detail.venueId,
-      channel: 'operator',
-      correlationId: detail.correlationId,
-      body: {
-        eventType: type,
-        detailId: detail.id,
-        venueId: detail.venueId,
-        ...ids(detail),
-        channel: 'operator',
-        language: 'en',
-        ...facts,
-        text,
-      },
-    },
-  });
+  const alert = (key: string, expiresAt: string, facts: Record<string, unknown>, text: string) =>
+    delivery(type, detail, { key, channel: 'operator', expiresAt, language: 'en', text }, facts);
 
   if (type === 'BookingConfirmed') {
     const eventId = str(detail.eventId);

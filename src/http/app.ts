@@ -36,12 +36,16 @@ const METRICS_NAMESPACE = 'VenueHub';
 const CORRELATION = /^[A-Za-z0-9._:-]{1,128}$/;
 
 async function authenticate(route: Route, event: APIGatewayProxyEventV2, verifier: TokenVerifier) {
-  const token = bearerToken(header(event, 'authorization'));
   if (route.access === 'public') {
     // a public route serves anyone; a valid token only widens what operators see (drafts)
-    if (token === undefined) return undefined;
-    return verifier.verify(token).catch(() => undefined);
+    try {
+      const token = bearerToken(header(event, 'authorization'));
+      return token === undefined ? undefined : await verifier.verify(token);
+    } catch {
+      return undefined;
+    }
   }
+  const token = bearerToken(header(event, 'authorization'));
   if (token === undefined) throw new Unauthenticated();
   const caller = await verifier.verify(token);
   if (route.access === 'operator' && !caller.isOperator) throw new Forbidden();

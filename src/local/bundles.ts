@@ -12,7 +12,10 @@ export type BundleName = 'venue-api' | 'notification-fanout' | 'post-confirmatio
 
 export const BUNDLE_NAMES: BundleName[] = ['venue-api', 'notification-fanout', 'post-confirmation', 'worker'];
 
-export function bundlePath(name: BundleName, distDir = join(REPO_ROOT, 'dist')): string {
+/** Where `npm run build` puts the bundles (and the site, under `site/`). */
+export const DIST = join(REPO_ROOT, 'dist');
+
+export function bundlePath(name: BundleName, distDir = DIST): string {
   return join(distDir, name, 'index.mjs');
 }
 
@@ -41,14 +44,14 @@ const ENTRY_POINTS: Record<BundleName, string> = {
  * Builds every bundle with the project's build script; without one (a partial checkout),
  * with esbuild and the same settings the build contract names.
  */
-export async function buildBundles(only: BundleName[] = BUNDLE_NAMES): Promise<void> {
+export async function buildBundles(only: BundleName[] = BUNDLE_NAMES, outDir = DIST): Promise<void> {
   const script = join(REPO_ROOT, 'scripts/build.ts');
-  if (!existsSync(script)) return buildWithEsbuild(only);
+  if (!existsSync(script)) return buildWithEsbuild(only, outDir);
   const module = (await import(pathToFileURL(script).href)) as {
     build?: (options?: unknown) => Promise<unknown>;
   };
   if (typeof module.build !== 'function') throw new Error('scripts/build.ts exports no build()');
-  await module.build({ only: [...new Set(only)], report: false });
+  await module.build({ only: [...new Set(only)], outDir, report: false });
 }
 
 /** The bundles that are missing (the hub refuses to start without them). */
@@ -56,14 +59,14 @@ export function missingBundles(distDir?: string): BundleName[] {
   return BUNDLE_NAMES.filter((name) => !existsSync(bundlePath(name, distDir)));
 }
 
-async function buildWithEsbuild(only: BundleName[]): Promise<void> {
+async function buildWithEsbuild(only: BundleName[], outDir: string): Promise<void> {
   const { build } = await import('esbuild');
   for (const name of only) {
     const entry = join(REPO_ROOT, ENTRY_POINTS[name]);
     if (!existsSync(entry)) continue;
     await build({
       entryPoints: [entry],
-      outfile: bundlePath(name),
+      outfile: bundlePath(name, outDir),
       bundle: true,
       platform: 'node',
       target: 'node20',
@@ -83,14 +86,12 @@ async function buildWithEsbuild(only: BundleName[]): Promise<void> {
  * The static site to serve: built by `buildSite()` of scripts/build-site.ts into dist/site,
  * or, in a checkout without that script, `site/` as it is.
  */
-export async function prepareSite(): Promise<string> {
+export async function prepareSite(outDir = DIST): Promise<string> {
   const script = join(REPO_ROOT, 'scripts/build-site.ts');
   if (!existsSync(script)) return join(REPO_ROOT, 'site');
   const module = (await import(pathToFileURL(script).href)) as {
     buildSite?: (outDir?: string) => Promise<string>;
   };
   if (typeof module.buildSite !== 'function') throw new Error('scripts/build-site.ts exports no buildSite()');
-  const out = join(REPO_ROOT, 'dist/site');
-  await module.buildSite(out);
-  return out;
+  return module.buildSite(join(outDir, 'site'));
 }

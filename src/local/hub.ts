@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createLogger, type Logger } from '../observability/log.ts';
-import { buildBundles, bundlePath, missingBundles, prepareSite } from './bundles.ts';
+import { BUNDLE_NAMES, buildBundles, bundlePath, DIST, missingBundles, prepareSite } from './bundles.ts';
 import { loadTemplate } from './cfn-template.ts';
 import { LocalIssuer } from './cognito-issuer.ts';
 import { seedDemoData } from './demo-data.ts';
@@ -30,6 +30,8 @@ export interface HubOptions {
   dataDir: string;
   /** rebuild the bundles first (default true) */
   build?: boolean;
+  /** where the bundles and the site are built (default dist/) */
+  buildDir?: string;
   /** run the worker (default true) */
   worker?: boolean;
   /** create the demo data on first start (default true) */
@@ -83,8 +85,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   };
   try {
-    if (options.build !== false || missingBundles().length > 0) await buildBundles();
-    const missing = missingBundles();
+    const buildDir = options.buildDir ?? DIST;
+    if (options.build !== false || missingBundles(buildDir).length > 0)
+      await buildBundles(BUNDLE_NAMES, buildDir);
+    const missing = missingBundles(buildDir);
     if (missing.length > 0) throw new Error(`the build produced no bundle for: ${missing.join(', ')}`);
 
     const dynamo: DynamoDbLocal = await startDynamoDbLocal(
@@ -108,8 +112,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const rules = new LocalRulesStore(document, (doc) => validateRules(doc, schema));
     const issuer = await LocalIssuer.create(env.JWT_ISSUER as string, env.JWT_CLIENT_ID as string);
     const handlers = {
-      VenueApiFunction: await loadHandler(bundlePath('venue-api')),
-      NotificationFanoutFunction: await loadHandler(bundlePath('notification-fanout')),
+      VenueApiFunction: await loadHandler(bundlePath('venue-api', buildDir)),
+      NotificationFanoutFunction: await loadHandler(bundlePath('notification-fanout', buildDir)),
     };
     const settings = functionSettings(template);
     const invoke = (functionId: string, event: unknown) => {
@@ -123,7 +127,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       issuer,
       rules,
       invoke,
-      siteDir: options.siteDir ?? (await prepareSite()),
+      siteDir: options.siteDir ?? (await prepareSite(buildDir)),
       siteConfig: () => siteConfig(url, env),
       logger,
     });
@@ -132,7 +136,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     listener = createHubListener(parts);
 
     if (options.worker !== false) {
-      const worker = superviseWorker(bundlePath('worker'), env, logger);
+      const worker = superviseWorker(bundlePath('worker', buildDir), env, logger);
       cleanups.push(() => worker.stop());
     }
     if (options.demoData !== false) await seedDemoData(url, issuer, logger);

@@ -6,6 +6,8 @@
  * violation, screenshots of the main screens in artifacts/screenshots/.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildSite } from '../../scripts/build-site.ts';
@@ -15,7 +17,14 @@ import { axeViolations, launchChromium, type RunningHub, screenshot, startHub, t
 const TZ = 'America/New_York';
 const WAIT = { timeout: 20_000 };
 
-describe('venue site in Chromium against the local hub', { timeout: 600_000 }, () => {
+// The committed test always runs against the real hub; before the hub is merged into this
+// branch there is nothing to run it against.
+const hubMissing = !existsSync(resolve(import.meta.dirname, '../../scripts/start.ts'));
+
+describe('venue site in Chromium against the local hub', {
+  timeout: 600_000,
+  skip: hubMissing && 'the local hub (scripts/start.ts) is not on this branch yet',
+}, () => {
   let hub: RunningHub;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
@@ -76,13 +85,13 @@ describe('venue site in Chromium against the local hub', { timeout: 600_000 }, (
     await screen(operator, '10-operator-catalog', 'Catalog');
     await operator.getByRole('link', { name: 'New item' }).click();
     await screen(operator, '11-operator-new-item', 'New item');
-    await operator.getByLabel('Kind').selectOption('event');
-    await operator.getByLabel('Title').fill(title);
-    await operator.getByLabel('Category').fill('wellness');
-    await operator.getByLabel('Status').selectOption('published');
-    await operator.getByLabel('Starts').fill(`${tomorrow}T18:00`);
-    await operator.getByLabel('Ends').fill(`${tomorrow}T19:30`);
-    await operator.getByLabel('Capacity').fill('5');
+    await operator.getByLabel('Kind', { exact: true }).selectOption('event');
+    await operator.getByLabel('Title', { exact: true }).fill(title);
+    await operator.getByLabel('Category', { exact: true }).fill('wellness');
+    await operator.getByLabel('Status', { exact: true }).selectOption('published');
+    await operator.getByLabel('Starts', { exact: true }).fill(`${tomorrow}T18:00`);
+    await operator.getByLabel('Ends', { exact: true }).fill(`${tomorrow}T19:30`);
+    await operator.getByLabel('Capacity', { exact: true }).fill('5');
     await operator.getByRole('button', { name: 'Create' }).click();
     await operator.getByRole('heading', { level: 1, name: 'Edit item' }).waitFor(WAIT);
     eventPath = new URL(operator.url()).hash.replace('#/operator/catalog/', '#/events/');
@@ -100,11 +109,11 @@ describe('venue site in Chromium against the local hub', { timeout: 600_000 }, (
     const start = Math.min(hh * 60 + (mm >= 30 ? 30 : 0), 22 * 60 + 30);
     const hhmm = (m: number) =>
       `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-    await operator.getByLabel('Date').fill(today);
-    await operator.getByLabel('From').fill(hhmm(start));
-    await operator.getByLabel('To').fill(hhmm(start + 90));
-    await operator.getByLabel('Minutes per slot').fill('30');
-    await operator.getByLabel('Capacity').fill('3');
+    await operator.getByLabel('Date', { exact: true }).fill(today);
+    await operator.getByLabel('From', { exact: true }).fill(hhmm(start));
+    await operator.getByLabel('To', { exact: true }).fill(hhmm(start + 90));
+    await operator.getByLabel('Minutes per slot', { exact: true }).fill('30');
+    await operator.getByLabel('Capacity', { exact: true }).fill('3');
     await operator.getByRole('button', { name: 'Create a day of slots' }).click();
     await operator.getByText(/\d+ slots created\./).waitFor(WAIT);
   });
@@ -113,16 +122,16 @@ describe('venue site in Chromium against the local hub', { timeout: 600_000 }, (
     shopper = await openPage({ width: 390, height: 844 });
     await shopper.goto(`${hub.url}/#/?day=${tomorrow}`);
     await screen(shopper, '02-browse', "What's on");
-    await shopper.getByLabel('Category').selectOption('wellness');
+    await shopper.getByLabel('Category', { exact: true }).selectOption('wellness');
     await shopper.getByRole('link', { name: title }).click();
     await screen(shopper, '03-event-detail', title);
     await shopper.getByText('5 of 5 places left').waitFor(WAIT);
-    await shopper.getByLabel('Party size').fill('2');
+    await shopper.getByLabel('Party size', { exact: true }).fill('2');
     await shopper.getByRole('button', { name: 'Book' }).click();
     await screen(shopper, '01-sign-in-shopper', 'Sign in');
     await signIn(shopper, 'alice');
     await shopper.getByRole('heading', { level: 1, name: title }).waitFor(WAIT);
-    await shopper.getByLabel('Party size').fill('2');
+    await shopper.getByLabel('Party size', { exact: true }).fill('2');
     await shopper.getByRole('button', { name: 'Book' }).click();
     await shopper.getByText('Booked! Your reservation is confirmed.').waitFor(WAIT);
     await shopper.getByText('3 of 5 places left').waitFor(WAIT);
@@ -132,7 +141,7 @@ describe('venue site in Chromium against the local hub', { timeout: 600_000 }, (
     await shopper.goto(`${hub.url}/#/pickup`);
     await screen(shopper, '04-pickup', 'Book a pickup');
     await shopper.locator('input[name="slotId"]:not([disabled])').first().check();
-    await shopper.getByLabel('Order reference').fill('ORD-1001');
+    await shopper.getByLabel('Order reference', { exact: true }).fill('ORD-1001');
     await shopper.getByRole('button', { name: 'Book pickup' }).click();
     await shopper.getByText('Booked! Your reservation is confirmed.').waitFor(WAIT);
   });
@@ -155,6 +164,13 @@ describe('venue site in Chromium against the local hub', { timeout: 600_000 }, (
   });
 
   it("operator calls the shopper's ticket and the shopper's page says so without a reload", async () => {
+    await shopper.waitForFunction(
+      () =>
+        /^\S+$/.test(document.querySelector('#ticket-lane')?.textContent ?? '—') &&
+        document.querySelector('#ticket-lane')?.textContent !== '—',
+      undefined,
+      { timeout: 30_000 },
+    );
     const lane = (await shopper.locator('#ticket-lane').textContent())?.trim() ?? '';
     assert.match(lane, /^\S+$/);
     await operator.getByRole('link', { name: 'Queue board' }).click();
@@ -180,7 +196,7 @@ describe('venue site in Chromium against the local hub', { timeout: 600_000 }, (
   });
 
   it('shopper joins the queue for returns, then leaves it', async () => {
-    await shopper.getByLabel('Service').selectOption('returns');
+    await shopper.getByLabel('Service', { exact: true }).selectOption('returns');
     await shopper.getByRole('button', { name: 'Join the queue' }).click();
     await shopper.getByRole('heading', { name: /Your ticket/ }).waitFor(WAIT);
     await shopper.getByRole('button', { name: 'Leave the queue' }).click();
@@ -198,29 +214,29 @@ describe('venue site in Chromium against the local hub', { timeout: 600_000 }, (
   it('shopper saves preferences in Spanish and the site switches language', async () => {
     await shopper.goto(`${hub.url}/#/preferences`);
     await screen(shopper, '08-preferences', 'Preferences');
-    await shopper.getByLabel('Text message').check();
-    await shopper.getByLabel('Phone number').fill('+15555550100');
-    await shopper.getByLabel('Interests').fill('coffee, kids');
+    await shopper.getByLabel('Text message', { exact: true }).check();
+    await shopper.getByLabel('Phone number', { exact: true }).fill('+15555550100');
+    await shopper.getByLabel('Interests', { exact: true }).fill('coffee, kids');
     await shopper.getByLabel('Language', { exact: true }).last().selectOption('es');
     await shopper.getByRole('button', { name: 'Save' }).click();
     await screen(shopper, '09-preferences-es', 'Preferencias');
     await shopper.getByRole('link', { name: 'Agenda' }).waitFor(WAIT);
     assert.equal(await shopper.evaluate(() => document.documentElement.lang), 'es');
-    assert.equal(await shopper.getByLabel('Intereses').inputValue(), 'coffee, kids');
+    assert.equal(await shopper.getByLabel('Intereses', { exact: true }).inputValue(), 'coffee, kids');
   });
 
   it('operator cannot lower capacity below what is booked and sees why', async () => {
     // book 2 places as the shopper again so that capacity 1 is below booked
     await shopper.goto(`${hub.url}/${eventPath}`);
-    await shopper.getByLabel('Número de personas').fill('2');
+    await shopper.getByLabel('Número de personas', { exact: true }).fill('2');
     await shopper.getByRole('button', { name: 'Reservar' }).click();
     await shopper.getByText('¡Listo! Tu reserva está confirmada.').waitFor(WAIT);
     await operator.goto(`${hub.url}/${eventPath.replace('#/events/', '#/operator/catalog/')}`);
     await screen(operator, '15-operator-edit-item', 'Edit item');
-    await operator.getByLabel('Capacity').fill('1');
+    await operator.getByLabel('Capacity', { exact: true }).fill('1');
     await operator.getByRole('button', { name: 'Save' }).click();
     await operator.getByText('Capacity cannot go below the places already booked.').waitFor(WAIT);
-    await operator.getByLabel('Capacity').fill('8');
+    await operator.getByLabel('Capacity', { exact: true }).fill('8');
     await operator.getByRole('button', { name: 'Save' }).click();
     await operator.getByText('Saved.').waitFor(WAIT);
   });

@@ -11,7 +11,10 @@
  * The local-only checks (/local/outbox, /local/appconfig) are skipped against a stack.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort, REPO_ROOT } from '../../src/local/dynamodb-local.ts';
 
 export type Role = 'shopper' | 'shopper2' | 'operator';
@@ -66,7 +69,15 @@ export async function startLocalHub(
     // Its own process group: the suite stops the whole tree (npm, node, Java, worker) at once.
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORT: String(port), HUB_STORE: 'memory', DYNAMODB_ENDPOINT: '', ...extraEnv },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HUB_STORE: 'memory',
+      // A private build folder: other test files may be building dist/ at the same time.
+      HUB_BUILD_DIR: mkdtempSync(join(tmpdir(), 'hub-e2e-build-')),
+      DYNAMODB_ENDPOINT: '',
+      ...extraEnv,
+    },
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {

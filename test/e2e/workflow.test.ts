@@ -291,6 +291,7 @@ describe('the venue workflow, end to end', () => {
       ['CheckInCompleted', (b) => b.reservationId === state.pickupReservationId],
       ['PickupCompleted', (b) => b.ticketId === state.ticketId],
     ];
+    let missing: string[] = [];
     const messages = await eventually('the notifications', 15_000, async () => {
       const reply = await call('GET', '/local/outbox');
       expectStatus(reply, 200, 'GET /local/outbox');
@@ -299,11 +300,14 @@ describe('the venue workflow, end to end', () => {
         attributes: Record<string, string>;
         body: Record<string, unknown>;
       }>;
-      const found = wanted.every(([type, test]) =>
-        all.some((m) => m.attributes.eventType === type && m.body.eventType === type && test(m.body)),
-      );
-      return found ? all : undefined;
-    });
+      missing = wanted
+        .filter(
+          ([type, test]) =>
+            !all.some((m) => m.attributes.eventType === type && m.body.eventType === type && test(m.body)),
+        )
+        .map(([type]) => type);
+      return missing.length === 0 ? all : undefined;
+    }).catch((error: Error) => assert.fail(`${error.message}; missing: ${missing.join(', ')}`));
     for (const m of messages) {
       assert.equal(typeof m.topic, 'string');
       assert.equal(m.attributes.venueId, venue());

@@ -48,6 +48,16 @@ describe('shopper message rendering', () => {
     );
   });
 
+  it('takes the order reference from the "Pickup {orderRef}" title when the event has no orderRef', () => {
+    const { orderRef: _omitted, ...detail } = pickupBooking(
+      '2026-12-05T20:00:00.000Z',
+      '2026-12-05T20:15:00.000Z',
+    );
+    const message = renderShopperMessage('BookingConfirmed', detail, place, 'en');
+    assert.equal(message.subject, 'Pickup scheduled: order A-77');
+    assert.match(message.text, /^Your pickup of order A-77 at Flagship Store/);
+  });
+
   it('renders the same text whatever the zone of the machine', () => {
     const detail = pickupBooking('2026-12-05T20:00:00.000Z', '2026-12-05T20:15:00.000Z');
     const a = renderShopperMessage('BookingConfirmed', detail, place, 'en');

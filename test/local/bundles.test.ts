@@ -4,7 +4,8 @@
  * dependencies), and their code carries none of the hub's routes.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { BUNDLE_NAMES, buildBundles, bundlePath } from '../../src/local/bundles.ts';
@@ -22,13 +23,15 @@ const buildable = BUNDLE_NAMES.filter((name) => existsSync(join(REPO_ROOT, ENTRI
 describe('the bundles carry nothing of the local hub', {
   skip: buildable.length === 0 && 'no entry points yet',
 }, () => {
+  // A private output folder: other test files may be building dist/ at the same time.
+  const outDir = mkdtempSync(join(tmpdir(), 'hub-bundles-'));
   before(async () => {
-    await buildBundles(buildable);
+    await buildBundles(buildable, outDir);
   });
 
   for (const name of buildable) {
     it(`${name}: no src/local module, no hub route, no hub dependency`, () => {
-      const file = bundlePath(name);
+      const file = bundlePath(name, outDir);
       const code = readFileSync(file, 'utf8');
       const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
       assert.ok(map.sources.length > 0, 'the source map lists the bundled modules');

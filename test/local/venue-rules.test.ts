@@ -21,8 +21,10 @@ const QUEUE_KEYS: Record<keyof QueueRules, true> = {
   noShowGraceMinutes: true,
   serviceMinutes: true,
   fairnessMinutes: true,
+  acceptableWaitMinutes: true,
   stabilityPositions: true,
   appointmentEarlyMinutes: true,
+  scarcityWeight: true,
 };
 const LANE_KEYS: Record<keyof Lane, true> = {
   laneId: true,

@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildSite } from '../../scripts/build-site.ts';
+import { buildSite, cognitoConfig } from '../../scripts/build-site.ts';
+import { parseConfig } from '../../site/src/config.ts';
 
 describe('buildSite', () => {
   let out: string;
@@ -38,5 +39,29 @@ describe('buildSite', () => {
     // the only absolute URL the app builds is the Cognito domain from config.json
     assert.deepEqual(origins, []);
     assert.doesNotMatch(js, /innerHTML|insertAdjacentHTML|document\.write/);
+  });
+
+  it('writes the Cognito config.json at deploy, in the shape the site reads', async () => {
+    const settings = {
+      apiBaseUrl: 'https://api.example.com/',
+      domain: 'https://venue.auth.us-east-1.amazoncognito.com',
+      clientId: 'abc123',
+      redirectUri: 'https://d111.cloudfront.net/',
+    };
+    const deployed = await buildSite(await mkdtemp(join(tmpdir(), 'site-cognito-')), settings);
+    try {
+      const written = JSON.parse(await readFile(join(deployed, 'config.json'), 'utf8'));
+      assert.deepEqual(written, cognitoConfig(settings));
+      const parsed = parseConfig(written);
+      assert.equal(parsed.apiBaseUrl, 'https://api.example.com');
+      assert.deepEqual(parsed.auth, {
+        mode: 'cognito',
+        domain: 'venue.auth.us-east-1.amazoncognito.com',
+        clientId: 'abc123',
+        redirectUri: 'https://d111.cloudfront.net/',
+      });
+    } finally {
+      await rm(deployed, { recursive: true, force: true });
+    }
   });
 });

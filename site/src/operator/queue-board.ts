@@ -65,6 +65,7 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
   const lanesEl = h('div', { class: 'lanes' });
   const calledList = h('ul', { class: 'called-list' });
   const statsEl = h('dl', { class: 'stats' });
+  const unplannedList = h('ul', { class: 'unplanned' });
   const laneEls = new Map<string, { section: HTMLElement; list: HTMLElement; title: HTMLElement }>();
   const calledEls = new Map<string, HTMLElement>();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -140,6 +141,13 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
           : [h('li', { class: 'empty' }, t('nobodyWaiting'))]),
       );
     }
+    const unplanned = (board.waiting ?? []).filter((ticket) => !ticket.laneId);
+    replace(
+      unplannedList,
+      ...(unplanned.length > 0
+        ? unplanned.map((ticket) => h('li', { 'data-ticket': ticket.ticketId }, ticketLabel(ctx, ticket)))
+        : [h('li', { class: 'empty' }, t('none'))]),
+    );
     const called = calledTickets(board);
     const keep = new Set(called.map((ticket) => ticket.ticketId));
     for (const [id, el] of calledEls) {
@@ -192,6 +200,12 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
       { 'aria-labelledby': 'called-heading' },
       h('h2', { id: 'called-heading' }, t('calledTickets')),
       calledList,
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 'unplanned-heading' },
+      h('h2', { id: 'unplanned-heading' }, t('statUnplanned')),
+      unplannedList,
     ),
     h(
       'section',

@@ -37,6 +37,8 @@ const silent: Logger = {
   child: () => silent,
 };
 
+const FIRST_LOAD_RETRY_MS = 1000;
+
 /** A short, stable version for content deployed without a VersionLabel. */
 function contentHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
@@ -51,6 +53,8 @@ export class AppConfigRulesProvider implements RulesProvider {
   private token: string | undefined;
   /** epoch ms before which no poll is made */
   private nextPollAt = 0;
+  /** epoch ms before which a failed first load is not retried (requests fail fast meanwhile) */
+  private retryAt = 0;
   private inFlight: Promise<void> | undefined;
   private readonly decoder = new TextDecoder();
 
@@ -69,8 +73,10 @@ export class AppConfigRulesProvider implements RulesProvider {
 
   /** The rules in force; polls first when the interval has passed. */
   async current(): Promise<RulesSnapshot> {
-    if (this.snapshot === undefined || this.now() >= this.nextPollAt) {
-      // Concurrent callers share one poll instead of each spending a poll token.
+    const due = this.snapshot === undefined ? this.now() >= this.retryAt : this.now() >= this.nextPollAt;
+    // Concurrent callers share one poll instead of each spending a poll token; while it runs,
+    // those holding a copy already go on with it.
+    if (due || (this.snapshot === undefined && this.inFlight)) {
       this.inFlight ??= this.poll().finally(() => {
         this.inFlight = undefined;
       });
@@ -83,6 +89,8 @@ export class AppConfigRulesProvider implements RulesProvider {
 
   private async poll(): Promise<void> {
     this.nextPollAt = this.now() + this.settings.pollSeconds * 1000;
+    // Without a copy every request needs the rules; still, ask AppConfig at most once a second.
+    this.retryAt = this.now() + FIRST_LOAD_RETRY_MS;
     let response: GetLatestConfigurationResponse;
     try {
       this.token ??= await this.startSession();
@@ -130,8 +138,9 @@ export class AppConfigRulesProvider implements RulesProvider {
 
   /** Takes a polled body: empty means unchanged; malformed is logged and ignored. */
   private accept(response: GetLatestConfigurationResponse): void {
+    // The SDK gives an empty (or, from some endpoints, null) body for "unchanged".
     const bytes = response.Configuration;
-    if (bytes === undefined || bytes.length === 0) {
+    if (!bytes || bytes.length === 0) {
       if (this.snapshot === undefined)
         throw new ServiceUnavailable('The venue rules configuration is empty.');
       return;

@@ -78,8 +78,9 @@ function indexAttributes(item: CatalogItem): Record<string, string | undefined> 
     gsi1sk: sort,
     gsi2pk: catalogKeys.kind(item.venueId, item.kind),
     gsi2sk: sort,
-    gsi3pk: item.campaignId,
-    gsi3sk: item.campaignId === undefined ? undefined : sort,
+    // key attributes may not be empty strings: no campaign, no byCampaign entry
+    gsi3pk: item.campaignId ? item.campaignId : undefined,
+    gsi3sk: item.campaignId ? sort : undefined,
   };
 }
 

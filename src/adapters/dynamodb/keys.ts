@@ -3,7 +3,7 @@
  * access-pattern table lists them. Stores build keys only through these functions.
  */
 
-/** Hours TTL keeps finished or published items readable before DynamoDB may delete them. */
+/** Seconds that TTL keeps finished tickets and published outbox events before DynamoDB may delete them. */
 export const RETENTION_SECONDS = 7 * 24 * 3600;
 
 export const catalogKeys = {

@@ -20,7 +20,7 @@ import { queueKeys, RETENTION_SECONDS, reservationKeys } from './keys.ts';
 import { outboxPut } from './outbox-store.ts';
 import { queryAll } from './pagination.ts';
 import { joinActions, toStoredTicket } from './queue-items.ts';
-import { moveReservation, releaseActions, toReservation } from './reservation-items.ts';
+import { moveReservation, releaseGuard, toReservation } from './reservation-items.ts';
 import { type TxAction, transactWrite } from './transactions.ts';
 
 const FINAL: TicketStatus[] = ['done', 'left', 'no_show'];
@@ -143,7 +143,7 @@ export class DynamoQueueStore implements QueueStore {
     return next;
   }
 
-  /** A served pickup: its reservation `checked_in → completed`, released, and PickupCompleted. */
+  /** A served pickup: its reservation `checked_in → completed`, its guard released, and PickupCompleted. */
   private async completion(change: TicketTransition): Promise<TxAction[]> {
     const { reservationId, event } = change.completeReservation!;
     const out = await this.db.run(() =>
@@ -159,7 +159,7 @@ export class DynamoQueueStore implements QueueStore {
     const reservation = toReservation(out.Item);
     return [
       moveReservation(this.db.tables, reservation, 'checked_in', 'completed', change.at),
-      ...releaseActions(this.db.tables, reservation, false),
+      releaseGuard(this.db.tables, reservation),
       outboxPut(this.db.tables, event),
     ];
   }

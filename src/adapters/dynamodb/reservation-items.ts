@@ -93,55 +93,60 @@ export function moveReservation(
   };
 }
 
-/**
- * What an active reservation stops holding when it ends: its guard and its place in the user's
- * counter, plus — on cancel only — its seats. Unconditional: the status move in the same
- * transaction is what makes them happen exactly once.
+/*
+ * What a reservation holds, and when it lets go (each release rides in the transaction of a
+ * status move, which is what makes it happen exactly once):
+ *
+ *   seats            booked on confirm          returned on cancel
+ *   user's count     counted on confirm         released on cancel and on check-in
+ *   per-item guard   taken on confirm           released on cancel and on completion
+ *
+ * The count limits reservations still to be used: a checked-in reservation is being used, and
+ * an event's check-in is its last move, so counting it would block the user for good.
  */
-export function releaseActions(
-  tables: TableNames,
-  reservation: Reservation,
-  returnSeats: boolean,
-): TxAction[] {
-  const actions: TxAction[] = [
-    {
-      item: {
-        Delete: {
-          TableName: tables.reservations,
-          Key: reservationKeys.guard(reservation.userId, targetId(reservation)),
-        },
+
+/** Deletes the one-active-reservation-per-item guard. */
+export function releaseGuard(tables: TableNames, reservation: Reservation): TxAction {
+  return {
+    item: {
+      Delete: {
+        TableName: tables.reservations,
+        Key: reservationKeys.guard(reservation.userId, targetId(reservation)),
       },
     },
-    {
-      item: {
-        Update: {
-          TableName: tables.reservations,
-          Key: reservationKeys.counter(reservation.userId, reservation.venueId),
-          UpdateExpression: 'SET #active = if_not_exists(#active, :one) - :one',
-          ExpressionAttributeNames: { '#active': 'active' },
-          ExpressionAttributeValues: { ':one': 1 },
-        },
+  };
+}
+
+/** Gives the user's place in their active-reservation count back. */
+export function releaseCount(tables: TableNames, reservation: Reservation): TxAction {
+  return {
+    item: {
+      Update: {
+        TableName: tables.reservations,
+        Key: reservationKeys.counter(reservation.userId, reservation.venueId),
+        UpdateExpression: 'SET #active = if_not_exists(#active, :one) - :one',
+        ExpressionAttributeNames: { '#active': 'active' },
+        ExpressionAttributeValues: { ':one': 1 },
       },
     },
-  ];
-  if (returnSeats) {
-    const counter = seatCounter(tables, reservation);
-    actions.push({
-      item: {
-        Update: {
-          TableName: counter.table,
-          Key: counter.key,
-          UpdateExpression: 'SET #booked = #booked - :n',
-          ConditionExpression: 'attribute_exists(pk) AND #booked >= :n',
-          ExpressionAttributeNames: { '#booked': 'booked' },
-          ExpressionAttributeValues: { ':n': reservation.partySize },
-        },
+  };
+}
+
+/** Gives the party's seats back to the event or slot. */
+export function returnSeats(tables: TableNames, reservation: Reservation): TxAction {
+  const counter = seatCounter(tables, reservation);
+  return {
+    item: {
+      Update: {
+        TableName: counter.table,
+        Key: counter.key,
+        UpdateExpression: 'SET #booked = #booked - :n',
+        ConditionExpression: 'attribute_exists(pk) AND #booked >= :n',
+        ExpressionAttributeNames: { '#booked': 'booked' },
+        ExpressionAttributeValues: { ':n': reservation.partySize },
       },
-      onConditionFailed: (old) =>
-        old
-          ? new InvalidState('The seat count does not match this reservation.')
-          : new NotFound(counter.label),
-    });
-  }
-  return actions;
+    },
+    onConditionFailed: (old) =>
+      old ? new InvalidState('The seat count does not match this reservation.') : new NotFound(counter.label),
+  };
 }

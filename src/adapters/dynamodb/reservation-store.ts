@@ -28,8 +28,10 @@ import { queryPage } from './pagination.ts';
 import { joinActions } from './queue-items.ts';
 import {
   moveReservation,
-  releaseActions,
+  releaseCount,
+  releaseGuard,
   reservationItem,
+  returnSeats,
   seatCounter,
   targetId,
   toReservation,
@@ -76,9 +78,14 @@ export class DynamoReservationStore implements ReservationStore {
         if (Number(item.capacity) !== capacity) return new CapacityMoved();
         return new CapacityExceeded();
       };
-      const early = verdict(target);
-      if (!(early instanceof CapacityMoved || early instanceof CapacityExceeded)) throw early;
-      if (Number(target.booked ?? 0) + reservation.partySize > capacity) throw new CapacityExceeded();
+      // The read answers clear refusals without a write — but not when an Idempotency-Key is
+      // claimed: a concurrent twin of this request may have taken the last seat, and then the
+      // transaction must report the taken key (a replay), which it checks first.
+      if (!cmd.idempotency) {
+        const early = verdict(target);
+        if (!(early instanceof CapacityMoved || early instanceof CapacityExceeded)) throw early;
+        if (Number(target.booked ?? 0) + reservation.partySize > capacity) throw new CapacityExceeded();
+      }
       try {
         await transactWrite(this.db, this.bookingActions(cmd, capacity, verdict));
         return reservation;
@@ -236,7 +243,9 @@ export class DynamoReservationStore implements ReservationStore {
   async cancel(reservation: Reservation, now: string): Promise<Reservation> {
     await transactWrite(this.db, [
       moveReservation(this.db.tables, reservation, 'confirmed', 'cancelled', now),
-      ...releaseActions(this.db.tables, reservation, true),
+      returnSeats(this.db.tables, reservation),
+      releaseGuard(this.db.tables, reservation),
+      releaseCount(this.db.tables, reservation),
     ]);
     return { ...reservation, status: 'cancelled', updatedAt: now };
   }
@@ -244,6 +253,7 @@ export class DynamoReservationStore implements ReservationStore {
   async checkIn(cmd: CheckInCommand): Promise<{ reservation: Reservation; ticket?: QueueTicket }> {
     const actions: TxAction[] = [
       moveReservation(this.db.tables, cmd.reservation, 'confirmed', 'checked_in', cmd.now),
+      releaseCount(this.db.tables, cmd.reservation),
       outboxPut(this.db.tables, cmd.event),
     ];
     if (cmd.ticket) actions.push(...joinActions(this.db.tables, cmd.ticket));

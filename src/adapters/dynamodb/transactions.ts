@@ -4,6 +4,7 @@
  * the item as it was, thanks to `ReturnValuesOnConditionCheckFailure: ALL_OLD`) is handed to
  * the action that failed, so "sold out" and "already booked" are told apart without a re-read.
  */
+import { randomUUID } from 'node:crypto';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../domain/errors.ts';
 import { type Db, isCancellation, plainItem } from './db.ts';
@@ -36,8 +37,12 @@ function withAllOld(item: TransactItem): TransactItem {
 export async function transactWrite(db: Db, actions: TxAction[]): Promise<void> {
   if (actions.length === 0) return;
   try {
+    const items = actions.map((a) => withAllOld(a.item));
+    // A fresh token per attempt: the SDK's own resend of one attempt (timeout, 5xx after a
+    // commit) then replays the committed result instead of failing its conditions, while a
+    // retry after a conflict is a new attempt that DynamoDB evaluates afresh.
     await db.run(() =>
-      db.doc.send(new TransactWriteCommand({ TransactItems: actions.map((a) => withAllOld(a.item)) })),
+      db.doc.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: randomUUID() })),
     );
   } catch (error) {
     if (!isCancellation(error)) throw error;

@@ -112,6 +112,21 @@ describe('AppConfigRulesProvider', () => {
     assert.equal(calls.filter((c) => c.name === 'start').length, 1);
   });
 
+  it('treats a missing or null body as unchanged', async () => {
+    const time = clock();
+    const { client } = fakeAppConfig([
+      { Configuration: encode(sampleRules()), VersionLabel: 'v1' },
+      { Configuration: null as unknown as Uint8Array },
+      {},
+    ]);
+    const provider = new AppConfigRulesProvider(client, settings, undefined, time.now);
+    await provider.current();
+    for (let i = 0; i < 2; i += 1) {
+      time.advance(15);
+      assert.equal((await provider.current()).version, 'v1');
+    }
+  });
+
   it('honours a longer poll interval announced by AppConfig', async () => {
     const time = clock();
     const { client, calls } = fakeAppConfig([
@@ -201,6 +216,20 @@ describe('AppConfigRulesProvider', () => {
     const provider = new AppConfigRulesProvider(client, settings, undefined, time.now);
     await assert.rejects(provider.current(), ServiceUnavailable);
     time.advance(15);
+    assert.equal((await provider.current()).version, 'v1');
+  });
+
+  it('retries a failed first load at most once a second, failing fast in between', async () => {
+    const time = clock();
+    const { client, calls } = fakeAppConfig([
+      new Error('network down'),
+      { Configuration: encode(sampleRules()), VersionLabel: 'v1' },
+    ]);
+    const provider = new AppConfigRulesProvider(client, settings, undefined, time.now);
+    await assert.rejects(provider.current(), ServiceUnavailable);
+    await assert.rejects(provider.current(), ServiceUnavailable);
+    assert.equal(calls.filter((c) => c.name === 'get').length, 1);
+    time.advance(1);
     assert.equal((await provider.current()).version, 'v1');
   });
 

@@ -179,6 +179,20 @@ describe('DynamoQueueStore', () => {
     });
     const done = await f.stores.reservations.get(r.reservationId);
     assert.deepEqual([done?.status, done?.updatedAt], ['completed', later]);
+    // its guard is gone (the user may book that slot again) and its count was released once, at check-in
+    await f.stores.reservations.book(
+      booking(
+        reservationFor({ slotId: slot.slotId }, { venueId: 'v-pickup', userId: r.userId, orderRef: 'B-2' }),
+      ),
+    );
+    const doc = createDocumentClient(f.endpoint);
+    const counter = await doc.send(
+      new GetCommand({
+        TableName: f.tables.reservations,
+        Key: { pk: `USER#${r.userId}#v-pickup`, sk: 'COUNTERS' },
+      }),
+    );
+    assert.equal(counter.Item?.active, 1);
     assert.ok((await f.stores.outbox.listPending('9999', 1000)).some((e) => e.detail.id === event.detail.id));
     // completing the same reservation twice fails and leaves the ticket untouched
     const other = await f.stores.queue.join(join(ticket({ venueId: 'v-pickup' })));

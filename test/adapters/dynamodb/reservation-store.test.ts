@@ -124,6 +124,24 @@ describe('DynamoReservationStore', () => {
       IdempotencyKeyTaken,
     );
 
+    // the twin of a request that took the last seat is a replay, not "sold out"
+    const single = await f.stores.catalog.create(catalogItem({ capacity: 1 }));
+    const twin = reservationFor({ eventId: single.eventId }, { userId: 'user-twin' });
+    const twinClaim = {
+      userId: 'user-twin',
+      key: 'k-twin',
+      requestHash: 'h',
+      expiresAt: '2026-12-02T12:00:00.000Z',
+    };
+    await f.stores.reservations.book(booking(twin, { idempotency: twinClaim }));
+    const second = reservationFor({ eventId: single.eventId }, { userId: 'user-twin' });
+    await assert.rejects(
+      f.stores.reservations.book(booking(second, { idempotency: twinClaim })),
+      IdempotencyKeyTaken,
+    );
+    // without a key the same request is simply sold out
+    await assert.rejects(f.stores.reservations.book(booking(second)), CapacityExceeded);
+
     const later = '2026-12-05T12:00:00.000Z';
     const other = await f.stores.catalog.create(catalogItem());
     const fresh = reservationFor({ eventId: other.eventId }, { userId: r.userId });
@@ -239,6 +257,12 @@ describe('DynamoReservationStore', () => {
     const out = await f.stores.reservations.checkIn({ reservation: r, now: NOW, event });
     assert.deepEqual(out, { reservation: { ...r, status: 'checked_in', updatedAt: NOW } });
     assert.equal((await f.stores.reservations.get(r.reservationId))?.status, 'checked_in');
+    // a checked-in reservation no longer counts against the user's cap; its guard stays
+    assert.equal(await activeCount(r.userId), 0);
+    await assert.rejects(
+      f.stores.reservations.book(booking(reservationFor({ eventId: item.eventId }, { userId: r.userId }))),
+      AlreadyBooked,
+    );
     await assert.rejects(
       f.stores.reservations.checkIn({ reservation: r, now: NOW, event: venueEvent('CheckInCompleted') }),
       InvalidState,

@@ -1,0 +1,169 @@
+/**
+ * The two list schedules of the planner. Both replay the lanes forward in time from now: the
+ * lane that is free first calls next.
+ *
+ * - `fifoTurns`: the single shared line (each ticket, oldest first, goes to the eligible lane
+ *   free first). A ticket's start there is its FIFO turn; the fairness deadline is anchored on it.
+ * - `dispatch`: the optimized order. A free lane calls, in this order of precedence:
+ *   1. the ticket with the earliest deadline (FIFO turn + fairness, or appointment slot end)
+ *      among those that would miss it if the lane served its next choice first and no other
+ *      eligible lane frees before the deadline;
+ *   2. on an accessible lane, an accessible ticket (accessibility is preferred ahead);
+ *   3. the class with the highest scarcity-weighted cμ index: weight / expected service
+ *      (Smith's WSPT ratio, the cμ rule of multi-class queues), times how loaded the class's
+ *      eligible lanes are relative to the venue. Plain cμ would let flexible lanes take every
+ *      short ticket and leave the kinds few lanes serve to those few lanes; the factor raises
+ *      a class whose backlog per eligible lane is above the venue's average.
+ *   Within a class, walk-ins go oldest first and appointments by slot end.
+ */
+import type { Job, JobClass, OpenLane } from './jobs.ts';
+
+/** Start time (epoch ms) of each job under one shared FIFO line, in `jobs` order. */
+export function fifoTurns(
+  jobs: readonly Job[],
+  classes: readonly JobClass[],
+  open: readonly OpenLane[],
+): number[] {
+  const free = open.map((o) => o.freeMs);
+  const order = jobs.map((_, i) => i).sort((a, b) => jobs[a]!.joinedMs - jobs[b]!.joinedMs);
+  const starts = new Array<number>(jobs.length);
+  for (const i of order) {
+    const job = jobs[i]!;
+    let best = -1;
+    for (const lane of classes[job.cls]!.lanes) if (best < 0 || free[lane]! < free[best]!) best = lane;
+    starts[i] = free[best]!;
+    free[best] = free[best]! + job.serviceMs;
+  }
+  return starts;
+}
+
+/** Scarcity-weighted cμ index of each class (higher is called first). */
+export function classIndices(
+  classes: readonly JobClass[],
+  laneCount: number,
+  scarcityWeight: number,
+): number[] {
+  let totalWork = 0;
+  for (const c of classes) totalWork += c.jobs.length * c.serviceMs;
+  const venueLoad = totalWork / Math.max(1, laneCount);
+  return classes.map((c) => {
+    if (c.jobs.length === 0) return 0;
+    let weight = 0;
+    for (const job of c.jobs) weight += job.weight;
+    const cmu = weight / c.jobs.length / c.serviceMs;
+    if (scarcityWeight === 0 || venueLoad === 0) return cmu;
+    const classLoad = (c.jobs.length * c.serviceMs) / c.lanes.length;
+    const ratio = Math.min(4, Math.max(0.25, classLoad / venueLoad));
+    return cmu * ratio ** scarcityWeight;
+  });
+}
+
+/** A binary min-heap of lane indices keyed by free time (ties: lower index first). */
+class LaneHeap {
+  private readonly items: number[] = [];
+  constructor(private readonly free: number[]) {}
+  get size(): number {
+    return this.items.length;
+  }
+  private less(a: number, b: number): boolean {
+    const fa = this.free[a]!;
+    const fb = this.free[b]!;
+    return fa < fb || (fa === fb && a < b);
+  }
+  push(lane: number): void {
+    const items = this.items;
+    items.push(lane);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(items[i]!, items[parent]!)) break;
+      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      i = parent;
+    }
+  }
+  pop(): number {
+    const items = this.items;
+    const top = items[0]!;
+    const last = items.pop()!;
+    if (items.length > 0) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < items.length && this.less(items[l]!, items[m]!)) m = l;
+        if (r < items.length && this.less(items[r]!, items[m]!)) m = r;
+        if (m === i) break;
+        [items[i], items[m]] = [items[m]!, items[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+function anotherLaneInTime(
+  lanes: readonly number[],
+  except: number,
+  free: readonly number[],
+  by: number,
+): boolean {
+  for (const l of lanes) if (l !== except && free[l]! <= by) return true;
+  return false;
+}
+
+/** Per open lane, the jobs it will call, in order. Every job of a class with lanes is placed. */
+export function dispatch(
+  classes: readonly JobClass[],
+  open: readonly OpenLane[],
+  indices: readonly number[],
+): Job[][] {
+  const heads = classes.map(() => 0);
+  const laneClasses: number[][] = open.map(() => []);
+  classes.forEach((c, ci) => {
+    for (const lane of c.lanes) laneClasses[lane]!.push(ci);
+  });
+  const free = open.map((o) => o.freeMs);
+  const plans: Job[][] = open.map(() => []);
+  const heap = new LaneHeap(free);
+  open.forEach((_, i) => {
+    if (laneClasses[i]!.length > 0) heap.push(i);
+  });
+  while (heap.size > 0) {
+    const lane = heap.pop();
+    const t = free[lane]!;
+    const accessibleLane = open[lane]!.lane.accessible;
+    let best = -1;
+    let bestKey = Number.NEGATIVE_INFINITY;
+    for (const ci of laneClasses[lane]!) {
+      if (heads[ci]! >= classes[ci]!.jobs.length) continue;
+      // Accessible tickets rank above every index on an accessible lane.
+      const key = indices[ci]! + (accessibleLane && classes[ci]!.accessible ? 1e9 : 0);
+      if (key > bestKey) {
+        best = ci;
+        bestKey = key;
+      }
+    }
+    if (best < 0) continue; // nothing left this lane can serve: it leaves the replay
+    // Serving `best` first ends at t + its service; any head whose deadline falls before that
+    // must go now instead (earliest deadline first).
+    const after = t + classes[best]!.serviceMs;
+    let chosen = best;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const ci of laneClasses[lane]!) {
+      const head = classes[ci]!.jobs[heads[ci]!];
+      if (head === undefined || head.deadlineMs >= after || head.deadlineMs >= earliest) continue;
+      // Another lane of the class that frees before the deadline can take it instead.
+      if (ci !== best && anotherLaneInTime(classes[ci]!.lanes, lane, free, head.deadlineMs)) continue;
+      chosen = ci;
+      earliest = head.deadlineMs;
+    }
+    const job = classes[chosen]!.jobs[heads[chosen]!]!;
+    heads[chosen] = heads[chosen]! + 1;
+    plans[lane]!.push(job);
+    free[lane] = t + job.serviceMs;
+    heap.push(lane);
+  }
+  return plans;
+}

@@ -1,0 +1,156 @@
+/**
+ * Turns stored tickets into the planner's working form: times in epoch ms, expected service
+ * per kind, eligible open lanes, and a class per (kind, accessibility, appointment) — tickets of
+ * one class are interchangeable for every lane, which keeps each dispatch step O(classes).
+ */
+import type { StoredTicket } from '../domain/ports.ts';
+import type { Lane, QueueRules } from '../domain/rules.ts';
+import type { PlannerTuning } from './tuning.ts';
+
+export const MINUTE = 60_000;
+
+/** share of its age (at least of its expectation) a service that has overrun is assumed still to need */
+const RESIDUAL_SHARE = 0.5;
+
+export interface Job {
+  ticket: StoredTicket;
+  kind: string;
+  /** expected service, ms */
+  serviceMs: number;
+  weight: number;
+  accessible: boolean;
+  joinedMs: number;
+  /** end of the appointment's slot, when the appointment is honoured */
+  appointmentEndMs?: number;
+  /** latest planned call time (fairness and appointment); set by the planner */
+  deadlineMs: number;
+  /** planned call time; set by the planner */
+  startMs: number;
+  cls: number;
+}
+
+export interface JobClass {
+  key: string;
+  kind: string;
+  accessible: boolean;
+  appointment: boolean;
+  serviceMs: number;
+  /** indices into the open-lane array */
+  lanes: number[];
+  jobs: Job[];
+}
+
+export interface OpenLane {
+  lane: Lane;
+  /** when the lane is free to call its next ticket (epoch ms) */
+  freeMs: number;
+}
+
+/** Expected service minutes of a kind: observed if known, else the rules, else the fallback. */
+export function expectedMinutes(
+  kind: string,
+  rules: QueueRules,
+  observed: Readonly<Record<string, number>> | undefined,
+  tuning: PlannerTuning,
+): number {
+  const seen = observed?.[kind];
+  if (seen !== undefined && Number.isFinite(seen) && seen > 0) return seen;
+  return rules.serviceMinutes[kind] ?? tuning.fallbackServiceMinutes;
+}
+
+/** Open lanes, each free once the ticket it has called is expected to be done. */
+export function openLanes(
+  lanes: readonly Lane[],
+  called: readonly StoredTicket[],
+  serviceMs: (kind: string) => number,
+  nowMs: number,
+): OpenLane[] {
+  const open = lanes.filter((lane) => lane.open).map((lane) => ({ lane, freeMs: nowMs }));
+  const byId = new Map(open.map((o) => [o.lane.laneId, o]));
+  for (const ticket of called) {
+    const laneId = ticket.calledLaneId ?? ticket.laneId;
+    const target = laneId === undefined ? undefined : byId.get(laneId);
+    if (target === undefined) continue;
+    const calledMs = ticket.calledAt === undefined ? nowMs : Date.parse(ticket.calledAt);
+    const expected = serviceMs(ticket.serviceKind);
+    // A service past its expected length is not about to end: service times are skewed, and
+    // the longer one has run the longer it tends to go on (the mean residual life of a
+    // lognormal grows with age). It is assumed to need half as long again as it has run, so
+    // that a stuck lane does not keep the oldest ticket promised to it.
+    const elapsed = Math.max(0, nowMs - calledMs);
+    const remaining = Math.max(expected - elapsed, RESIDUAL_SHARE * Math.max(expected, elapsed));
+    target.freeMs = Math.max(target.freeMs, nowMs + remaining);
+  }
+  return open;
+}
+
+function eligible(lane: Lane, kind: string, accessible: boolean): boolean {
+  return lane.serviceKinds.includes(kind) && (!accessible || lane.accessible);
+}
+
+/**
+ * Groups waiting tickets into classes. Tickets that no open lane can serve come back apart:
+ * they stay unplanned until a lane that serves them opens.
+ */
+export function classify(
+  waiting: readonly StoredTicket[],
+  open: readonly OpenLane[],
+  serviceMs: (kind: string) => number,
+  tuning: PlannerTuning,
+): { classes: JobClass[]; jobs: Job[]; unplanned: StoredTicket[] } {
+  const classes: JobClass[] = [];
+  // kind → class index per (accessible, honoured) flag pair
+  const index = new Map<string, number[]>();
+  const jobs: Job[] = [];
+  const unplanned: StoredTicket[] = [];
+  for (const ticket of waiting) {
+    const joinedMs = Date.parse(ticket.joinedAt);
+    const slot = ticket.appointment;
+    const honoured =
+      slot !== undefined && joinedMs <= Date.parse(slot.startsAt) + tuning.appointmentEarlyMinutes * MINUTE;
+    let byFlags = index.get(ticket.serviceKind);
+    if (byFlags === undefined) {
+      byFlags = [-1, -1, -1, -1];
+      index.set(ticket.serviceKind, byFlags);
+    }
+    const flags = (ticket.accessibility ? 2 : 0) + (honoured ? 1 : 0);
+    let cls = byFlags[flags]!;
+    if (cls < 0) {
+      const key = `${ticket.serviceKind}|${ticket.accessibility}|${honoured}`;
+      const lanes = open.flatMap((o, i) =>
+        eligible(o.lane, ticket.serviceKind, ticket.accessibility) ? [i] : [],
+      );
+      cls = classes.length;
+      byFlags[flags] = cls;
+      classes.push({
+        key,
+        kind: ticket.serviceKind,
+        accessible: ticket.accessibility,
+        appointment: honoured,
+        serviceMs: serviceMs(ticket.serviceKind),
+        lanes,
+        jobs: [],
+      });
+    }
+    const jobClass = classes[cls]!;
+    if (jobClass.lanes.length === 0) {
+      unplanned.push(ticket);
+      continue;
+    }
+    const job: Job = {
+      ticket,
+      kind: ticket.serviceKind,
+      serviceMs: jobClass.serviceMs,
+      weight: Math.max(1, ticket.partySize),
+      accessible: ticket.accessibility,
+      joinedMs,
+      deadlineMs: Number.POSITIVE_INFINITY,
+      startMs: Number.NaN,
+      cls,
+    };
+    if (honoured && slot !== undefined) job.appointmentEndMs = Date.parse(slot.endsAt);
+    jobClass.jobs.push(job);
+    jobs.push(job);
+  }
+  return { classes, jobs, unplanned };
+}

@@ -1,0 +1,128 @@
+/**
+ * The queue planner: from the venue's waiting and called tickets, its lanes and queue rules,
+ * observed service times and the time, one ordered plan per open lane and, per waiting
+ * ticket, its lane, 1-based position and ETA. Pure and synchronous; the worker and the
+ * simulator's `optimizer` policy both call `planQueue`. See docs/queue.md for the objective.
+ */
+import type { PlanAssignment, StoredTicket } from '../domain/ports.ts';
+import { classIndices, dispatch, fifoTurns } from './dispatch.ts';
+import { etaOf, overtakingLoads } from './eta.ts';
+import { classify, expectedMinutes, type Job, MINUTE, openLanes } from './jobs.ts';
+import type { PlannerMemory } from './memory.ts';
+import { stabilize } from './stability.ts';
+import { tuningOf } from './tuning.ts';
+import type { LanePlan, Plan, PlannerInput } from './types.ts';
+
+export type { LanePlan, Plan, PlannerInput, PlanStats } from './types.ts';
+
+/**
+ * Plans the queue. `memory` keeps each ticket's fairness deadline from its first plan (the
+ * worker and simulator keep one per venue); without it every call starts afresh.
+ */
+export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
+  const tuning = tuningOf(input.rules);
+  const nowMs = input.now.getTime();
+  const minutesCache = new Map<string, number>();
+  const serviceMs = (kind: string): number => {
+    let ms = minutesCache.get(kind);
+    if (ms === undefined) {
+      ms = expectedMinutes(kind, input.rules, input.observedServiceMinutes, tuning) * MINUTE;
+      minutesCache.set(kind, ms);
+    }
+    return ms;
+  };
+  const waiting: StoredTicket[] = [];
+  const called: StoredTicket[] = [];
+  for (const ticket of input.tickets) {
+    if (ticket.status === 'waiting') waiting.push(ticket);
+    else if (ticket.status === 'called') called.push(ticket);
+  }
+  const open = openLanes(input.lanes, called, serviceMs, nowMs);
+  const { classes, jobs, unplanned } = classify(waiting, open, serviceMs, tuning);
+
+  assignDeadlines(jobs, memory, () => fifoTurns(jobs, classes, open), {
+    fairnessMs: tuning.fairnessMinutes * MINUTE,
+    acceptableWaitMs: tuning.acceptableWaitMinutes * MINUTE,
+  });
+  for (const c of classes) {
+    if (c.appointment) c.jobs.sort((a, b) => a.deadlineMs - b.deadlineMs || a.joinedMs - b.joinedMs);
+    else c.jobs.sort((a, b) => a.joinedMs - b.joinedMs);
+  }
+  const indices = classIndices(classes, open.length, tuning.scarcityWeight);
+  const orders = dispatch(classes, open, indices);
+  const loads = overtakingLoads(classes, open, serviceMs, input.arrivalsPerMinute);
+
+  const assignments: PlanAssignment[] = [];
+  const lanes: LanePlan[] = [];
+  open.forEach((o, i) => {
+    const order = stabilize(o.lane.laneId, orders[i]!, tuning.stabilityPositions);
+    let t = o.freeMs;
+    order.forEach((job, k) => {
+      job.startMs = t;
+      assignments.push({
+        ticketId: job.ticket.ticketId,
+        version: job.ticket.version,
+        laneId: o.lane.laneId,
+        position: k + 1,
+        etaAt: new Date(etaOf(t, job.deadlineMs, nowMs, loads[job.cls]!)).toISOString(),
+      });
+      t += job.serviceMs;
+    });
+    lanes.push({
+      laneId: o.lane.laneId,
+      ticketIds: order.map((j) => j.ticket.ticketId),
+      freeAt: new Date(o.freeMs).toISOString(),
+    });
+  });
+  if (memory !== undefined) memory.retain(new Set(waiting.map((t) => t.ticketId)));
+  return {
+    assignments,
+    lanes,
+    unplannedTicketIds: unplanned.map((t) => t.ticketId),
+    stats: planStats(jobs, waiting.length, unplanned.length, nowMs),
+  };
+}
+
+function assignDeadlines(
+  jobs: readonly Job[],
+  memory: PlannerMemory | undefined,
+  computeTurns: () => number[],
+  bounds: { fairnessMs: number; acceptableWaitMs: number },
+): void {
+  let turns: number[] | undefined;
+  jobs.forEach((job, i) => {
+    let deadline = memory?.deadline(job.ticket.ticketId);
+    if (deadline === undefined) {
+      turns ??= computeTurns();
+      deadline = Math.max(turns[i]! + bounds.fairnessMs, job.joinedMs + bounds.acceptableWaitMs);
+      memory?.remember(job.ticket.ticketId, deadline);
+    }
+    if (job.appointmentEndMs !== undefined)
+      deadline = Math.min(deadline, job.appointmentEndMs - job.serviceMs);
+    job.deadlineMs = deadline;
+  });
+}
+
+function planStats(jobs: readonly Job[], waiting: number, unplanned: number, nowMs: number): Plan['stats'] {
+  let maxWait = 0;
+  let sumWait = 0;
+  let overtakes = 0;
+  let latestOlder = Number.NEGATIVE_INFINITY;
+  const byAge = [...jobs].sort((a, b) => a.joinedMs - b.joinedMs);
+  for (const job of byAge) {
+    const start = job.startMs;
+    const wait = (start - nowMs) / MINUTE;
+    maxWait = Math.max(maxWait, wait);
+    sumWait += wait;
+    if (start < latestOlder) overtakes++;
+    latestOlder = Math.max(latestOlder, start);
+  }
+  return {
+    waiting,
+    planned: jobs.length,
+    unplanned,
+    maxPredictedWaitMinutes: maxWait,
+    meanPredictedWaitMinutes: jobs.length === 0 ? 0 : sumWait / jobs.length,
+    overtakes,
+  };
+}

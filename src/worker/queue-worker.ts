@@ -1,0 +1,144 @@
+/**
+ * The queue worker's cycle, through the ports only (the composition root is worker/main.ts):
+ * for every venue of the rules in force, `runVenueCycle`; then one sweep of the event outbox
+ * (events older than the grace are published and marked, so that a booking whose API process
+ * died between its write and its publish still gets its event). Structured logs and EMF
+ * metrics per venue: re-plan ms, waiting count, predicted wait, overtakes, writes.
+ */
+import type { Clock, EventPublisher, OutboxStore, QueueStore, RulesProvider } from '../domain/ports.ts';
+import { emitMetrics, type Logger, type LogSink } from '../observability/log.ts';
+import { ArrivalRateEstimator } from '../queue/arrival-rates.ts';
+import { PlannerMemory } from '../queue/memory.ts';
+import { ServiceTimeEstimator } from '../queue/service-times.ts';
+import { runVenueCycle, type VenueCycleResult, type VenueState } from './venue-cycle.ts';
+
+export const METRICS_NAMESPACE = 'VenueHub/Worker';
+
+export interface WorkerDeps {
+  rules: RulesProvider;
+  queue: QueueStore;
+  outbox: OutboxStore;
+  publisher: EventPublisher;
+  clock: Clock;
+  logger: Logger;
+  /** where EMF records go (stdout by default) */
+  metricsSink?: LogSink;
+  /** outbox events younger than this are left to the API that wrote them */
+  outboxGraceSeconds: number;
+  /** events per outbox sweep */
+  outboxBatch?: number;
+}
+
+export interface CycleReport {
+  venues: VenueCycleResult[];
+  failedVenues: string[];
+  published: number;
+  outboxFailed: boolean;
+}
+
+export class QueueWorker {
+  private readonly venues = new Map<string, VenueState>();
+
+  constructor(private readonly deps: WorkerDeps) {}
+
+  /** One full cycle. Never throws for one venue's or the outbox's failure; rules failures do throw. */
+  async runOnce(): Promise<CycleReport> {
+    const { deps } = this;
+    const snapshot = await deps.rules.current();
+    const report: CycleReport = { venues: [], failedVenues: [], published: 0, outboxFailed: false };
+    if (snapshot.document.features.queue) {
+      for (const [venueId, venue] of Object.entries(snapshot.document.venues)) {
+        const state = this.stateOf(venueId, venue.queue.serviceMinutes);
+        try {
+          const result = await runVenueCycle(
+            venueId,
+            venue,
+            deps.queue,
+            state,
+            deps.clock.now(),
+            deps.logger,
+          );
+          report.venues.push(result);
+          this.record(result, snapshot.version);
+        } catch (error) {
+          report.failedVenues.push(venueId);
+          deps.logger.error('venue cycle failed', { venueId, error: errorName(error) });
+        }
+      }
+      this.forgetVenuesNotIn(new Set(Object.keys(snapshot.document.venues)));
+    }
+    try {
+      report.published = await this.sweepOutbox();
+    } catch (error) {
+      report.outboxFailed = true;
+      deps.logger.warn('outbox sweep failed; events stay pending', { error: errorName(error) });
+    }
+    return report;
+  }
+
+  private stateOf(venueId: string, serviceMinutes: Record<string, number>): VenueState {
+    let state = this.venues.get(venueId);
+    if (state === undefined) {
+      state = {
+        memory: new PlannerMemory(),
+        estimator: new ServiceTimeEstimator(serviceMinutes),
+        arrivals: new ArrivalRateEstimator(),
+        called: new Map(),
+      };
+      this.venues.set(venueId, state);
+    }
+    return state;
+  }
+
+  private forgetVenuesNotIn(venueIds: ReadonlySet<string>): void {
+    for (const id of this.venues.keys()) if (!venueIds.has(id)) this.venues.delete(id);
+  }
+
+  private async sweepOutbox(): Promise<number> {
+    const { deps } = this;
+    const now = deps.clock.now();
+    const olderThan = new Date(now.getTime() - deps.outboxGraceSeconds * 1000).toISOString();
+    const pending = await deps.outbox.listPending(olderThan, deps.outboxBatch ?? 50);
+    if (pending.length === 0) return 0;
+    await deps.publisher.publish(pending);
+    await deps.outbox.markPublished(
+      pending.map((e) => e.detail.id),
+      now.toISOString(),
+    );
+    deps.logger.info('outbox events published', { count: pending.length });
+    return pending.length;
+  }
+
+  private record(result: VenueCycleResult, configVersion: string): void {
+    const { stats } = result;
+    this.deps.logger.info('venue re-planned', {
+      venueId: result.venueId,
+      configVersion,
+      replanMs: Math.round(result.replanMs * 100) / 100,
+      waiting: stats.waiting,
+      unplanned: stats.unplanned,
+      written: result.written,
+      skipped: result.skipped,
+      noShows: result.noShows,
+    });
+    emitMetrics(
+      METRICS_NAMESPACE,
+      { VenueId: result.venueId },
+      {
+        ReplanMs: { value: result.replanMs, unit: 'Milliseconds' },
+        WaitingCount: { value: stats.waiting, unit: 'Count' },
+        UnplannedCount: { value: stats.unplanned, unit: 'Count' },
+        PredictedWaitMinutes: { value: stats.maxPredictedWaitMinutes, unit: 'None' },
+        Overtakes: { value: stats.overtakes, unit: 'Count' },
+        PlanWrites: { value: result.written, unit: 'Count' },
+        PlanWritesSkipped: { value: result.skipped, unit: 'Count' },
+        NoShows: { value: result.noShows, unit: 'Count' },
+      },
+      this.deps.metricsSink,
+    );
+  }
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'UnknownError';
+}

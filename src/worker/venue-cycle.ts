@@ -1,0 +1,120 @@
+/**
+ * One venue's share of a worker cycle, through the ports only: sweep called tickets past the
+ * no-show grace into `no_show`, learn service times from tickets that left `called`, plan the
+ * rest, and write back only the assignments that changed (each write conditional on the
+ * version the ticket was read at, so the API's concurrent changes are never overwritten).
+ */
+import { DomainError } from '../domain/errors.ts';
+import type { PlanAssignment, QueueStore, StoredTicket } from '../domain/ports.ts';
+import type { VenueRules } from '../domain/rules.ts';
+import type { Logger } from '../observability/log.ts';
+import type { ArrivalRateEstimator } from '../queue/arrival-rates.ts';
+import type { PlannerMemory } from '../queue/memory.ts';
+import { planQueue } from '../queue/planner.ts';
+import type { ServiceTimeEstimator } from '../queue/service-times.ts';
+import type { PlanStats } from '../queue/types.ts';
+
+const MINUTE = 60_000;
+
+/** ETA moves smaller than this are not written (the ETA is shown to the minute). */
+export const ETA_TOLERANCE_MS = 30_000;
+
+/** What the worker keeps per venue between cycles. */
+export interface VenueState {
+  memory: PlannerMemory;
+  estimator: ServiceTimeEstimator;
+  arrivals: ArrivalRateEstimator;
+  /** tickets seen `called` last cycle: id → kind, to learn their service time once done */
+  called: Map<string, string>;
+}
+
+export interface VenueCycleResult {
+  venueId: string;
+  replanMs: number;
+  stats: PlanStats;
+  written: number;
+  skipped: number;
+  noShows: number;
+  observed: number;
+}
+
+function changed(ticket: StoredTicket, a: PlanAssignment): boolean {
+  if (ticket.laneId !== a.laneId || ticket.position !== a.position || ticket.etaAt === undefined) return true;
+  return Math.abs(Date.parse(ticket.etaAt) - Date.parse(a.etaAt)) >= ETA_TOLERANCE_MS;
+}
+
+/** Runs the cycle for one venue. Store failures propagate; lost version races are counted. */
+export async function runVenueCycle(
+  venueId: string,
+  venue: VenueRules,
+  queue: QueueStore,
+  state: VenueState,
+  now: Date,
+  logger: Logger,
+): Promise<VenueCycleResult> {
+  const active = await queue.listActive(venueId);
+  for (const t of active) state.arrivals.observe(t.ticketId, t.serviceKind, Date.parse(t.joinedAt));
+  const observed = await learnServiceTimes(active, queue, state);
+  const graceMs = venue.queue.noShowGraceMinutes * MINUTE;
+  const tickets: StoredTicket[] = [];
+  let noShows = 0;
+  for (const ticket of active) {
+    const overdue =
+      ticket.status === 'called' &&
+      ticket.calledAt !== undefined &&
+      Date.parse(ticket.calledAt) + graceMs < now.getTime();
+    if (!overdue) {
+      tickets.push(ticket);
+      continue;
+    }
+    try {
+      await queue.transition(ticket, { to: 'no_show', at: now.toISOString(), outcome: 'no_show' });
+      state.called.delete(ticket.ticketId);
+      noShows++;
+    } catch (error) {
+      // The API completed it meanwhile (version moved): its change wins.
+      if (!(error instanceof DomainError)) throw error;
+      logger.debug('no-show sweep lost a race', { ticketId: ticket.ticketId, code: error.code });
+    }
+  }
+  state.estimator.updateExpected(venue.queue.serviceMinutes);
+  const started = performance.now();
+  const plan = planQueue(
+    {
+      tickets,
+      lanes: venue.lanes,
+      rules: venue.queue,
+      now,
+      observedServiceMinutes: state.estimator.snapshot(),
+      arrivalsPerMinute: state.arrivals.perMinute(now.getTime()),
+    },
+    state.memory,
+  );
+  const replanMs = performance.now() - started;
+  const byId = new Map(tickets.map((t) => [t.ticketId, t]));
+  const updates = plan.assignments.filter((a) => changed(byId.get(a.ticketId)!, a));
+  const { written, skipped } =
+    updates.length === 0 ? { written: 0, skipped: 0 } : await queue.applyPlan(updates);
+  return { venueId, replanMs, stats: plan.stats, written, skipped, noShows, observed };
+}
+
+/** Feeds the estimator with tickets that were `called` last cycle and are `done` (served) now. */
+async function learnServiceTimes(
+  active: readonly StoredTicket[],
+  queue: QueueStore,
+  state: VenueState,
+): Promise<number> {
+  const stillCalled = new Map<string, string>();
+  for (const t of active) if (t.status === 'called') stillCalled.set(t.ticketId, t.serviceKind);
+  let observed = 0;
+  for (const [ticketId, kind] of state.called) {
+    if (stillCalled.has(ticketId)) continue;
+    const ticket = await queue.get(ticketId);
+    if (ticket?.status !== 'done' || ticket.outcome === 'no_show') continue;
+    if (ticket.calledAt === undefined || ticket.completedAt === undefined) continue;
+    state.estimator.observe(kind, (Date.parse(ticket.completedAt) - Date.parse(ticket.calledAt)) / MINUTE);
+    observed++;
+  }
+  state.called = stillCalled;
+  return observed;
+}

@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { PlannerMemory } from '../../src/queue/memory.ts';
+import { planQueue } from '../../src/queue/planner.ts';
+import { lane, minutesAgo, NOW, rules, ticket } from './helpers.ts';
+
+function byTicket(plan: ReturnType<typeof planQueue>) {
+  return new Map(plan.assignments.map((a) => [a.ticketId, a]));
+}
+
+describe('planQueue', () => {
+  it('serves an empty queue with empty lane plans', () => {
+    const plan = planQueue({ tickets: [], lanes: [lane('L1', ['pickup'])], rules: rules(), now: NOW });
+    assert.deepEqual(plan.assignments, []);
+    assert.deepEqual(plan.lanes, [{ laneId: 'L1', ticketIds: [], freeAt: NOW.toISOString() }]);
+    assert.equal(plan.stats.waiting, 0);
+  });
+
+  it('gives each ticket only a lane that serves its kind, and none to closed lanes', () => {
+    const lanes = [
+      lane('P', ['pickup']),
+      lane('R', ['returns']),
+      lane('X', ['pickup', 'returns'], { open: false }),
+    ];
+    const tickets = [
+      ticket({ serviceKind: 'pickup' }),
+      ticket({ serviceKind: 'returns' }),
+      ticket({ serviceKind: 'pickup' }),
+    ];
+    const plan = planQueue({ tickets, lanes, rules: rules(), now: NOW });
+    const a = byTicket(plan);
+    assert.equal(a.get(tickets[0]!.ticketId)!.laneId, 'P');
+    assert.equal(a.get(tickets[1]!.ticketId)!.laneId, 'R');
+    assert.equal(a.get(tickets[2]!.ticketId)!.laneId, 'P');
+    assert.equal(
+      plan.lanes.find((l) => l.laneId === 'X'),
+      undefined,
+    );
+  });
+
+  it('leaves tickets whose kind no open lane serves unplanned', () => {
+    const orphan = ticket({ serviceKind: 'consultation' });
+    const plan = planQueue({
+      tickets: [orphan, ticket()],
+      lanes: [lane('P', ['pickup']), lane('C', ['consultation'], { open: false })],
+      rules: rules(),
+      now: NOW,
+    });
+    assert.deepEqual(plan.unplannedTicketIds, [orphan.ticketId]);
+    assert.equal(plan.stats.unplanned, 1);
+    assert.equal(byTicket(plan).has(orphan.ticketId), false);
+  });
+
+  it('promises accessible tickets only to accessible lanes, and calls them first there', () => {
+    const older = ticket({ joinedAt: minutesAgo(10) });
+    const accessible = ticket({ accessibility: true, joinedAt: minutesAgo(1) });
+    const plan = planQueue({
+      tickets: [older, accessible],
+      lanes: [lane('A', ['pickup'], { accessible: true })],
+      rules: rules(),
+      now: NOW,
+    });
+    assert.deepEqual(plan.lanes[0]!.ticketIds, [accessible.ticketId, older.ticketId]);
+    const none = planQueue({
+      tickets: [accessible],
+      lanes: [lane('P', ['pickup'])],
+      rules: rules(),
+      now: NOW,
+    });
+    assert.deepEqual(none.unplannedTicketIds, [accessible.ticketId]);
+  });
+
+  it('puts short services first when no deadline is near (cμ), and keeps FIFO within a kind', () => {
+    const long = ticket({ serviceKind: 'consultation', joinedAt: minutesAgo(3) });
+    const short1 = ticket({ serviceKind: 'pickup', joinedAt: minutesAgo(2) });
+    const short2 = ticket({ serviceKind: 'pickup', joinedAt: minutesAgo(1) });
+    const plan = planQueue({
+      tickets: [short2, long, short1],
+      lanes: [lane('M', ['pickup', 'consultation'])],
+      rules: rules({ fairnessMinutes: 30 }),
+      now: NOW,
+    });
+    assert.deepEqual(plan.lanes[0]!.ticketIds, [short1.ticketId, short2.ticketId, long.ticketId]);
+    const a = byTicket(plan);
+    assert.equal(a.get(short1.ticketId)!.etaAt, NOW.toISOString());
+    assert.equal(a.get(short2.ticketId)!.etaAt, new Date(NOW.getTime() + 3 * 60_000).toISOString());
+    assert.equal(plan.stats.overtakes, 2);
+  });
+
+  it('calls a ticket whose fairness deadline is due before shorter services', () => {
+    const long = ticket({ serviceKind: 'consultation', joinedAt: minutesAgo(3) });
+    const shorts = [1, 2, 3].map(() => ticket({ serviceKind: 'pickup', joinedAt: minutesAgo(1) }));
+    const plan = planQueue({
+      tickets: [long, ...shorts],
+      lanes: [lane('M', ['pickup', 'consultation'])],
+      rules: rules({ fairnessMinutes: 4 }),
+      now: NOW,
+    });
+    // FIFO turn of the consultation is now; 4 minutes of slack allow one pickup, not two.
+    assert.equal(plan.lanes[0]!.ticketIds[1], long.ticketId);
+  });
+
+  it('honours a punctual appointment by its slot end ahead of older walk-ins', () => {
+    const walkIns = Array.from({ length: 6 }, (_, i) => ticket({ joinedAt: minutesAgo(20 - i) }));
+    const appointment = ticket({
+      joinedAt: minutesAgo(1),
+      appointment: { startsAt: minutesAgo(2), endsAt: new Date(NOW.getTime() + 8 * 60_000).toISOString() },
+    });
+    const plan = planQueue({
+      tickets: [...walkIns, appointment],
+      lanes: [lane('P', ['pickup'])],
+      rules: rules({ fairnessMinutes: 60 }),
+      now: NOW,
+    });
+    const eta = Date.parse(byTicket(plan).get(appointment.ticketId)!.etaAt);
+    assert.ok(eta + 3 * 60_000 <= NOW.getTime() + 8 * 60_000, 'served before its slot ends');
+  });
+
+  it('treats a check-in long after slot start as a walk-in', () => {
+    const walkIn = ticket({ joinedAt: minutesAgo(5) });
+    const late = ticket({
+      joinedAt: minutesAgo(1),
+      appointment: { startsAt: minutesAgo(30), endsAt: minutesAgo(15) },
+    });
+    const plan = planQueue({
+      tickets: [late, walkIn],
+      lanes: [lane('P', ['pickup'])],
+      rules: rules(),
+      now: NOW,
+    });
+    assert.deepEqual(plan.lanes[0]!.ticketIds, [walkIn.ticketId, late.ticketId]);
+  });
+
+  it('starts a lane after the service it is calling is expected to end', () => {
+    const calledAt = minutesAgo(1);
+    const called = ticket({ status: 'called', calledAt, calledLaneId: 'R', serviceKind: 'returns' });
+    const next = ticket({ serviceKind: 'returns' });
+    const plan = planQueue({
+      tickets: [called, next],
+      lanes: [lane('R', ['returns'])],
+      rules: rules(),
+      now: NOW,
+    });
+    assert.equal(
+      byTicket(plan).get(next.ticketId)!.etaAt,
+      new Date(NOW.getTime() + 5 * 60_000).toISOString(),
+    );
+    assert.equal(plan.stats.waiting, 1);
+  });
+
+  it('uses observed service times over the rules', () => {
+    const first = ticket();
+    const second = ticket({ joinedAt: minutesAgo(0.5) });
+    const plan = planQueue({
+      tickets: [first, second],
+      lanes: [lane('P', ['pickup'])],
+      rules: rules(),
+      now: NOW,
+      observedServiceMinutes: { pickup: 5 },
+    });
+    assert.equal(
+      byTicket(plan).get(second.ticketId)!.etaAt,
+      new Date(NOW.getTime() + 5 * 60_000).toISOString(),
+    );
+  });
+
+  it('keeps a ticket’s fairness deadline across re-plans through its memory', () => {
+    const memory = new PlannerMemory();
+    const long = ticket({ serviceKind: 'consultation', joinedAt: minutesAgo(1) });
+    const input = {
+      lanes: [lane('M', ['pickup', 'consultation'])],
+      rules: rules({ fairnessMinutes: 6 }),
+      now: NOW,
+    };
+    planQueue({ ...input, tickets: [long] }, memory);
+    assert.equal(memory.deadline(long.ticketId), NOW.getTime() + 6 * 60_000);
+    // Later, many pickups join; the remembered deadline still forces the consultation in.
+    const later = new Date(NOW.getTime() + 60_000);
+    const shorts = Array.from({ length: 5 }, () => ticket({ joinedAt: later.toISOString() }));
+    const plan = planQueue({ ...input, now: later, tickets: [long, ...shorts] }, memory);
+    const position = plan.lanes[0]!.ticketIds.indexOf(long.ticketId) + 1;
+    assert.ok(position <= 2, `consultation at position ${position}`);
+    planQueue({ ...input, now: later, tickets: shorts }, memory);
+    assert.equal(memory.deadline(long.ticketId), undefined, 'forgotten once it left');
+  });
+
+  it('does not move a ticket back more than stabilityPositions on its lane', () => {
+    // Previously planned: three consultations at positions 1–3 on lane M.
+    const consults = [1, 2, 3].map((p) =>
+      ticket({ serviceKind: 'consultation', joinedAt: minutesAgo(5 - p), laneId: 'M', position: p }),
+    );
+    const shorts = Array.from({ length: 6 }, () => ticket({ joinedAt: minutesAgo(0.5) }));
+    const plan = planQueue({
+      tickets: [...consults, ...shorts],
+      lanes: [lane('M', ['pickup', 'consultation'])],
+      rules: rules({ fairnessMinutes: 600, stabilityPositions: 1 }),
+      now: NOW,
+    });
+    const a = byTicket(plan);
+    for (const c of consults) assert.ok(a.get(c.ticketId)!.position <= c.position! + 1);
+  });
+});

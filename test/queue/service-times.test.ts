@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ArrivalRateEstimator } from '../../src/queue/arrival-rates.ts';
+import { ServiceTimeEstimator } from '../../src/queue/service-times.ts';
+
+describe('ServiceTimeEstimator', () => {
+  it('starts from the rules and moves toward what is observed', () => {
+    const estimator = new ServiceTimeEstimator({ pickup: 3 }, { priorWeight: 1, window: 10 });
+    assert.equal(estimator.estimate('pickup'), 3);
+    assert.deepEqual(estimator.snapshot(), {});
+    estimator.observe('pickup', 5);
+    assert.equal(estimator.estimate('pickup'), 4);
+    for (let i = 0; i < 200; i++) estimator.observe('pickup', 5);
+    assert.ok(Math.abs(estimator.estimate('pickup')! - 5) < 0.01);
+    assert.deepEqual(Object.keys(estimator.snapshot()), ['pickup']);
+  });
+
+  it('clamps outliers and itself to a band around the rules', () => {
+    const estimator = new ServiceTimeEstimator({ pickup: 3 }, { priorWeight: 0, window: 1 });
+    estimator.observe('pickup', 600);
+    assert.equal(estimator.estimate('pickup'), 12);
+    estimator.observe('pickup', 0.01);
+    assert.equal(estimator.estimate('pickup'), 0.75);
+    estimator.updateExpected({ pickup: 10 });
+    assert.equal(estimator.estimate('pickup'), 2.5, 'the band follows new rules');
+  });
+
+  it('ignores samples that are not positive finite minutes, and learns unknown kinds as they come', () => {
+    const estimator = new ServiceTimeEstimator({});
+    estimator.observe('repairs', Number.NaN);
+    estimator.observe('repairs', -1);
+    assert.equal(estimator.estimate('repairs'), undefined);
+    estimator.observe('repairs', 8);
+    assert.equal(estimator.estimate('repairs'), 8);
+    assert.throws(() => new ServiceTimeEstimator({}, { window: 0 }), RangeError);
+  });
+});
+
+describe('ArrivalRateEstimator', () => {
+  it('counts each ticket once inside the sliding window', () => {
+    const rates = new ArrivalRateEstimator(10);
+    const t0 = Date.parse('2026-12-05T15:00:00.000Z');
+    for (let i = 0; i < 20; i++) rates.observe(`t${i}`, i % 2 === 0 ? 'pickup' : 'returns', t0 + i * 30_000);
+    rates.observe('t0', 'pickup', t0);
+    assert.deepEqual(rates.perMinute(t0 + 10 * 60_000), { pickup: 1, returns: 1 });
+    // Five minutes later the first half has left the window.
+    assert.deepEqual(rates.perMinute(t0 + 15 * 60_000), { pickup: 0.5, returns: 0.5 });
+  });
+});

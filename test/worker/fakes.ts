@@ -1,0 +1,120 @@
+/** In-memory fakes of the ports the worker uses, with the same version semantics as the store. */
+import { InvalidState } from '../../src/domain/errors.ts';
+import type { VenueEvent } from '../../src/domain/model.ts';
+import type {
+  EventPublisher,
+  JoinCommand,
+  OutboxStore,
+  PlanAssignment,
+  QueueStore,
+  RulesProvider,
+  StoredTicket,
+  TicketTransition,
+} from '../../src/domain/ports.ts';
+import type { RulesDocument, RulesSnapshot } from '../../src/domain/rules.ts';
+import type { Logger } from '../../src/observability/log.ts';
+
+export class FakeQueueStore implements QueueStore {
+  readonly tickets = new Map<string, StoredTicket>();
+  applied: PlanAssignment[][] = [];
+  failListActive = false;
+
+  put(ticket: StoredTicket): void {
+    this.tickets.set(ticket.ticketId, structuredClone(ticket));
+  }
+  async join(cmd: JoinCommand): Promise<StoredTicket> {
+    const stored = { ...cmd.ticket, version: 1 };
+    this.put(stored);
+    return stored;
+  }
+  async get(ticketId: string): Promise<StoredTicket | undefined> {
+    const t = this.tickets.get(ticketId);
+    return t === undefined ? undefined : structuredClone(t);
+  }
+  async listActive(venueId: string): Promise<StoredTicket[]> {
+    if (this.failListActive) throw new Error('store down');
+    return [...this.tickets.values()]
+      .filter((t) => t.venueId === venueId && (t.status === 'waiting' || t.status === 'called'))
+      .sort((a, b) => a.joinedAt.localeCompare(b.joinedAt))
+      .map((t) => structuredClone(t));
+  }
+  async transition(ticket: StoredTicket, change: TicketTransition): Promise<StoredTicket> {
+    const current = this.tickets.get(ticket.ticketId);
+    if (current === undefined || current.version !== ticket.version) throw new InvalidState('ticket changed');
+    const next: StoredTicket = { ...current, status: change.to, version: current.version + 1 };
+    if (change.to === 'called') {
+      next.calledAt = change.at;
+      next.calledLaneId = change.laneId;
+    } else {
+      next.completedAt = change.at;
+      if (change.outcome !== undefined) next.outcome = change.outcome;
+    }
+    this.tickets.set(ticket.ticketId, next);
+    return structuredClone(next);
+  }
+  async applyPlan(assignments: PlanAssignment[]): Promise<{ written: number; skipped: number }> {
+    this.applied.push(assignments);
+    let written = 0;
+    for (const a of assignments) {
+      const t = this.tickets.get(a.ticketId);
+      if (t === undefined || t.version !== a.version || t.status !== 'waiting') continue;
+      this.tickets.set(a.ticketId, {
+        ...t,
+        laneId: a.laneId,
+        position: a.position,
+        etaAt: a.etaAt,
+        version: t.version + 1,
+      });
+      written++;
+    }
+    return { written, skipped: assignments.length - written };
+  }
+}
+
+export class FakeOutbox implements OutboxStore {
+  readonly events: { event: VenueEvent; publishedAt?: string }[] = [];
+  async listPending(olderThan: string, limit: number): Promise<VenueEvent[]> {
+    return this.events
+      .filter((e) => e.publishedAt === undefined && e.event.detail.occurredAt <= olderThan)
+      .slice(0, limit)
+      .map((e) => e.event);
+  }
+  async markPublished(eventIds: string[], now: string): Promise<void> {
+    for (const e of this.events) if (eventIds.includes(e.event.detail.id)) e.publishedAt = now;
+  }
+}
+
+export class FakePublisher implements EventPublisher {
+  readonly published: VenueEvent[] = [];
+  fail = false;
+  async publish(events: VenueEvent[]): Promise<void> {
+    if (this.fail) throw new Error('bus down');
+    this.published.push(...events);
+  }
+}
+
+export function staticRules(document: RulesDocument): RulesProvider & { document: RulesDocument } {
+  return {
+    document,
+    async current(): Promise<RulesSnapshot> {
+      return { document: this.document, version: '1' };
+    },
+  };
+}
+
+export function collectingLogger(lines: Record<string, unknown>[] = []): Logger & { lines: typeof lines } {
+  const log =
+    (level: string) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      lines.push({ level, message, ...fields });
+    };
+  const logger = {
+    lines,
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    child: () => logger,
+  };
+  return logger;
+}

@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { StoredTicket } from '../../src/domain/ports.ts';
+import type { RulesDocument, VenueRules } from '../../src/domain/rules.ts';
+import { QueueWorker } from '../../src/worker/queue-worker.ts';
+import { collectingLogger, FakeOutbox, FakePublisher, FakeQueueStore, staticRules } from './fakes.ts';
+
+const NOW = new Date('2026-12-05T15:00:00.000Z');
+const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISOString();
+
+function venue(overrides: Partial<VenueRules> = {}): VenueRules {
+  return {
+    name: 'Test',
+    timezone: 'America/New_York',
+    hours: { sat: ['00:00', '24:00'] },
+    closedDates: [],
+    maxPartySize: 6,
+    checkInWindowMinutes: { before: 30, after: 15 },
+    queue: { maxLength: 100, noShowGraceMinutes: 5, serviceMinutes: { pickup: 3, returns: 6 } },
+    lanes: [
+      { laneId: 'L1', serviceKinds: ['pickup', 'returns'], accessible: true, open: true },
+      { laneId: 'L2', serviceKinds: ['pickup'], accessible: false, open: true },
+    ],
+    limits: { activeReservationsPerUser: 10, queueJoinsPerHour: 6 },
+    alerts: { capacityThreshold: 0.9, predictedWaitMinutes: 30 },
+    ...overrides,
+  };
+}
+
+function doc(venues: Record<string, VenueRules>, queue = true): RulesDocument {
+  return { venues, features: { queue, pickup: true, campaigns: true } };
+}
+
+let n = 0;
+function ticket(overrides: Partial<StoredTicket> = {}): StoredTicket {
+  n++;
+  return {
+    ticketId: `t${n}`,
+    venueId: 'v1',
+    userId: `u${n}`,
+    serviceKind: 'pickup',
+    partySize: 1,
+    accessibility: false,
+    status: 'waiting',
+    joinedAt: at(-10 + n / 100),
+    version: 1,
+    ...overrides,
+  };
+}
+
+function setup(document: RulesDocument) {
+  const queue = new FakeQueueStore();
+  const outbox = new FakeOutbox();
+  const publisher = new FakePublisher();
+  const logger = collectingLogger();
+  const metrics: string[] = [];
+  const clock = {
+    current: NOW,
+    now() {
+      return this.current;
+    },
+  };
+  const worker = new QueueWorker({
+    rules: staticRules(document),
+    queue,
+    outbox,
+    publisher,
+    clock,
+    logger,
+    metricsSink: (line) => metrics.push(line),
+    outboxGraceSeconds: 10,
+  });
+  return { queue, outbox, publisher, logger, metrics, clock, worker };
+}
+
+describe('QueueWorker', () => {
+  it('plans waiting tickets, then writes only what changed', async () => {
+    const { queue, worker, metrics } = setup(doc({ v1: venue() }));
+    const tickets = [ticket(), ticket({ serviceKind: 'returns' }), ticket()];
+    for (const t of tickets) queue.put(t);
+    const first = await worker.runOnce();
+    assert.equal(first.venues[0]!.written, 3);
+    for (const t of tickets) {
+      const stored = (await queue.get(t.ticketId))!;
+      assert.ok(stored.laneId !== undefined && stored.position !== undefined && stored.etaAt !== undefined);
+    }
+    const second = await worker.runOnce();
+    assert.equal(second.venues[0]!.written, 0, 'an unchanged plan writes nothing');
+    assert.equal(queue.applied.length, 1);
+    const emf = JSON.parse(metrics[0]!);
+    assert.equal(emf.VenueId, 'v1');
+    assert.equal(emf.WaitingCount, 3);
+    assert.ok('ReplanMs' in emf && 'PredictedWaitMinutes' in emf && 'Overtakes' in emf);
+  });
+
+  it('never overwrites a ticket the API changed since it was read', async () => {
+    const { queue, worker } = setup(doc({ v1: venue() }));
+    const t = ticket();
+    queue.put(t);
+    const original = queue.listActive.bind(queue);
+    queue.listActive = async (venueId) => {
+      const read = await original(venueId);
+      // The API moves the ticket on between the worker's read and its write.
+      queue.tickets.set(t.ticketId, { ...queue.tickets.get(t.ticketId)!, status: 'left', version: 2 });
+      return read;
+    };
+    const report = await worker.runOnce();
+    assert.deepEqual([report.venues[0]!.written, report.venues[0]!.skipped], [0, 1]);
+    assert.equal(queue.tickets.get(t.ticketId)!.status, 'left');
+    assert.equal(queue.tickets.get(t.ticketId)!.laneId, undefined);
+  });
+
+  it('sweeps called tickets past the grace into no_show, and only those', async () => {
+    const { queue, worker } = setup(doc({ v1: venue() }));
+    const late = ticket({ status: 'called', calledAt: at(-6), calledLaneId: 'L1' });
+    const recent = ticket({ status: 'called', calledAt: at(-2), calledLaneId: 'L2' });
+    queue.put(late);
+    queue.put(recent);
+    const report = await worker.runOnce();
+    assert.equal(report.venues[0]!.noShows, 1);
+    assert.equal(queue.tickets.get(late.ticketId)!.status, 'no_show');
+    assert.equal(queue.tickets.get(late.ticketId)!.outcome, 'no_show');
+    assert.equal(queue.tickets.get(recent.ticketId)!.status, 'called');
+  });
+
+  it('learns service times from tickets that went from called to done', async () => {
+    const { queue, worker, clock } = setup(doc({ v1: venue() }));
+    const served = ticket({ status: 'called', calledAt: at(-1), calledLaneId: 'L2' });
+    queue.put(served);
+    await worker.runOnce();
+    queue.tickets.set(served.ticketId, {
+      ...queue.tickets.get(served.ticketId)!,
+      status: 'done',
+      outcome: 'served',
+      completedAt: at(1),
+    });
+    clock.current = new Date(NOW.getTime() + 2 * 60_000);
+    const report = await worker.runOnce();
+    assert.equal(report.venues[0]!.observed, 1);
+  });
+
+  it('publishes pending outbox events older than the grace and marks them', async () => {
+    const { outbox, publisher, worker } = setup(doc({ v1: venue() }));
+    const event = (id: string, occurredAt: string) => ({
+      detailType: 'BookingConfirmed' as const,
+      detail: { id, occurredAt, venueId: 'v1', userId: 'u', correlationId: 'c' },
+    });
+    outbox.events.push({ event: event('old', at(-1)) }, { event: event('fresh', at(0)) });
+    const report = await worker.runOnce();
+    assert.equal(report.published, 1);
+    assert.deepEqual(
+      publisher.published.map((e) => e.detail.id),
+      ['old'],
+    );
+    assert.equal(outbox.events[0]!.publishedAt, NOW.toISOString());
+    assert.equal(outbox.events[1]!.publishedAt, undefined);
+  });
+
+  it('keeps events pending when the bus fails, and goes on', async () => {
+    const { outbox, publisher, worker, logger } = setup(doc({ v1: venue() }));
+    outbox.events.push({
+      event: {
+        detailType: 'CheckInCompleted',
+        detail: { id: 'e1', occurredAt: at(-1), venueId: 'v1', userId: 'u', correlationId: 'c' },
+      },
+    });
+    publisher.fail = true;
+    const report = await worker.runOnce();
+    assert.equal(report.outboxFailed, true);
+    assert.equal(outbox.events[0]!.publishedAt, undefined);
+    assert.ok(logger.lines.some((l) => l.level === 'warn'));
+  });
+
+  it('isolates a failing venue and skips planning when the queue feature is off', async () => {
+    const { queue, worker } = setup(doc({ v1: venue() }));
+    queue.failListActive = true;
+    const report = await worker.runOnce();
+    assert.deepEqual(report.failedVenues, ['v1']);
+
+    const off = setup(doc({ v1: venue() }, false));
+    off.queue.put(ticket());
+    const quiet = await off.worker.runOnce();
+    assert.equal(quiet.venues.length, 0);
+    assert.equal(off.queue.applied.length, 0);
+  });
+});
