@@ -6,6 +6,7 @@
  *   npm test                      everything
  *   npm test -- test/queue        only test files under these paths (static checks skipped)
  *   npm test -- --skip-static     node tests only
+ *   npm test -- --sam-build       also `sam build` (no Docker; minutes, see docs/decisions/0500)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -17,6 +18,7 @@ process.chdir(root);
 const args = process.argv.slice(2);
 const paths = args.filter((a) => !a.startsWith('--'));
 const skipStatic = args.includes('--skip-static') || paths.length > 0;
+const samBuild = args.includes('--sam-build');
 
 function step(
   name: string,
@@ -63,6 +65,19 @@ if (!skipStatic) {
       },
     );
   }
+}
+
+// Opt-in: SAM's esbuild builder copies the repository and runs npm install once per function
+// (about two minutes each here), too slow for every run; CI's lambda buildspec always runs it.
+if (samBuild) {
+  step('sam build', '.venv/bin/sam', ['build', '--template-file', 'template.yaml', '--parallel'], {
+    env: {
+      ...process.env,
+      SAM_CLI_TELEMETRY: '0',
+      // the esbuild builder looks for esbuild on the PATH
+      PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
+    },
+  });
 }
 
 const files = (paths.length > 0 ? paths : ['test'])

@@ -122,3 +122,39 @@ export function serviceEndpoints(env: Env = process.env): {
   };
   return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
 }
+
+/**
+ * The local hub (`npm start`, `npm run invoke`; docs/local-hub.md). Never read by the bundles.
+ */
+export function hubSettings(env: Env = process.env): {
+  port: number;
+  store: 'memory' | 'disk';
+  dataDir: string;
+  /** where the hub builds the bundles and the site (default: dist/) */
+  buildDir?: string;
+  /** `npm run invoke` against a running hub instead of a fresh DynamoDB Local */
+  hubUrl?: string;
+  /** `npm run invoke`: mint a local token for this user into the event */
+  invokeUser?: string;
+  invokeGroups: string[];
+} {
+  const store = optional(env, 'HUB_STORE') ?? 'disk';
+  if (store !== 'memory' && store !== 'disk') {
+    throw new ConfigError(`environment variable HUB_STORE must be "memory" or "disk", got "${store}"`);
+  }
+  const hubUrl = optional(env, 'HUB_URL')?.replace(/\/$/, '');
+  const invokeUser = optional(env, 'INVOKE_USER');
+  const buildDir = optional(env, 'HUB_BUILD_DIR');
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    store,
+    dataDir: optional(env, 'HUB_DATA_DIR') ?? '.hub-data',
+    ...(buildDir ? { buildDir } : {}),
+    ...(hubUrl ? { hubUrl } : {}),
+    ...(invokeUser ? { invokeUser } : {}),
+    invokeGroups: (optional(env, 'INVOKE_GROUPS') ?? 'shoppers')
+      .split(',')
+      .map((g) => g.trim())
+      .filter(Boolean),
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * `npm run build`: the Lambda and worker bundles (esbuild, ESM, minified, source maps, node20,
+ * AWS SDK bundled), one folder each under dist/, and a size report. The bundles are what the
+ * local hub runs and what the worker image ships; `sam build` bundles the same entry points
+ * for deployment (Metadata of each function in template.yaml).
+ *
+ *   npm run build                  all four bundles
+ *   npm run build -- worker        only the named bundles
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { type BuildOptions, build as esbuild, type Metafile } from 'esbuild';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..');
+
+/** Bundle name → entry point (relative to the repository root). */
+export const BUNDLES = {
+  'venue-api': 'src/handlers/venue-api.ts',
+  'notification-fanout': 'src/handlers/notification-fanout.ts',
+  'post-confirmation': 'src/handlers/post-confirmation.ts',
+  worker: 'worker/main.ts',
+} as const;
+
+export type BundleName = keyof typeof BUNDLES;
+
+export interface BuildOptionsInput {
+  /** which bundles (default: all) */
+  only?: BundleName[];
+  /** output root (default: dist under the repository) */
+  outDir?: string;
+  /** print the size report (default: true) */
+  report?: boolean;
+  /** entry points by bundle name (default: BUNDLES) */
+  entries?: Partial<Record<BundleName, string>>;
+}
+
+export interface BundleResult {
+  name: BundleName;
+  entry: string;
+  /** dist/<name>/index.mjs */
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+  metafile: Metafile;
+}
+
+// Some bundled CommonJS dependencies call require() for Node built-ins; ESM output has no
+// require, so the bundle creates one.
+const REQUIRE_SHIM =
+  "import { createRequire as __venueHubCreateRequire } from 'node:module'; const require = __venueHubCreateRequire(import.meta.url);";
+
+function esbuildOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    absWorkingDir: REPO_ROOT,
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    banner: { js: REQUIRE_SHIM },
+  };
+}
+
+/** Builds the bundles; throws if an entry point is missing or esbuild reports an error. */
+export async function build(options: BuildOptionsInput = {}): Promise<BundleResult[]> {
+  const entries: Record<BundleName, string> = { ...BUNDLES, ...options.entries };
+  const names = options.only ?? (Object.keys(entries) as BundleName[]);
+  const outDir = options.outDir ?? join(REPO_ROOT, 'dist');
+  const missing = names.filter((name) => !existsSync(join(REPO_ROOT, entries[name])));
+  if (missing.length > 0) {
+    throw new Error(`missing entry points: ${missing.map((name) => entries[name]).join(', ')}`);
+  }
+  const results: BundleResult[] = [];
+  for (const name of names) {
+    const dir = join(outDir, name);
+    rmSync(dir, { recursive: true, force: true });
+    const file = join(dir, 'index.mjs');
+    const result = await esbuild(esbuildOptions(entries[name], file));
+    const code = readFileSync(file);
+    results.push({
+      name,
+      entry: entries[name],
+      file,
+      bytes: code.length,
+      gzipBytes: gzipSync(code).length,
+      metafile: result.metafile as Metafile,
+    });
+  }
+  if (options.report ?? true) process.stdout.write(sizeReport(results));
+  return results;
+}
+
+function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+/** A small table: bundle, size, gzipped size, number of input modules. */
+export function sizeReport(results: BundleResult[]): string {
+  const rows = results.map((r) => [
+    relative(REPO_ROOT, r.file),
+    kib(r.bytes),
+    kib(r.gzipBytes),
+    String(Object.keys(r.metafile.inputs).length),
+  ]);
+  const header = ['bundle', 'size', 'gzip', 'modules'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) => `${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}\n`;
+  return line(header) + rows.map(line).join('');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const requested = process.argv.slice(2) as BundleName[];
+  const unknown = requested.filter((name) => !(name in BUNDLES));
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `unknown bundle(s): ${unknown.join(', ')}; known: ${Object.keys(BUNDLES).join(', ')}\n`,
+    );
+    process.exit(2);
+  }
+  try {
+    await build(requested.length > 0 ? { only: requested } : {});
+  } catch (error) {
+    process.stderr.write(`build failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}

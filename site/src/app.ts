@@ -1,0 +1,116 @@
+/**
+ * The app context every view receives, and the hash router. A view renders into `main` and
+ * may register cleanups (polling timers) that run when the route changes.
+ */
+import type { VenueApi } from './api.ts';
+import type { SiteConfig } from './config.ts';
+import { h, replace } from './dom.ts';
+import { language, t } from './i18n.ts';
+import { currentSession, isOperator, type Session } from './session.ts';
+
+export interface AppContext {
+  config: SiteConfig;
+  api: VenueApi;
+  session(): Session | undefined;
+  navigate(hash: string): void;
+  /** BCP 47 locale for Intl, from the UI language */
+  locale(): string;
+  /** runs `cleanup` when the user leaves the current screen */
+  onLeave(cleanup: () => void): void;
+  /** redraws the header (after sign-in or a language change) */
+  refreshChrome(): void;
+}
+
+export type RouteView = (
+  ctx: AppContext,
+  main: HTMLElement,
+  params: Record<string, string>,
+  query: URLSearchParams,
+) => Promise<void> | void;
+
+export interface Route {
+  pattern: string;
+  view: RouteView;
+  access: 'public' | 'shopper' | 'operator';
+}
+
+interface Match {
+  route: Route;
+  params: Record<string, string>;
+}
+
+/** Matches `#/events/abc` against `/events/:eventId`. */
+export function matchRoute(routes: Route[], path: string): Match | undefined {
+  const segments = path.split('/').filter(Boolean);
+  for (const route of routes) {
+    const pattern = route.pattern.split('/').filter(Boolean);
+    if (pattern.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    const ok = pattern.every((part, i) => {
+      const segment = segments[i] as string;
+      if (part.startsWith(':')) {
+        params[part.slice(1)] = decodeURIComponent(segment);
+        return true;
+      }
+      return part === segment;
+    });
+    if (ok) return { route, params };
+  }
+  return undefined;
+}
+
+/** Splits a location hash into path and query (`#/pickup?date=2026-12-01`). */
+export function parseHash(hash: string): { path: string; query: URLSearchParams } {
+  const raw = hash.replace(/^#/, '') || '/';
+  const [path = '/', search = ''] = raw.split('?');
+  return { path, query: new URLSearchParams(search) };
+}
+
+export class Router {
+  private cleanups: (() => void)[] = [];
+  private renderCount = 0;
+
+  constructor(
+    private readonly routes: Route[],
+    private readonly main: HTMLElement,
+    private readonly ctx: () => AppContext,
+  ) {}
+
+  leave(cleanup: () => void): void {
+    this.cleanups.push(cleanup);
+  }
+
+  async render(): Promise<void> {
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    const renderId = ++this.renderCount;
+    const { path, query } = parseHash(location.hash);
+    const match = matchRoute(this.routes, path) ?? matchRoute(this.routes, '/');
+    if (!match) return;
+    const session = currentSession();
+    if (match.route.access !== 'public' && !session) {
+      this.ctx().navigate(`#/sign-in?next=${encodeURIComponent(location.hash || '#/')}`);
+      return;
+    }
+    if (match.route.access === 'operator' && !isOperator(session)) {
+      replace(this.main, h('h1', { tabindex: '-1' }, t('errFORBIDDEN')));
+      return;
+    }
+    // Each screen renders into its own container: a screen still awaiting the API when the
+    // user moves on writes into a detached node instead of over the next screen.
+    const container = h('div', { class: 'view' }, h('p', { role: 'status' }, t('loading')));
+    this.main.replaceChildren(container);
+    document.documentElement.lang = language();
+    try {
+      await match.route.view(this.ctx(), container, match.params, query);
+    } catch {
+      replace(container, h('h1', {}, t('appName')), h('p', { role: 'alert' }, t('errorGeneric')));
+    }
+    if (renderId !== this.renderCount) return;
+    const heading = container.querySelector('h1');
+    if (heading) {
+      heading.setAttribute('tabindex', '-1');
+      document.title = `${heading.textContent ?? ''} · ${t('appName')}`;
+      heading.focus();
+    }
+  }
+}

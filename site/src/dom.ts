@@ -1,0 +1,85 @@
+/**
+ * A tiny element builder. Every text goes through `textContent` (never `innerHTML`), so data
+ * from the API can never inject markup, and nothing sets inline styles (the CSP forbids them).
+ */
+
+type Child = Node | string | number | false | null | undefined;
+type Attrs = Record<string, string | number | boolean | undefined | null | EventListener>;
+
+/** Builds an element: `on*` attributes become listeners, booleans toggle the attribute. */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (typeof value === 'function') {
+      element.addEventListener(name.slice(2).toLowerCase(), value);
+    } else if (value === true) {
+      element.setAttribute(name, '');
+    } else {
+      element.setAttribute(name, String(value));
+    }
+  }
+  append(element, ...children);
+  return element;
+}
+
+/** Appends children, skipping the falsy ones, so conditional parts read inline. */
+export function append(parent: Node, ...children: Child[]): void {
+  for (const child of children) {
+    if (child === undefined || child === null || child === false) continue;
+    parent.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces all children of `parent`. */
+export function replace(parent: Element, ...children: Child[]): void {
+  parent.replaceChildren();
+  append(parent, ...children);
+}
+
+let fieldCounter = 0;
+
+/** A labelled form field: the label is tied to the control by id (axe: every control has a name). */
+export function field(labelText: string, control: HTMLElement, hint?: string): HTMLElement {
+  fieldCounter += 1;
+  const id = control.id || `field-${fieldCounter}`;
+  control.id = id;
+  const hintEl = hint ? h('small', { id: `${id}-hint`, class: 'hint' }, hint) : null;
+  if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
+  return h('div', { class: 'field' }, h('label', { for: id }, labelText), control, hintEl);
+}
+
+/** A checkbox with its label after it. */
+export function checkbox(labelText: string, name: string, checked: boolean): HTMLElement {
+  fieldCounter += 1;
+  const id = `check-${fieldCounter}`;
+  const input = h('input', { type: 'checkbox', id, name, checked });
+  return h('div', { class: 'field check' }, input, h('label', { for: id }, labelText));
+}
+
+/** A select whose options are `[value, label]` pairs. */
+export function select(name: string, options: [string, string][], selected?: string): HTMLSelectElement {
+  const element = h('select', { name });
+  for (const [value, label] of options) {
+    element.append(h('option', { value, selected: value === selected }, label));
+  }
+  return element;
+}
+
+/** Reads a named control of a form as a string ('' when absent). */
+export function formValue(form: HTMLFormElement, name: string): string {
+  const control = form.elements.namedItem(name);
+  if (control instanceof HTMLInputElement || control instanceof HTMLSelectElement) return control.value;
+  if (control instanceof HTMLTextAreaElement) return control.value;
+  return '';
+}
+
+/** Reads a named checkbox of a form. */
+export function formChecked(form: HTMLFormElement, name: string): boolean {
+  const control = form.elements.namedItem(name);
+  return control instanceof HTMLInputElement && control.checked;
+}

@@ -1,0 +1,215 @@
+/**
+ * Create or edit a catalog item of any kind. Fields shown follow the kind (capacity for events
+ * and programs, price for products, linked items for campaigns). Times are typed as venue wall
+ * time and sent as UTC. An edit sends only what changed (PATCH), so a capacity change is
+ * checked by the API against what is booked (CAPACITY_BELOW_BOOKED).
+ */
+import type { CatalogInput, CatalogItem } from '../api.ts';
+import type { AppContext } from '../app.ts';
+import { field, formValue, h, replace, select } from '../dom.ts';
+import { t } from '../i18n.ts';
+import { fromLocalInput, toLocalInput } from '../time.ts';
+import { errorBox, itemStatusLabel, kindLabel, run, showError, statusBox } from '../ui.ts';
+import { listAll } from './catalog.ts';
+
+const KINDS = ['event', 'program', 'campaign', 'product'] as const;
+const STATUSES = ['draft', 'published', 'cancelled'] as const;
+
+/** The body for the item's kind, from the form's values (empty optional fields left out). */
+export function itemInputFromForm(form: HTMLFormElement, timeZone: string): CatalogInput {
+  const kind = formValue(form, 'kind') as CatalogItem['kind'];
+  const input: CatalogInput = {
+    kind,
+    title: formValue(form, 'title').trim(),
+    status: formValue(form, 'status') as CatalogItem['status'],
+  };
+  const description = formValue(form, 'description').trim();
+  const category = formValue(form, 'category').trim();
+  const campaignId = formValue(form, 'campaignId');
+  if (description) input.description = description;
+  if (category) input.category = category;
+  if (campaignId && kind !== 'campaign') input.campaignId = campaignId;
+  if (kind !== 'product') {
+    input.startsAt = fromLocalInput(formValue(form, 'startsAt'), timeZone);
+    input.endsAt = fromLocalInput(formValue(form, 'endsAt'), timeZone);
+  }
+  if (kind === 'event' || kind === 'program') input.capacity = Number(formValue(form, 'capacity'));
+  if (kind === 'product') input.priceCents = Number(formValue(form, 'priceCents'));
+  if (kind === 'campaign') {
+    input.itemIds = Array.from(form.querySelectorAll<HTMLInputElement>('input[name="itemIds"]:checked')).map(
+      (box) => box.value,
+    );
+  }
+  return input;
+}
+
+/** The fields of `next` that differ from `current` (kind never changes after creation). */
+export function changedFields(current: CatalogItem, next: CatalogInput): CatalogInput {
+  const changes: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(next)) {
+    if (name === 'kind') continue;
+    const before = (current as unknown as Record<string, unknown>)[name];
+    if (JSON.stringify(before) !== JSON.stringify(value)) changes[name] = value;
+  }
+  return changes as CatalogInput;
+}
+
+export async function itemFormView(ctx: AppContext, main: HTMLElement, params: Record<string, string>) {
+  const { venueId, timezone } = ctx.config;
+  const errors = errorBox();
+  const done = statusBox();
+  const editing = params.eventId !== undefined;
+  let item: CatalogItem | undefined;
+  let others: CatalogItem[] = [];
+  try {
+    if (editing) item = await ctx.api.getItem(params.eventId ?? '');
+    const [schedule, products] = await Promise.all([
+      listAll((cursor) => ctx.api.listSchedule(venueId, { limit: 100, cursor })),
+      listAll((cursor) => ctx.api.listProducts(venueId, { limit: 100, cursor })),
+    ]);
+    others = [...schedule, ...products].filter((o) => o.eventId !== item?.eventId);
+  } catch (error) {
+    showError(errors, error);
+    if (editing && !item) {
+      replace(main, h('h1', {}, t('editItem')), errors);
+      return;
+    }
+  }
+  const campaigns = others.filter((o) => o.kind === 'campaign');
+  const kind = select(
+    'kind',
+    KINDS.map((k): [string, string] => [k, kindLabel(k)]),
+    item?.kind ?? 'event',
+  );
+  kind.disabled = editing;
+  const timed = h(
+    'div',
+    { class: 'group' },
+    field(
+      t('startsAt'),
+      h('input', {
+        type: 'datetime-local',
+        name: 'startsAt',
+        required: true,
+        value: item?.startsAt ? toLocalInput(item.startsAt, timezone) : '',
+      }),
+    ),
+    field(
+      t('endsAt'),
+      h('input', {
+        type: 'datetime-local',
+        name: 'endsAt',
+        required: true,
+        value: item?.endsAt ? toLocalInput(item.endsAt, timezone) : '',
+      }),
+    ),
+    h('p', { class: 'hint' }, t('timesInZone', { zone: timezone })),
+  );
+  const capacity = field(
+    t('capacity'),
+    h('input', { type: 'number', name: 'capacity', min: 0, required: true, value: item?.capacity ?? 20 }),
+  );
+  const price = field(
+    t('priceCents'),
+    h('input', { type: 'number', name: 'priceCents', min: 0, required: true, value: item?.priceCents ?? 0 }),
+  );
+  const itemIds = h(
+    'fieldset',
+    {},
+    h('legend', {}, t('campaignItemIds')),
+    ...others
+      .filter((o) => o.kind !== 'campaign')
+      .map((o, i) =>
+        h(
+          'div',
+          { class: 'field check' },
+          h('input', {
+            type: 'checkbox',
+            name: 'itemIds',
+            id: `item-${i}`,
+            value: o.eventId,
+            checked: item?.itemIds?.includes(o.eventId) ?? false,
+          }),
+          h('label', { for: `item-${i}` }, `${o.title} (${kindLabel(o.kind)})`),
+        ),
+      ),
+  );
+  const campaignField = field(
+    t('campaign'),
+    select(
+      'campaignId',
+      [['', t('noCampaign')], ...campaigns.map((c): [string, string] => [c.eventId, c.title])],
+      item?.campaignId ?? '',
+    ),
+  );
+  // Show only the fields of the chosen kind; hidden ones are also disabled so they are not validated.
+  const toggle = () => {
+    const show = (el: HTMLElement, on: boolean) => {
+      el.hidden = !on;
+      for (const input of Array.from(el.querySelectorAll('input, select'))) {
+        (input as HTMLInputElement).disabled = !on;
+      }
+    };
+    show(timed, kind.value !== 'product');
+    show(capacity, kind.value === 'event' || kind.value === 'program');
+    show(price, kind.value === 'product');
+    show(itemIds, kind.value === 'campaign');
+    show(campaignField, kind.value !== 'campaign');
+  };
+  kind.addEventListener('change', toggle);
+
+  const button = h('button', { type: 'submit' }, editing ? t('save') : t('create'));
+  const form = h(
+    'form',
+    { class: 'stack', 'aria-label': editing ? t('editItem') : t('newItem') },
+    field(t('kind'), kind),
+    field(
+      t('title'),
+      h('input', { type: 'text', name: 'title', required: true, maxlength: 200, value: item?.title ?? '' }),
+    ),
+    field(
+      t('description'),
+      h('textarea', { name: 'description', rows: 3, maxlength: 2000 }, item?.description ?? ''),
+    ),
+    field(
+      t('category'),
+      h('input', { type: 'text', name: 'category', maxlength: 60, value: item?.category ?? '' }),
+    ),
+    field(
+      t('status'),
+      select(
+        'status',
+        STATUSES.map((s): [string, string] => [s, itemStatusLabel(s)]),
+        item?.status ?? 'draft',
+      ),
+    ),
+    timed,
+    capacity,
+    price,
+    campaignField,
+    itemIds,
+    button,
+    errors,
+    done,
+  );
+  toggle();
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    await run(button, errors, async () => {
+      const input = itemInputFromForm(form, timezone);
+      if (item) {
+        item = await ctx.api.patchItem(item.eventId, changedFields(item, input));
+        replace(done, t('saved'));
+      } else {
+        const created = await ctx.api.createItem(venueId, input);
+        ctx.navigate(`#/operator/catalog/${encodeURIComponent(created.eventId)}`);
+      }
+    });
+  });
+  replace(
+    main,
+    h('h1', {}, editing ? t('editItem') : t('newItem')),
+    h('p', {}, h('a', { href: '#/operator/catalog' }, t('back'))),
+    form,
+  );
+}

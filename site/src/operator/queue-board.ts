@@ -1,0 +1,213 @@
+/**
+ * The live queue board: each lane with its planned tickets and a "call next" button, the
+ * called tickets with served / no-show, and the stats. Polled every few seconds; lanes and
+ * ticket rows are updated in place (keyed by id) so keyboard focus survives a refresh.
+ */
+import type { BoardLane, QueueBoard, QueueTicket } from '../api.ts';
+import type { AppContext } from '../app.ts';
+import { h, replace } from '../dom.ts';
+import { t } from '../i18n.ts';
+import { formatTime } from '../time.ts';
+import { errorBox, labelFrom, run, serviceLabel, showError, statusBox } from '../ui.ts';
+
+const POLL_MS = 3000;
+
+/** The lane's planned tickets in plan order, whether the board nests them or lists them flat. */
+export function plannedFor(board: QueueBoard, lane: BoardLane): QueueTicket[] {
+  const nested = lane.tickets ?? lane.planned;
+  const tickets = nested ?? (board.waiting ?? []).filter((ticket) => ticket.laneId === lane.laneId);
+  return tickets
+    .filter((ticket) => ticket.status === 'waiting')
+    .sort((a, b) => (a.position ?? Number.MAX_SAFE_INTEGER) - (b.position ?? Number.MAX_SAFE_INTEGER));
+}
+
+/** Called tickets, from the board's own list or gathered from lanes. */
+export function calledTickets(board: QueueBoard): QueueTicket[] {
+  if (board.called) return board.called;
+  const all = [
+    ...(board.waiting ?? []),
+    ...(board.lanes ?? []).flatMap((l) => [...(l.tickets ?? l.planned ?? []), ...(l.called ?? [])]),
+  ];
+  const seen = new Map(all.filter((ticket) => ticket.status === 'called').map((x) => [x.ticketId, x]));
+  return [...seen.values()];
+}
+
+function ticketLabel(ctx: AppContext, ticket: QueueTicket): string {
+  const parts = [
+    `#${ticket.ticketId.slice(0, 8)}`,
+    serviceLabel(ticket.serviceKind),
+    t('partyOf', { n: ticket.partySize }),
+  ];
+  if (ticket.accessibility) parts.push('♿');
+  if (ticket.etaAt && ticket.status === 'waiting') {
+    parts.push(`${t('eta')} ${formatTime(ticket.etaAt, ctx.config.timezone, ctx.locale())}`);
+  }
+  return parts.join(' · ');
+}
+
+const statLabel = labelFrom({
+  waiting: 'statWaiting',
+  called: 'statCalled',
+  unplanned: 'statUnplanned',
+  longestWaitMinutes: 'statLongestWait',
+  predictedWaitMinutes: 'statPredictedWait',
+});
+
+export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
+  const { venueId } = ctx.config;
+  const errors = errorBox();
+  const notice = statusBox();
+  const lanesEl = h('div', { class: 'lanes' });
+  const calledList = h('ul', { class: 'called-list' });
+  const statsEl = h('dl', { class: 'stats' });
+  const unplannedList = h('ul', { class: 'unplanned' });
+  const laneEls = new Map<string, { section: HTMLElement; list: HTMLElement; title: HTMLElement }>();
+  const calledEls = new Map<string, HTMLElement>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+
+  const laneSection = (lane: BoardLane) => {
+    const title = h('h2', { id: `lane-${lane.laneId}` });
+    const list = h('ol', { class: 'planned' });
+    const call = h('button', { type: 'button', 'data-lane': lane.laneId }, t('callNext'));
+    call.setAttribute('aria-label', `${t('callNext')} · ${t('lane')} ${lane.laneId}`);
+    call.addEventListener('click', () =>
+      run(call, errors, async () => {
+        const ticket = await ctx.api.callNext(venueId, lane.laneId);
+        replace(notice, ticket ? `${t('ticketCalled')}: ${ticketLabel(ctx, ticket)}` : t('nobodyWaiting'));
+        await refresh();
+      }),
+    );
+    const section = h(
+      'section',
+      { class: 'lane', 'aria-labelledby': title.id, 'data-lane': lane.laneId },
+      title,
+      list,
+      call,
+    );
+    return { section, list, title };
+  };
+
+  const calledRow = (ticket: QueueTicket) => {
+    const li = h('li', { 'data-ticket': ticket.ticketId });
+    const label = h(
+      'span',
+      {},
+      `${ticketLabel(ctx, ticket)} · ${t('lane')} ${ticket.calledLaneId ?? ticket.laneId ?? ''}`,
+    );
+    const complete = (outcome: 'served' | 'no_show', button: HTMLButtonElement) =>
+      run(button, errors, async () => {
+        await ctx.api.completeTicket(ticket.ticketId, outcome);
+        await refresh();
+      });
+    const served = h('button', { type: 'button', 'data-outcome': 'served' }, t('served'));
+    const noShow = h(
+      'button',
+      { type: 'button', class: 'secondary', 'data-outcome': 'no_show' },
+      t('noShow'),
+    );
+    served.setAttribute('aria-label', `${t('served')}: #${ticket.ticketId.slice(0, 8)}`);
+    noShow.setAttribute('aria-label', `${t('noShow')}: #${ticket.ticketId.slice(0, 8)}`);
+    served.addEventListener('click', () => complete('served', served));
+    noShow.addEventListener('click', () => complete('no_show', noShow));
+    li.append(label, h('span', { class: 'actions' }, served, noShow));
+    return li;
+  };
+
+  const draw = (board: QueueBoard) => {
+    for (const lane of board.lanes ?? []) {
+      let entry = laneEls.get(lane.laneId);
+      if (!entry) {
+        entry = laneSection(lane);
+        laneEls.set(lane.laneId, entry);
+        lanesEl.append(entry.section);
+      }
+      const flags = [
+        (lane.serviceKinds ?? []).map(serviceLabel).join(', '),
+        lane.accessible ? t('accessibleLane') : '',
+        lane.open === false ? t('closedLane') : '',
+      ].filter(Boolean);
+      entry.title.textContent = `${t('lane')} ${lane.laneId}${flags.length > 0 ? ` — ${flags.join(' · ')}` : ''}`;
+      const planned = plannedFor(board, lane);
+      replace(
+        entry.list,
+        ...(planned.length > 0
+          ? planned.map((ticket) => h('li', { 'data-ticket': ticket.ticketId }, ticketLabel(ctx, ticket)))
+          : [h('li', { class: 'empty' }, t('nobodyWaiting'))]),
+      );
+    }
+    const unplanned = (board.waiting ?? []).filter((ticket) => !ticket.laneId);
+    replace(
+      unplannedList,
+      ...(unplanned.length > 0
+        ? unplanned.map((ticket) => h('li', { 'data-ticket': ticket.ticketId }, ticketLabel(ctx, ticket)))
+        : [h('li', { class: 'empty' }, t('none'))]),
+    );
+    const called = calledTickets(board);
+    const keep = new Set(called.map((ticket) => ticket.ticketId));
+    for (const [id, el] of calledEls) {
+      if (!keep.has(id)) {
+        el.remove();
+        calledEls.delete(id);
+      }
+    }
+    for (const ticket of called) {
+      if (!calledEls.has(ticket.ticketId)) {
+        const row = calledRow(ticket);
+        calledEls.set(ticket.ticketId, row);
+        calledList.append(row);
+      }
+    }
+    replace(
+      statsEl,
+      ...Object.entries(board.stats ?? {})
+        .filter(([, value]) => typeof value === 'number' || typeof value === 'string')
+        .flatMap(([name, value]) => [h('dt', {}, statLabel(name)), h('dd', {}, String(value))]),
+    );
+  };
+
+  const refresh = async () => {
+    try {
+      draw(await ctx.api.queueBoard(venueId));
+      errors.replaceChildren();
+    } catch (error) {
+      showError(errors, error);
+    }
+  };
+  const poll = async () => {
+    await refresh();
+    if (!stopped) timer = setTimeout(poll, POLL_MS);
+  };
+  ctx.onLeave(() => {
+    stopped = true;
+    clearTimeout(timer);
+  });
+
+  await refresh();
+  replace(
+    main,
+    h('h1', {}, t('boardTitle')),
+    notice,
+    errors,
+    lanesEl,
+    h(
+      'section',
+      { 'aria-labelledby': 'called-heading' },
+      h('h2', { id: 'called-heading' }, t('calledTickets')),
+      calledList,
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 'unplanned-heading' },
+      h('h2', { id: 'unplanned-heading' }, t('statUnplanned')),
+      unplannedList,
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 'stats-heading' },
+      h('h2', { id: 'stats-heading' }, t('stats')),
+      statsEl,
+    ),
+  );
+  timer = setTimeout(poll, POLL_MS);
+}

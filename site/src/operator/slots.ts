@@ -1,0 +1,110 @@
+/**
+ * Operator pickup slots: create a day of slots (date, from–to in the venue's zone, minutes
+ * per slot, capacity) and see that day's slots with what is booked.
+ */
+import type { PickupSlot } from '../api.ts';
+import type { AppContext } from '../app.ts';
+import { field, formValue, h, replace } from '../dom.ts';
+import { t } from '../i18n.ts';
+import { addDays, formatDay, formatTime, venueDate } from '../time.ts';
+import { errorBox, run, showError, statusBox } from '../ui.ts';
+
+export async function slotsView(ctx: AppContext, main: HTMLElement, _p: unknown, query: URLSearchParams) {
+  const { venueId, timezone } = ctx.config;
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(query.get('date') ?? '')
+    ? (query.get('date') as string)
+    : addDays(venueDate(new Date(), timezone), 1);
+  const errors = errorBox();
+  const done = statusBox();
+  const list = h('tbody', {});
+
+  const loadSlots = async () => {
+    const slots: PickupSlot[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await ctx.api.listSlots(venueId, date, { limit: 100, cursor });
+      slots.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    replace(
+      list,
+      ...slots.map((slot) =>
+        h(
+          'tr',
+          {},
+          h(
+            'td',
+            {},
+            `${formatTime(slot.startsAt, timezone, ctx.locale())} – ${formatTime(slot.endsAt, timezone, ctx.locale())}`,
+          ),
+          h('td', {}, `${slot.booked} / ${slot.capacity}`),
+        ),
+      ),
+    );
+  };
+
+  const button = h('button', { type: 'submit' }, t('createSlots'));
+  const form = h(
+    'form',
+    { class: 'stack', 'aria-label': t('createSlots') },
+    field(t('date'), h('input', { type: 'date', name: 'date', required: true, value: date })),
+    field(t('from'), h('input', { type: 'time', name: 'from', required: true, value: '10:00' })),
+    field(t('to'), h('input', { type: 'time', name: 'to', required: true, value: '18:00' })),
+    field(
+      t('slotMinutes'),
+      h('input', { type: 'number', name: 'slotMinutes', min: 5, max: 240, required: true, value: 30 }),
+    ),
+    field(t('capacity'), h('input', { type: 'number', name: 'capacity', min: 1, required: true, value: 4 })),
+    h('p', { class: 'hint' }, t('timesInZone', { zone: timezone })),
+    button,
+    errors,
+    done,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    await run(button, errors, async () => {
+      const chosen = formValue(form, 'date');
+      const result = await ctx.api.createSlots(venueId, {
+        date: chosen,
+        from: formValue(form, 'from').slice(0, 5),
+        to: formValue(form, 'to').slice(0, 5),
+        slotMinutes: Number(formValue(form, 'slotMinutes')),
+        capacity: Number(formValue(form, 'capacity')),
+      });
+      ctx.navigate(`#/operator/slots?date=${chosen}&created=${result.items.length}`);
+    });
+  });
+
+  const created = query.get('created');
+  if (created !== null) done.textContent = t('slotsCreated', { n: Number(created) });
+  try {
+    await loadSlots();
+  } catch (error) {
+    showError(errors, error);
+  }
+  replace(
+    main,
+    h('h1', {}, t('slotsTitle')),
+    form,
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        {},
+        h('caption', {}, formatDay(date, ctx.locale())),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, t('slot')),
+            h('th', { scope: 'col' }, `${t('bookedCount')} / ${t('capacity')}`),
+          ),
+        ),
+        list,
+      ),
+    ),
+  );
+}

@@ -1,0 +1,141 @@
+/**
+ * Times in the venue's time zone. The API speaks UTC ISO instants; people read and type wall
+ * times of the venue. Only Intl is used (no time-zone library), so conversions go through the
+ * zone's offset at the instant, re-checked once for the hours around a DST change.
+ */
+
+interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function wallParts(instant: Date, timeZone: string): WallTime {
+  let formatter = partsFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    partsFormatters.set(timeZone, formatter);
+  }
+  const parts = Object.fromEntries(formatter.formatToParts(instant).map((p) => [p.type, p.value]));
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+  };
+}
+
+/** Minutes the zone is ahead of UTC at `instant` (New York in winter: -300). */
+export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
+  const w = wallParts(instant, timeZone);
+  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
+  return Math.round((asUtc - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000);
+}
+
+/**
+ * The instant at which the venue's clocks show `date` + `time` (`YYYY-MM-DD`, `HH:MM`). A wall
+ * time skipped by a DST jump resolves forward, as the venue's clocks do.
+ */
+export function zonedToUtc(date: string, time: string, timeZone: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const [hh, mm] = time.split(':').map(Number) as [number, number];
+  const wall = Date.UTC(y, m - 1, d, hh, mm);
+  const guess = wall - zoneOffsetMinutes(new Date(wall), timeZone) * 60_000;
+  const corrected = wall - zoneOffsetMinutes(new Date(guess), timeZone) * 60_000;
+  // The offset at the first guess may be the other side of a DST change; the corrected
+  // instant wins only if the venue's clocks really show the asked-for wall time then.
+  const shows = wallParts(new Date(corrected), timeZone);
+  const matches = Date.UTC(shows.year, shows.month - 1, shows.day, shows.hour, shows.minute) === wall;
+  return new Date(matches ? corrected : guess);
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** The venue's calendar date (`YYYY-MM-DD`) at `instant`. */
+export function venueDate(instant: Date, timeZone: string): string {
+  const w = wallParts(instant, timeZone);
+  return `${w.year}-${pad(w.month)}-${pad(w.day)}`;
+}
+
+/** `YYYY-MM-DDTHH:MM` as a `datetime-local` input shows `instant` in the venue's zone. */
+export function toLocalInput(iso: string, timeZone: string): string {
+  const w = wallParts(new Date(iso), timeZone);
+  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}`;
+}
+
+/** The UTC ISO instant of a `datetime-local` value read as venue wall time. */
+export function fromLocalInput(value: string, timeZone: string): string {
+  const [date, time] = value.split('T') as [string, string];
+  return zonedToUtc(date, time.slice(0, 5), timeZone).toISOString();
+}
+
+/** Adds whole days to a `YYYY-MM-DD` date. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** The UTC bounds `[from, to)` of a venue day, for the API's `from`/`to` filters. */
+export function venueDayRange(date: string, timeZone: string): { from: string; to: string } {
+  return {
+    from: zonedToUtc(date, '00:00', timeZone).toISOString(),
+    to: zonedToUtc(addDays(date, 1), '00:00', timeZone).toISOString(),
+  };
+}
+
+/** "Thu, Nov 26, 3:00 PM" in the venue's zone and the reader's language. */
+export function formatDateTime(iso: string, timeZone: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, {
+    timeZone,
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+  }).format(new Date(iso));
+}
+
+/** "3:00 PM" in the venue's zone. */
+export function formatTime(iso: string, timeZone: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit' }).format(
+    new Date(iso),
+  );
+}
+
+/** "3:00 – 4:30 PM" style range; the end's date is shown only when it differs. */
+export function formatRange(startIso: string, endIso: string, timeZone: string, locale: string): string {
+  const sameDay = venueDate(new Date(startIso), timeZone) === venueDate(new Date(endIso), timeZone);
+  const end = sameDay ? formatTime(endIso, timeZone, locale) : formatDateTime(endIso, timeZone, locale);
+  return `${formatDateTime(startIso, timeZone, locale)} – ${end}`;
+}
+
+/** "Thursday, November 26" for a `YYYY-MM-DD` venue date. */
+export function formatDay(date: string, locale: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: 'UTC',
+    weekday: 'long',
+    month: 'long',
+    day: 'numeric',
+  }).format(new Date(Date.UTC(y, m - 1, d, 12)));
+}
+
+/** Price in dollars for the reader's language. */
+export function formatPrice(cents: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD' }).format(cents / 100);
+}

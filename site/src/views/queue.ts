@@ -1,0 +1,182 @@
+/**
+ * The virtual queue for shoppers: join for a service, then follow the live ticket — position,
+ * ETA, lane, and "you're being called" — polled every few seconds without a reload. Changes
+ * are announced through a polite aria-live region, only when something a person cares about
+ * changed (so a screen reader is not flooded on every poll).
+ */
+import type { QueueTicket } from '../api.ts';
+import { ApiError } from '../api.ts';
+import type { AppContext } from '../app.ts';
+import { checkbox, field, formChecked, h, replace, select } from '../dom.ts';
+import { t } from '../i18n.ts';
+import { forgetTicket, rememberedTicket, rememberTicket } from '../ticket-store.ts';
+import { formatTime } from '../time.ts';
+import { errorBox, run, SERVICE_KINDS, serviceLabel, showError } from '../ui.ts';
+
+const POLL_MS = 2000;
+
+/** What the live region says for a ticket; the same text twice is not repeated. */
+export function ticketAnnouncement(ticket: QueueTicket, timeZone: string, locale: string): string {
+  switch (ticket.status) {
+    case 'called':
+      return t('beingCalled', { lane: ticket.calledLaneId ?? ticket.laneId ?? '' });
+    case 'done':
+      return t('ticketDone');
+    case 'left':
+      return t('ticketLeft');
+    case 'no_show':
+      return t('ticketNoShow');
+    default:
+      if (ticket.position === undefined) return t('planning');
+      return t('positionAnnounce', {
+        position: ticket.position,
+        eta: ticket.etaAt ? formatTime(ticket.etaAt, timeZone, locale) : '—',
+      });
+  }
+}
+
+export async function queueView(ctx: AppContext, main: HTMLElement) {
+  const session = ctx.session();
+  if (!session) return;
+  const live = h('div', { class: 'live', 'aria-live': 'polite', 'aria-atomic': 'true', id: 'ticket-live' });
+  const errors = errorBox();
+  const ticketId = rememberedTicket(session.userId);
+  let ticket: QueueTicket | undefined;
+  if (ticketId) {
+    try {
+      ticket = await ctx.api.getTicket(ticketId);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) forgetTicket(session.userId);
+      else showError(errors, error);
+    }
+  }
+  if (ticket && (ticket.status === 'waiting' || ticket.status === 'called')) {
+    followTicket(ctx, main, ticket, live, errors);
+  } else {
+    if (ticket) forgetTicket(session.userId);
+    joinForm(ctx, main, live, errors, ticket);
+  }
+}
+
+function joinForm(
+  ctx: AppContext,
+  main: HTMLElement,
+  live: HTMLElement,
+  errors: HTMLElement,
+  previous?: QueueTicket,
+): void {
+  const session = ctx.session();
+  const service = select(
+    'serviceKind',
+    SERVICE_KINDS.map((k): [string, string] => [k, serviceLabel(k)]),
+  );
+  const partySize = h('input', { type: 'number', name: 'partySize', min: 1, max: 20, value: 1 });
+  const button = h('button', { type: 'submit' }, t('joinQueue'));
+  const form = h(
+    'form',
+    { class: 'stack', 'aria-label': t('joinQueue') },
+    field(t('serviceKind'), service),
+    field(t('partySize'), partySize),
+    checkbox(t('needsAccessibility'), 'accessibility', false),
+    button,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    await run(button, errors, async () => {
+      const ticket = await ctx.api.joinQueue(ctx.config.venueId, {
+        serviceKind: service.value,
+        partySize: Number(partySize.value),
+        accessibility: formChecked(form, 'accessibility'),
+      });
+      if (session) rememberTicket(session.userId, ticket.ticketId);
+      followTicket(ctx, main, ticket, live, errors);
+      live.focus();
+    });
+  });
+  if (previous) live.textContent = ticketAnnouncement(previous, ctx.config.timezone, ctx.locale());
+  replace(main, h('h1', {}, t('queueTitle')), live, form, errors);
+}
+
+function followTicket(
+  ctx: AppContext,
+  main: HTMLElement,
+  first: QueueTicket,
+  live: HTMLElement,
+  errors: HTMLElement,
+): void {
+  const { timezone } = ctx.config;
+  const position = h('dd', { id: 'ticket-position' });
+  const eta = h('dd', { id: 'ticket-eta' });
+  const lane = h('dd', { id: 'ticket-lane' });
+  const status = h('dd', { id: 'ticket-status' });
+  const leave = h('button', { type: 'button', class: 'secondary' }, t('leaveQueue'));
+  const panel = h(
+    'section',
+    { class: 'ticket', 'aria-labelledby': 'ticket-heading' },
+    h('h2', { id: 'ticket-heading' }, t('yourTicket'), ' · ', serviceLabel(first.serviceKind)),
+    h(
+      'dl',
+      {},
+      h('dt', {}, t('status')),
+      status,
+      h('dt', {}, t('position')),
+      position,
+      h('dt', {}, t('eta')),
+      eta,
+      h('dt', {}, t('lane')),
+      lane,
+    ),
+    leave,
+  );
+  live.setAttribute('tabindex', '-1');
+  let lastSaid = '';
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+
+  const show = (ticket: QueueTicket) => {
+    const called = ticket.status === 'called';
+    panel.classList.toggle('called', called);
+    status.textContent = called ? t('ticketCalled') : t('ticketWaiting');
+    position.textContent = ticket.position !== undefined && !called ? String(ticket.position) : '—';
+    eta.textContent = ticket.etaAt && !called ? formatTime(ticket.etaAt, timezone, ctx.locale()) : '—';
+    lane.textContent = ticket.calledLaneId ?? ticket.laneId ?? '—';
+    const said = ticketAnnouncement(ticket, timezone, ctx.locale());
+    if (said !== lastSaid) {
+      lastSaid = said;
+      live.textContent = said;
+    }
+    if (ticket.status !== 'waiting' && ticket.status !== 'called') {
+      const session = ctx.session();
+      if (session) forgetTicket(session.userId);
+      stopped = true;
+      joinForm(ctx, main, live, errors, ticket);
+    }
+  };
+
+  const poll = async () => {
+    if (stopped) return;
+    try {
+      show(await ctx.api.getTicket(first.ticketId));
+      errors.replaceChildren();
+    } catch (error) {
+      showError(errors, error);
+    }
+    if (!stopped) timer = setTimeout(poll, POLL_MS);
+  };
+
+  leave.addEventListener('click', () =>
+    run(leave, errors, async () => {
+      stopped = true;
+      clearTimeout(timer);
+      show(await ctx.api.leaveQueue(first.ticketId));
+    }),
+  );
+  ctx.onLeave(() => {
+    stopped = true;
+    clearTimeout(timer);
+  });
+
+  replace(main, h('h1', {}, t('queueTitle')), live, panel, errors);
+  show(first);
+  timer = setTimeout(poll, POLL_MS);
+}

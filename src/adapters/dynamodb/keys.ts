@@ -1,0 +1,52 @@
+/**
+ * Key and index attribute values of every item, in one place, as templates/data.yaml's
+ * access-pattern table lists them. Stores build keys only through these functions.
+ */
+
+/** Seconds that TTL keeps finished tickets and published outbox events before DynamoDB may delete them. */
+export const RETENTION_SECONDS = 7 * 24 * 3600;
+
+export const catalogKeys = {
+  item: (eventId: string) => ({ pk: `ITEM#${eventId}`, sk: 'ITEM' }),
+  listing: (venueId: string, listing: 'schedule' | 'products') => `${venueId}#${listing}`,
+  kind: (venueId: string, kind: string) => `${venueId}#${kind}`,
+};
+
+export const slotKeys = {
+  slot: (slotId: string) => ({ pk: `SLOT#${slotId}`, sk: 'SLOT' }),
+};
+
+export const reservationKeys = {
+  reservation: (reservationId: string) => ({ pk: `RES#${reservationId}`, sk: 'RES' }),
+  user: (userId: string) => `USER#${userId}`,
+  target: (targetId: string) => `TARGET#${targetId}`,
+  /** one active reservation per user and event or slot */
+  guard: (userId: string, targetId: string) => ({ pk: `ACTIVE#${userId}#${targetId}`, sk: 'GUARD' }),
+  /** the user's active-reservation counter at a venue */
+  counter: (userId: string, venueId: string) => ({ pk: `USER#${userId}#${venueId}`, sk: 'COUNTERS' }),
+  idempotency: (userId: string, key: string) => ({ pk: `IDEMP#${userId}#${key}`, sk: 'IDEMP' }),
+  outbox: (eventId: string) => ({ pk: `OUTBOX#${eventId}`, sk: 'OUTBOX' }),
+};
+
+/** gsi3pk of outbox events not yet published (sparse index `pendingOutbox`). */
+export const PENDING = 'PENDING';
+
+export const queueKeys = {
+  ticket: (ticketId: string) => ({ pk: `TICKET#${ticketId}`, sk: 'TICKET' }),
+  venueStatus: (venueId: string, status: string) => `${venueId}#${status}`,
+  user: (userId: string) => `USER#${userId}`,
+  /** one active (waiting or called) ticket per user and venue */
+  guard: (venueId: string, userId: string) => ({ pk: `ACTIVE#${venueId}#${userId}`, sk: 'GUARD' }),
+  /** the venue's waiting count */
+  venueCounter: (venueId: string) => ({ pk: `VENUE#${venueId}`, sk: 'COUNTERS' }),
+  /** a user's joins at a venue in one UTC clock hour (`hour` = YYYY-MM-DDTHH) */
+  joins: (venueId: string, userId: string, hour: string) => ({
+    pk: `JOINS#${venueId}#${userId}#${hour}`,
+    sk: 'RATE',
+  }),
+};
+
+export const preferenceKeys = {
+  preferences: (userId: string) => ({ pk: `USER#${userId}`, sk: 'PREFS' }),
+  delivery: (eventId: string, channel: string) => ({ pk: `DELIVERY#${eventId}#${channel}`, sk: 'DELIVERY' }),
+};

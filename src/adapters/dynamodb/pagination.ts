@@ -1,0 +1,134 @@
+/**
+ * Opaque cursors and filled pages for Query-based lists.
+ *
+ * A cursor is base64url(JSON) of the key of the last item RETURNED, plus the query it belongs
+ * to (index and partition value). Anything else handed back as a cursor — malformed, forged,
+ * or taken from another list — is refused with VALIDATION_FAILED at `cursor` before it reaches
+ * DynamoDB, so a bad cursor is a 400 and never a 500.
+ *
+ * A FilterExpression runs after `Limit`, so one Query may return fewer items than asked for;
+ * `queryPage` keeps querying until the page is full or the partition ends.
+ */
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ValidationFailed } from '../../domain/errors.ts';
+import type { Page, PageRequest } from '../../domain/model.ts';
+import type { Db } from './db.ts';
+
+/** The query a cursor belongs to. */
+export interface CursorScope {
+  /** index name, or `table` for the base table */
+  index: string;
+  /** the partition key's value */
+  partition: string;
+}
+
+type Key = Record<string, string>;
+
+const MAX_CURSOR_LENGTH = 2048;
+const MAX_KEY_VALUE_LENGTH = 1024;
+
+function invalid(): ValidationFailed {
+  return ValidationFailed.at('cursor', 'The cursor is not valid for this list.');
+}
+
+export function encodeCursor(scope: CursorScope, key: Key): string {
+  return Buffer.from(JSON.stringify({ i: scope.index, p: scope.partition, k: key })).toString('base64url');
+}
+
+/**
+ * The ExclusiveStartKey a cursor stands for. `keyNames` are the key attributes of the index and
+ * table, `partitionName` the one that must equal the scope's partition value.
+ */
+export function decodeCursor(
+  cursor: string,
+  scope: CursorScope,
+  keyNames: string[],
+  partitionName: string,
+): Key {
+  if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH) throw invalid();
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
+  const bytes = Buffer.from(cursor, 'base64url');
+  // Only the canonical encoding is accepted: otherwise many strings would alias one cursor.
+  if (bytes.toString('base64url') !== cursor) throw invalid();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid();
+  const { i, p, k } = parsed as Record<string, unknown>;
+  if (i !== scope.index || p !== scope.partition) throw invalid();
+  if (typeof k !== 'object' || k === null || Array.isArray(k)) throw invalid();
+  const entries = Object.entries(k as Record<string, unknown>);
+  if (entries.length !== keyNames.length) throw invalid();
+  for (const [name, value] of entries) {
+    if (!keyNames.includes(name)) throw invalid();
+    if (typeof value !== 'string' || value.length === 0 || value.length > MAX_KEY_VALUE_LENGTH)
+      throw invalid();
+  }
+  if ((k as Key)[partitionName] !== scope.partition) throw invalid();
+  return k as Key;
+}
+
+export function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+    throw ValidationFailed.at('limit', 'limit must be an integer from 1 to 100.');
+  }
+}
+
+export interface PageQuery<T> {
+  /** the Query, without Limit and ExclusiveStartKey */
+  input: Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>;
+  scope: CursorScope;
+  /** key attributes of the queried index plus the table's (pk, sk) */
+  keyNames: string[];
+  /** the attribute holding the partition value */
+  partitionName: string;
+  /** stored item → domain shape */
+  map: (item: Record<string, unknown>) => T;
+}
+
+/** One page of `limit` items (fewer only at the end of the partition), with the next cursor. */
+export async function queryPage<T>(db: Db, query: PageQuery<T>, page: PageRequest): Promise<Page<T>> {
+  checkLimit(page.limit);
+  const filtered = query.input.FilterExpression !== undefined;
+  let startKey: Key | undefined =
+    page.cursor === undefined
+      ? undefined
+      : decodeCursor(page.cursor, query.scope, query.keyNames, query.partitionName);
+  const items: Record<string, unknown>[] = [];
+  let more = true;
+  while (items.length < page.limit && more) {
+    const needed = page.limit - items.length;
+    // With a filter, read ahead: the surplus is cut off and the cursor taken from the last kept item.
+    const limit = filtered ? Math.min(1000, needed * 4) : needed;
+    const out = await db.run(() =>
+      db.doc.send(new QueryCommand({ ...query.input, Limit: limit, ExclusiveStartKey: startKey })),
+    );
+    items.push(...(out.Items ?? []));
+    startKey = out.LastEvaluatedKey as Key | undefined;
+    more = startKey !== undefined;
+  }
+  const kept = items.slice(0, page.limit);
+  const last = kept.at(-1);
+  const hasNext = items.length > page.limit || (more && kept.length === page.limit);
+  const result: Page<T> = { items: kept.map(query.map) };
+  if (hasNext && last) {
+    const key = Object.fromEntries(query.keyNames.map((name) => [name, String(last[name])]));
+    result.nextCursor = encodeCursor(query.scope, key);
+  }
+  return result;
+}
+
+/** Every item of a Query, all pages (for bounded partitions such as a venue's active tickets). */
+export async function queryAll(db: Db, input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await db.run(() => db.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey })));
+    items.push(...(out.Items ?? []));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}

@@ -1,0 +1,274 @@
+/**
+ * The notification fan-out (DESIGN.md §4), free of AWS: for one venue.hub event, validate it
+ * against its schema, render the shopper's message on each channel their preferences allow,
+ * and raise operator alerts (capacity threshold, predicted queue wait). Every message is
+ * claimed in the delivery ledger before it is published, so a redelivered event sends nothing
+ * twice; a failed publish releases its claim and fails the event, so that the retry (and at
+ * last the dead-letter queue) picks it up.
+ */
+import {
+  DEFAULT_PREFERENCES,
+  type Preferences,
+  type VenueEventDetail,
+  type VenueEventType,
+} from '../domain/model.ts';
+import type {
+  CatalogStore,
+  Clock,
+  DeliveryLedger,
+  Notification,
+  NotificationChannel,
+  Notifier,
+  PreferencesStore,
+  QueueStore,
+  RulesProvider,
+  SlotStore,
+} from '../domain/ports.ts';
+import type { VenueRules } from '../domain/rules.ts';
+import { venueEventErrors } from '../events/venue-events.ts';
+import type { Logger } from '../observability/log.ts';
+import { renderShopperMessage, type VenuePlace } from './messages.ts';
+import { capacityAlert, predictWait, waitAlertText } from './operator-alerts.ts';
+
+/** How long delivery markers live: well beyond EventBridge's 24 h of retries and any outbox replay. */
+export const DELIVERY_MARKER_DAYS = 7;
+
+export interface FanoutDeps {
+  preferences: Pick<PreferencesStore, 'get'>;
+  catalog: Pick<CatalogStore, 'get'>;
+  slots: Pick<SlotStore, 'get'>;
+  queue: Pick<QueueStore, 'listActive'>;
+  ledger: DeliveryLedger;
+  notifier: Notifier;
+  rules: RulesProvider;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface FanoutOutcome {
+  /** messages published */
+  sent: number;
+  /** messages already delivered for this event and channel (redelivery) */
+  duplicates: number;
+  /** messages whose publish failed (their claims released) */
+  failed: number;
+}
+
+/** The event does not match its schema; retrying cannot help, it belongs in the DLQ. */
+export class InvalidVenueEvent extends Error {
+  constructor(
+    readonly detailType: string,
+    readonly problems: { path: string; message: string }[],
+  ) {
+    super(`invalid ${detailType} event: ${problems.map((p) => `${p.path || '/'} ${p.message}`).join('; ')}`);
+    this.name = 'InvalidVenueEvent';
+  }
+}
+
+/** Some messages could not be published; their claims are released so a retry sends them. */
+export class FanoutFailed extends Error {
+  constructor(
+    readonly outcome: FanoutOutcome,
+    cause: unknown,
+  ) {
+    super(`${outcome.failed} notification(s) could not be published`, { cause });
+    this.name = 'FanoutFailed';
+  }
+}
+
+/** A message to deliver: the ledger key it is claimed under and the notification itself. */
+interface Delivery {
+  key: string;
+  channel: NotificationChannel;
+  expiresAt: string;
+  notification: Notification;
+}
+
+const addDays = (now: Date, days: number) => new Date(now.getTime() + days * 86_400_000).toISOString();
+const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/**
+ * The channels a shopper gets messages on: e-mail when switched on (the delivery service
+ * resolves the account's address from `userId` when no address is saved); SMS only when
+ * switched on and a phone number is saved, as nothing else knows one.
+ */
+export function shopperChannels(preferences: Preferences): ('email' | 'sms')[] {
+  const channels: ('email' | 'sms')[] = [];
+  if (preferences.channels.email) channels.push('email');
+  if (preferences.channels.sms && preferences.phone) channels.push('sms');
+  return channels;
+}
+
+/** Builds the fan-out of one event: `(detailType, detail) → outcome`, throwing on failure. */
+export function createNotificationFanout(deps: FanoutDeps) {
+  return async function fanOut(detailType: string, rawDetail: unknown): Promise<FanoutOutcome> {
+    const problems = venueEventErrors(detailType, rawDetail);
+    if (problems.length > 0) throw new InvalidVenueEvent(detailType, problems);
+    const type = detailType as VenueEventType;
+    const detail = rawDetail as VenueEventDetail;
+    const log = deps.logger.child({ correlationId: detail.correlationId, detailId: detail.id, detailType });
+
+    const { document } = await deps.rules.current();
+    const venue = document.venues[detail.venueId];
+    if (!venue)
+      log.warn('event for a venue without rules; times in UTC, no operator alerts', {
+        venueId: detail.venueId,
+      });
+    const place: VenuePlace = venue ?? { name: detail.venueId, timezone: 'UTC' };
+    const now = deps.clock.now();
+
+    const preferences = (await deps.preferences.get(detail.userId)) ?? DEFAULT_PREFERENCES;
+    const deliveries = shopperDeliveries(
+      type,
+      detail,
+      place,
+      preferences,
+      addDays(now, DELIVERY_MARKER_DAYS),
+    );
+    if (venue) deliveries.push(...(await operatorDeliveries(deps, type, detail, venue, now)));
+
+    const outcome: FanoutOutcome = { sent: 0, duplicates: 0, failed: 0 };
+    let firstError: unknown;
+    for (const delivery of deliveries) {
+      try {
+        if (await deliver(deps, delivery)) outcome.sent += 1;
+        else {
+          outcome.duplicates += 1;
+          log.info('notification already delivered', { channel: delivery.channel, key: delivery.key });
+        }
+      } catch (error) {
+        outcome.failed += 1;
+        firstError ??= error;
+        log.error('notification publish failed; claim released', {
+          channel: delivery.channel,
+          key: delivery.key,
+          errorName: error instanceof Error ? error.name : 'UnknownError',
+        });
+      }
+    }
+    if (outcome.failed > 0) throw new FanoutFailed(outcome, firstError);
+    log.info('event fanned out', { ...outcome, channels: deliveries.map((d) => d.channel) });
+    return outcome;
+  };
+}
+
+/** Claim, publish, and release the claim if the publish fails. True when published now. */
+async function deliver(deps: FanoutDeps, delivery: Delivery): Promise<boolean> {
+  if (!(await deps.ledger.claim(delivery.key, delivery.channel, delivery.expiresAt))) return false;
+  try {
+    await deps.notifier.publish(delivery.notification);
+    return true;
+  } catch (error) {
+    await deps.ledger.release(delivery.key, delivery.channel);
+    throw error;
+  }
+}
+
+function ids(detail: VenueEventDetail): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of ['reservationId', 'ticketId', 'eventId', 'slotId'] as const) {
+    const value = str(detail[key]);
+    if (value) out[key] = value;
+  }
+  return out;
+}
+
+/** One message about `detail`: the body carries the event's type and ids beside the text. */
+function delivery(
+  type: VenueEventType,
+  detail: VenueEventDetail,
+  message: { key: string; channel: NotificationChannel; expiresAt: string; language: string; text: string },
+  facts: Record<string, unknown>,
+): Delivery {
+  const { key, channel, expiresAt, language, text } = message;
+  return {
+    key,
+    channel,
+    expiresAt,
+    notification: {
+      topic: channel === 'operator' ? 'operator' : 'shopper',
+      eventType: type,
+      venueId: detail.venueId,
+      channel,
+      correlationId: detail.correlationId,
+      body: {
+        eventType: type,
+        detailId: detail.id,
+        venueId: detail.venueId,
+        ...ids(detail),
+        ...facts,
+        channel,
+        language,
+        text,
+      },
+    },
+  };
+}
+
+function shopperDeliveries(
+  type: VenueEventType,
+  detail: VenueEventDetail,
+  place: VenuePlace,
+  preferences: Preferences,
+  expiresAt: string,
+): Delivery[] {
+  const message = renderShopperMessage(type, detail, place, preferences.language);
+  return shopperChannels(preferences).map((channel) => {
+    const address = channel === 'email' ? preferences.email : preferences.phone;
+    const facts = {
+      userId: detail.userId,
+      ...(address ? { to: address } : {}),
+      ...(channel === 'email' ? { subject: message.subject } : {}),
+    };
+    const { language, text } = message;
+    return delivery(type, detail, { key: detail.id, channel, expiresAt, language, text }, facts);
+  });
+}
+
+async function operatorDeliveries(
+  deps: FanoutDeps,
+  type: VenueEventType,
+  detail: VenueEventDetail,
+  venue: VenueRules,
+  now: Date,
+): Promise<Delivery[]> {
+  const alert = (key: string, expiresAt: string, facts: Record<string, unknown>, text: string) =>
+    delivery(type, detail, { key, channel: 'operator', expiresAt, language: 'en', text }, facts);
+
+  if (type === 'BookingConfirmed') {
+    const eventId = str(detail.eventId);
+    const slotId = str(detail.slotId);
+    const item = eventId ? await deps.catalog.get(eventId) : undefined;
+    const slot = !eventId && slotId ? await deps.slots.get(slotId) : undefined;
+    const found = item
+      ? capacityAlert({ kind: 'event', item }, venue)
+      : slot
+        ? capacityAlert({ kind: 'pickup', item: slot }, venue)
+        : undefined;
+    if (!found) return [];
+    // One alert per item: the marker outlives the item so a later booking does not repeat it.
+    const endsAt = item?.endsAt ?? slot?.endsAt ?? now.toISOString();
+    const expiresAt = addDays(new Date(Math.max(now.getTime(), Date.parse(endsAt) || 0)), 1);
+    const { text, ...facts } = found;
+    return [alert(`capacity:${found.targetId}`, expiresAt, { alert: 'capacity', ...facts }, text)];
+  }
+
+  if (type === 'CheckInCompleted') {
+    const prediction = predictWait(await deps.queue.listActive(detail.venueId), venue);
+    if (!prediction || prediction.minutes <= venue.alerts.predictedWaitMinutes) return [];
+    // One wait alert per venue and clock hour (UTC), however many check-ins pass the threshold.
+    const hour = now.toISOString().slice(0, 13);
+    const facts = {
+      alert: 'predictedWait',
+      serviceKind: prediction.serviceKind,
+      predictedWaitMinutes: Number.isFinite(prediction.minutes) ? Math.ceil(prediction.minutes) : null,
+      thresholdMinutes: venue.alerts.predictedWaitMinutes,
+      activeTickets: prediction.activeTickets,
+      openLanes: prediction.openLanes,
+    };
+    return [
+      alert(`wait:${detail.venueId}:${hour}`, addDays(now, 1), facts, waitAlertText(prediction, venue)),
+    ];
+  }
+  return [];
+}

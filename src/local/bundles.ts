@@ -1,0 +1,97 @@
+/**
+ * The bundles the hub runs: the same files `npm run build` writes for the Lambda zip and the
+ * worker image. The hub builds them through `build()` of scripts/build.ts, so what runs
+ * locally is what ships.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { REPO_ROOT } from './dynamodb-local.ts';
+
+export type BundleName = 'venue-api' | 'notification-fanout' | 'post-confirmation' | 'worker';
+
+export const BUNDLE_NAMES: BundleName[] = ['venue-api', 'notification-fanout', 'post-confirmation', 'worker'];
+
+/** Where `npm run build` puts the bundles (and the site, under `site/`). */
+export const DIST = join(REPO_ROOT, 'dist');
+
+export function bundlePath(name: BundleName, distDir = DIST): string {
+  return join(distDir, name, 'index.mjs');
+}
+
+/**
+ * The bundle behind a function of template.yaml: the module of its `Handler`
+ * (`venue-api.handler` → `venue-api`), else its logical id (`VenueApiFunction` → `venue-api`).
+ */
+export function bundleForFunction(logicalId: string, handler?: string): BundleName | undefined {
+  const module = handler?.split('.')[0];
+  if (module && (BUNDLE_NAMES as string[]).includes(module)) return module as BundleName;
+  const kebab = logicalId
+    .replace(/Function$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase();
+  return (BUNDLE_NAMES as string[]).includes(kebab) ? (kebab as BundleName) : undefined;
+}
+
+const ENTRY_POINTS: Record<BundleName, string> = {
+  'venue-api': 'src/handlers/venue-api.ts',
+  'notification-fanout': 'src/handlers/notification-fanout.ts',
+  'post-confirmation': 'src/handlers/post-confirmation.ts',
+  worker: 'worker/main.ts',
+};
+
+/**
+ * Builds every bundle with the project's build script; without one (a partial checkout),
+ * with esbuild and the same settings the build contract names.
+ */
+export async function buildBundles(only: BundleName[] = BUNDLE_NAMES, outDir = DIST): Promise<void> {
+  const script = join(REPO_ROOT, 'scripts/build.ts');
+  if (!existsSync(script)) return buildWithEsbuild(only, outDir);
+  const module = (await import(pathToFileURL(script).href)) as {
+    build?: (options?: unknown) => Promise<unknown>;
+  };
+  if (typeof module.build !== 'function') throw new Error('scripts/build.ts exports no build()');
+  await module.build({ only: [...new Set(only)], outDir, report: false });
+}
+
+/** The bundles that are missing (the hub refuses to start without them). */
+export function missingBundles(distDir?: string): BundleName[] {
+  return BUNDLE_NAMES.filter((name) => !existsSync(bundlePath(name, distDir)));
+}
+
+async function buildWithEsbuild(only: BundleName[], outDir: string): Promise<void> {
+  const { build } = await import('esbuild');
+  for (const name of only) {
+    const entry = join(REPO_ROOT, ENTRY_POINTS[name]);
+    if (!existsSync(entry)) continue;
+    await build({
+      entryPoints: [entry],
+      outfile: bundlePath(name, outDir),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      minify: true,
+      sourcemap: true,
+      logLevel: 'warning',
+      // Bundled CommonJS (the AWS SDK) calls require(); ESM output needs one in scope.
+      banner: {
+        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      },
+    });
+  }
+}
+
+/**
+ * The static site to serve: built by `buildSite()` of scripts/build-site.ts into dist/site,
+ * or, in a checkout without that script, `site/` as it is.
+ */
+export async function prepareSite(outDir = DIST): Promise<string> {
+  const script = join(REPO_ROOT, 'scripts/build-site.ts');
+  if (!existsSync(script)) return join(REPO_ROOT, 'site');
+  const module = (await import(pathToFileURL(script).href)) as {
+    buildSite?: (outDir?: string) => Promise<string>;
+  };
+  if (typeof module.buildSite !== 'function') throw new Error('scripts/build-site.ts exports no buildSite()');
+  return module.buildSite(join(outDir, 'site'));
+}

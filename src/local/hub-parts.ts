@@ -1,0 +1,60 @@
+/**
+ * Wires the hub's pieces from the template: router, bus (rules → functions), SNS (topics,
+ * subscriptions), the stand-ins and the site. Separate from start-up so that tests can build
+ * a hub server around fake functions and a fixture template.
+ */
+import type { Logger } from '../observability/log.ts';
+import type { CfnTemplate } from './cfn-template.ts';
+import type { LocalIssuer } from './cognito-issuer.ts';
+import { HttpApiRouter, readHttpApiRoutes } from './http-api-routes.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './hub-env.ts';
+import type { HubServerParts } from './hub-server.ts';
+import { LocalBus, type LocalBusOptions, readBusRules } from './local-bus.ts';
+import { LocalSns, readSubscriptions, readTopics } from './local-sns.ts';
+import type { LocalRulesStore } from './rules-store.ts';
+import { AppConfigDataStandIn } from './stand-ins/appconfigdata.ts';
+import { StaticSite } from './static-site.ts';
+
+export interface HubPartsInput {
+  template: CfnTemplate;
+  /** the bundles' environment (bus name, AppConfig identifiers, …) */
+  env: Record<string, string>;
+  issuer: LocalIssuer;
+  rules: LocalRulesStore;
+  /** runs a function of the template by logical id */
+  invoke: (functionId: string, event: unknown) => Promise<unknown>;
+  siteDir: string;
+  siteConfig: () => Record<string, unknown>;
+  logger: Logger;
+  busOptions?: LocalBusOptions;
+}
+
+export function assembleHubParts(input: HubPartsInput): HubServerParts {
+  const { template, env, rules, logger } = input;
+  const bus = new LocalBus(readBusRules(template), input.invoke, { logger, ...input.busOptions });
+  const busName = env.EVENT_BUS_NAME ?? 'default';
+  return {
+    issuer: input.issuer,
+    router: new HttpApiRouter(readHttpApiRoutes(template)),
+    invokeApi: (event) => input.invoke('VenueApiFunction', event),
+    eventBridge: {
+      busNames: [busName, `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${busName}`],
+      account: LOCAL_ACCOUNT,
+      region: LOCAL_REGION,
+      deliver: (events) => bus.put(events),
+    },
+    bus,
+    sns: new LocalSns(readTopics(template, LOCAL_REGION, LOCAL_ACCOUNT), readSubscriptions(template)),
+    rules,
+    appConfigData: new AppConfigDataStandIn({
+      application: env.APPCONFIG_APPLICATION ?? '',
+      environment: env.APPCONFIG_ENVIRONMENT ?? '',
+      profile: env.APPCONFIG_PROFILE ?? '',
+      current: () => rules.current(),
+    }),
+    site: new StaticSite(input.siteDir),
+    siteConfig: input.siteConfig,
+    bundleEnv: () => env,
+    logger,
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * Catalog use cases (routes 2, 3, 4, 16, 17): events, programs, campaigns and products.
+ * Drafts are visible to operators only; campaigns follow the `campaigns` feature flag.
+ */
+import {
+  type ErrorDetail,
+  FeatureDisabled,
+  InvalidState,
+  NotFound,
+  ValidationFailed,
+} from '../domain/errors.ts';
+import type { Caller, CatalogItem, CatalogKind, CatalogStatus, Page, PageRequest } from '../domain/model.ts';
+import type { CatalogChanges } from '../domain/ports.ts';
+import { newId, type ServiceDeps, venueRules } from './context.ts';
+
+export interface CatalogFilters {
+  kind?: CatalogKind;
+  from?: string;
+  to?: string;
+  category?: string;
+  campaignId?: string;
+}
+
+export interface NewCatalogItem {
+  kind: CatalogKind;
+  title: string;
+  description?: string;
+  status?: Exclude<CatalogStatus, 'cancelled'>;
+  category?: string;
+  campaignId?: string;
+  startsAt?: string;
+  endsAt?: string;
+  capacity?: number;
+  itemIds?: string[];
+  priceCents?: number;
+}
+
+const TIMED: ReadonlySet<CatalogKind> = new Set(['event', 'program', 'campaign']);
+const SEATED: ReadonlySet<CatalogKind> = new Set(['event', 'program']);
+
+/** Which fields each kind must have, and which it may not carry. */
+function kindProblems(item: Omit<NewCatalogItem, 'status'>): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  const need = (field: 'startsAt' | 'endsAt' | 'capacity' | 'priceCents', when: boolean) => {
+    if (when && item[field] === undefined)
+      problems.push({ path: field, message: `required for a ${item.kind}` });
+    if (!when && item[field] !== undefined)
+      problems.push({ path: field, message: `not allowed for a ${item.kind}` });
+  };
+  need('startsAt', TIMED.has(item.kind));
+  need('endsAt', TIMED.has(item.kind));
+  need('capacity', SEATED.has(item.kind));
+  need('priceCents', item.kind === 'product');
+  if (item.itemIds !== undefined && item.kind !== 'campaign') {
+    problems.push({ path: 'itemIds', message: `not allowed for a ${item.kind}` });
+  }
+  if (item.startsAt !== undefined && item.endsAt !== undefined && item.endsAt <= item.startsAt) {
+    problems.push({ path: 'endsAt', message: 'must be after startsAt' });
+  }
+  return problems;
+}
+
+export class CatalogService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  private async campaignsOn(): Promise<boolean> {
+    return (await this.deps.rules.current()).document.features.campaigns;
+  }
+
+  /** Route 2: the venue's events, programs and campaigns. */
+  async listSchedule(
+    caller: Caller | undefined,
+    venueId: string,
+    filters: CatalogFilters,
+    page: PageRequest,
+  ) {
+    await venueRules(this.deps, venueId);
+    const campaigns = await this.campaignsOn();
+    if (!campaigns && (filters.kind === 'campaign' || filters.campaignId !== undefined)) {
+      throw new FeatureDisabled('campaigns');
+    }
+    if (filters.kind === 'product') throw ValidationFailed.at('kind', 'products are listed under /products');
+    const result = await this.deps.stores.catalog.list(
+      { venueId, listing: 'schedule', ...filters, includeDrafts: caller?.isOperator === true },
+      page,
+    );
+    return campaigns ? result : { ...result, items: result.items.filter((i) => i.kind !== 'campaign') };
+  }
+
+  /** Route 3: the venue's products. */
+  async listProducts(
+    caller: Caller | undefined,
+    venueId: string,
+    filters: Pick<CatalogFilters, 'category' | 'campaignId'>,
+    page: PageRequest,
+  ): Promise<Page<CatalogItem>> {
+    await venueRules(this.deps, venueId);
+    if (filters.campaignId !== undefined && !(await this.campaignsOn()))
+      throw new FeatureDisabled('campaigns');
+    return this.deps.stores.catalog.list(
+      { venueId, listing: 'products', ...filters, includeDrafts: caller?.isOperator === true },
+      page,
+    );
+  }
+
+  /** Route 4: one item of any kind; a draft is a 404 for anyone but operators. */
+  async get(caller: Caller | undefined, eventId: string): Promise<CatalogItem> {
+    const item = await this.deps.stores.catalog.get(eventId);
+    if (!item || (item.status === 'draft' && caller?.isOperator !== true)) throw new NotFound('Event');
+    if (item.kind === 'campaign' && !(await this.campaignsOn())) throw new FeatureDisabled('campaigns');
+    return item;
+  }
+
+  /** Route 16: operators create an item of any kind (published unless they ask for a draft). */
+  async create(venueId: string, input: NewCatalogItem): Promise<CatalogItem> {
+    await venueRules(this.deps, venueId);
+    if (input.kind === 'campaign' && !(await this.campaignsOn())) throw new FeatureDisabled('campaigns');
+    const problems = kindProblems(input);
+    if (problems.length > 0) throw new ValidationFailed(problems);
+    const now = this.deps.clock.now().toISOString();
+    const { status, ...fields } = input;
+    const item: CatalogItem = {
+      ...fields,
+      eventId: newId(this.deps),
+      venueId,
+      status: status ?? 'published',
+      ...(SEATED.has(input.kind) ? { booked: 0 } : {}),
+      createdAt: now,
+      updatedAt: now,
+    };
+    return this.deps.stores.catalog.create(item);
+  }
+
+  /** Route 17: operators change capacity (never below booked), status, texts, times, campaign. */
+  async patch(eventId: string, changes: CatalogChanges): Promise<CatalogItem> {
+    const item = await this.deps.stores.catalog.get(eventId);
+    if (!item) throw new NotFound('Event');
+    if (item.status === 'cancelled' && changes.status !== undefined && changes.status !== 'cancelled') {
+      throw new InvalidState('A cancelled item cannot be reopened; create a new one.');
+    }
+    const merged = { ...item, ...changes };
+    const problems = kindProblems(merged).filter(
+      (p) => Object.hasOwn(changes, p.path) || p.path === 'endsAt',
+    );
+    if (problems.length > 0) throw new ValidationFailed(problems);
+    return this.deps.stores.catalog.update(eventId, changes, this.deps.clock.now().toISOString());
+  }
+}

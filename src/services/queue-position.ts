@@ -1,0 +1,70 @@
+/**
+ * Live position and ETA of waiting tickets. The worker's plan (laneId + position) is the truth
+ * while it exists; positions are renumbered live so a ticket moves up as soon as the one ahead
+ * is called. Tickets the worker has not planned yet get a FIFO estimate over the lanes that
+ * could serve them.
+ */
+
+import type { StoredTicket } from '../domain/ports.ts';
+import type { Lane, VenueRules } from '../domain/rules.ts';
+
+export interface LivePosition {
+  position: number;
+  etaAt: string;
+  laneId?: string;
+}
+
+type Ticket = Pick<
+  StoredTicket,
+  'ticketId' | 'status' | 'serviceKind' | 'accessibility' | 'laneId' | 'position' | 'etaAt' | 'joinedAt'
+>;
+
+/** Lanes that may serve a ticket: open, serving its kind, accessible when it asks for that. */
+export function eligibleLanes(
+  venue: VenueRules,
+  ticket: Pick<Ticket, 'serviceKind' | 'accessibility'>,
+): Lane[] {
+  return venue.lanes.filter(
+    (l) => l.open && l.serviceKinds.includes(ticket.serviceKind) && (!ticket.accessibility || l.accessible),
+  );
+}
+
+function byPlan(a: Ticket, b: Ticket): number {
+  const pa = a.position ?? Number.MAX_SAFE_INTEGER;
+  const pb = b.position ?? Number.MAX_SAFE_INTEGER;
+  return pa - pb || (a.joinedAt < b.joinedAt ? -1 : a.joinedAt > b.joinedAt ? 1 : 0);
+}
+
+/** Positions of every waiting ticket of a venue, by ticket id. */
+export function livePositions(tickets: Ticket[], venue: VenueRules, now: Date): Map<string, LivePosition> {
+  const result = new Map<string, LivePosition>();
+  const waiting = tickets.filter((t) => t.status === 'waiting');
+  const minutesOf = (t: Pick<Ticket, 'serviceKind'>) => venue.queue.serviceMinutes[t.serviceKind] ?? 5;
+  const lanes = new Map<string, Ticket[]>();
+  for (const t of waiting) {
+    if (t.laneId === undefined || t.position === undefined) continue;
+    lanes.set(t.laneId, [...(lanes.get(t.laneId) ?? []), t]);
+  }
+  for (const [laneId, planned] of lanes) {
+    let minutes = 0;
+    planned.sort(byPlan).forEach((t, i) => {
+      const estimate = new Date(now.getTime() + minutes * 60_000).toISOString();
+      result.set(t.ticketId, { position: i + 1, etaAt: t.etaAt ?? estimate, laneId });
+      minutes += minutesOf(t);
+    });
+  }
+  const fifo = [...waiting].sort((a, b) => (a.joinedAt < b.joinedAt ? -1 : a.joinedAt > b.joinedAt ? 1 : 0));
+  fifo.forEach((t, i) => {
+    if (result.has(t.ticketId)) return;
+    const mine = eligibleLanes(venue, t).map((l) => l.laneId);
+    const ahead = fifo
+      .slice(0, i)
+      .filter((o) => eligibleLanes(venue, o).some((l) => mine.includes(l.laneId)));
+    const aheadMinutes = ahead.reduce((sum, o) => sum + minutesOf(o), 0) / Math.max(1, mine.length);
+    result.set(t.ticketId, {
+      position: ahead.length + 1,
+      etaAt: new Date(now.getTime() + aheadMinutes * 60_000).toISOString(),
+    });
+  });
+  return result;
+}

@@ -1,0 +1,213 @@
+/**
+ * The virtual queue (routes 11, 12, 13, 19, 20, 21). Joining honours the `queue` feature, the
+ * venue's local hours, an open lane for the service kind, `maxLength`, one active ticket and
+ * the joins-per-hour cap (the last three inside the store's transaction). `call-next` takes the
+ * head of the worker's plan for the lane, FIFO among eligible unplanned tickets when the lane
+ * has no plan, and moves on to the next candidate when a concurrent writer won the version race.
+ */
+import { InvalidState, NotFound, QueueClosed, ValidationFailed } from '../domain/errors.ts';
+import type { Caller, QueueTicket, TicketOutcome, VenueEvent } from '../domain/model.ts';
+import type { StoredTicket, TicketTransition } from '../domain/ports.ts';
+import type { Lane } from '../domain/rules.ts';
+import { checkParty } from './bookings.ts';
+import {
+  type Actor,
+  canSee,
+  newId,
+  publishStored,
+  requireFeature,
+  type ServiceDeps,
+  venueRules,
+} from './context.ts';
+import { eligibleLanes, livePositions } from './queue-position.ts';
+import { isOpenAt } from './venue-time.ts';
+
+export interface JoinRequest {
+  serviceKind: string;
+  partySize: number;
+  accessibility?: boolean;
+}
+
+export interface QueueBoard {
+  venueId: string;
+  lanes: Array<Lane & { planned: QueueTicket[]; called: QueueTicket[] }>;
+  waiting: QueueTicket[];
+  stats: {
+    waiting: number;
+    called: number;
+    unplanned: number;
+    longestWaitMinutes: number;
+    predictedWaitMinutes: number;
+  };
+}
+
+function strip(ticket: QueueTicket | StoredTicket): QueueTicket {
+  if (!('version' in ticket)) return ticket;
+  const { version: _version, ...rest } = ticket;
+  return rest;
+}
+
+export class QueueService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** Route 11. */
+  async join(actor: Actor, venueId: string, req: JoinRequest): Promise<QueueTicket> {
+    const { venue } = await venueRules(this.deps, venueId);
+    await requireFeature(this.deps, 'queue');
+    checkParty(venue, req.partySize);
+    const known =
+      Object.hasOwn(venue.queue.serviceMinutes, req.serviceKind) ||
+      venue.lanes.some((l) => l.serviceKinds.includes(req.serviceKind));
+    if (!known) throw ValidationFailed.at('serviceKind', 'this venue offers no such service');
+    const now = this.deps.clock.now();
+    if (!isOpenAt(venue, now)) throw new QueueClosed('The venue is closed right now.');
+    const accessibility = req.accessibility ?? false;
+    if (eligibleLanes(venue, { serviceKind: req.serviceKind, accessibility }).length === 0) {
+      throw new QueueClosed('No open lane serves this right now.');
+    }
+    const ticket = await this.deps.stores.queue.join({
+      ticket: {
+        ticketId: newId(this.deps),
+        venueId,
+        userId: actor.caller.userId,
+        serviceKind: req.serviceKind,
+        partySize: req.partySize,
+        accessibility,
+        status: 'waiting',
+        joinedAt: now.toISOString(),
+      },
+      maxLength: venue.queue.maxLength,
+      maxJoinsPerHour: venue.limits.queueJoinsPerHour,
+    });
+    return this.withLivePosition(ticket);
+  }
+
+  private async visibleTicket(caller: Caller, ticketId: string): Promise<StoredTicket> {
+    const ticket = await this.deps.stores.queue.get(ticketId);
+    if (!ticket || !canSee(caller, ticket.userId)) throw new NotFound('Ticket');
+    return ticket;
+  }
+
+  /** A ticket as its owner sees it: a waiting one with its live position and ETA. */
+  async withLivePosition(ticket: QueueTicket | StoredTicket): Promise<QueueTicket> {
+    if (ticket.status !== 'waiting') return strip(ticket);
+    const rules = (await this.deps.rules.current()).document.venues[ticket.venueId];
+    if (!rules) return strip(ticket);
+    const active = await this.deps.stores.queue.listActive(ticket.venueId);
+    const live = livePositions(active, rules, this.deps.clock.now()).get(ticket.ticketId);
+    return live ? { ...strip(ticket), ...live } : strip(ticket);
+  }
+
+  /** Route 12. */
+  async get(actor: Actor, ticketId: string): Promise<QueueTicket> {
+    return this.withLivePosition(await this.visibleTicket(actor.caller, ticketId));
+  }
+
+  /** Route 13: leave; a waiting or called ticket becomes `left`. */
+  async leave(actor: Actor, ticketId: string): Promise<QueueTicket> {
+    const ticket = await this.visibleTicket(actor.caller, ticketId);
+    if (ticket.status !== 'waiting' && ticket.status !== 'called') {
+      throw new InvalidState(`A ${ticket.status} ticket cannot be left.`);
+    }
+    return strip(
+      await this.deps.stores.queue.transition(ticket, {
+        to: 'left',
+        at: this.deps.clock.now().toISOString(),
+      }),
+    );
+  }
+
+  /** Route 19: the operators' board. */
+  async board(venueId: string): Promise<QueueBoard> {
+    const { venue } = await venueRules(this.deps, venueId);
+    const now = this.deps.clock.now();
+    const active = await this.deps.stores.queue.listActive(venueId);
+    const live = livePositions(active, venue, now);
+    const waiting = active
+      .filter((t) => t.status === 'waiting')
+      .map((t) => ({ ...strip(t), ...live.get(t.ticketId) }));
+    const called = active.filter((t) => t.status === 'called').map(strip);
+    const lanes = venue.lanes.map((lane) => ({
+      ...lane,
+      planned: waiting
+        .filter((t) => t.laneId === lane.laneId)
+        .sort((a, b) => (a.position ?? 0) - (b.position ?? 0)),
+      called: called.filter((t) => t.calledLaneId === lane.laneId),
+    }));
+    const minutesSince = (iso: string) => Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 60_000));
+    const minutesUntil = (iso: string | undefined) =>
+      iso === undefined ? 0 : Math.max(0, Math.round((Date.parse(iso) - now.getTime()) / 60_000));
+    return {
+      venueId,
+      lanes,
+      waiting,
+      stats: {
+        waiting: waiting.length,
+        called: called.length,
+        unplanned: waiting.filter((t) => t.laneId === undefined).length,
+        longestWaitMinutes: Math.max(0, ...waiting.map((t) => minutesSince(t.joinedAt))),
+        predictedWaitMinutes: Math.max(0, ...waiting.map((t) => minutesUntil(t.etaAt))),
+      },
+    };
+  }
+
+  /** Route 20: the next ticket for a lane, or undefined when nobody is waiting for it. */
+  async callNext(venueId: string, laneId: string): Promise<QueueTicket | undefined> {
+    const { venue } = await venueRules(this.deps, venueId);
+    await requireFeature(this.deps, 'queue');
+    const lane = venue.lanes.find((l) => l.laneId === laneId);
+    if (!lane) throw new NotFound('Lane');
+    const waiting = (await this.deps.stores.queue.listActive(venueId)).filter((t) => t.status === 'waiting');
+    const planned = waiting
+      .filter((t) => t.laneId === laneId && t.position !== undefined)
+      .sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+    const candidates =
+      planned.length > 0
+        ? planned
+        : waiting.filter(
+            (t) =>
+              t.laneId === undefined &&
+              lane.serviceKinds.includes(t.serviceKind) &&
+              (!t.accessibility || lane.accessible),
+          );
+    const at = this.deps.clock.now().toISOString();
+    for (const ticket of candidates) {
+      try {
+        return strip(await this.deps.stores.queue.transition(ticket, { to: 'called', at, laneId }));
+      } catch (error) {
+        // another operator or the worker changed this ticket first: try the next one
+        if (!(error instanceof InvalidState)) throw error;
+      }
+    }
+    return undefined;
+  }
+
+  /** Route 21: a called ticket is served or a no-show; a served pickup completes its reservation. */
+  async complete(actor: Actor, ticketId: string, outcome: TicketOutcome): Promise<QueueTicket> {
+    const ticket = await this.deps.stores.queue.get(ticketId);
+    if (!ticket) throw new NotFound('Ticket');
+    if (ticket.status !== 'called')
+      throw new InvalidState(`Only a called ticket can be completed (it is ${ticket.status}).`);
+    const at = this.deps.clock.now().toISOString();
+    const change: TicketTransition = { to: outcome === 'served' ? 'done' : 'no_show', at, outcome };
+    let event: VenueEvent | undefined;
+    if (outcome === 'served' && ticket.serviceKind === 'pickup' && ticket.reservationId !== undefined) {
+      event = {
+        detailType: 'PickupCompleted',
+        detail: {
+          id: newId(this.deps),
+          occurredAt: at,
+          venueId: ticket.venueId,
+          userId: ticket.userId,
+          correlationId: actor.correlationId,
+          reservationId: ticket.reservationId,
+          ticketId,
+        },
+      };
+      change.completeReservation = { reservationId: ticket.reservationId, event };
+    }
+    const done = await this.deps.stores.queue.transition(ticket, change);
+    if (event) await publishStored(this.deps, [event], actor.correlationId);
+    return strip(done);
+  }
+}

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { decodeCursor, encodeCursor } from '../../../src/adapters/dynamodb/pagination.ts';
+import { ValidationFailed } from '../../../src/domain/errors.ts';
+import { booking, catalogItem, reservationFor, type StoreFixture, useStores } from './fixtures.ts';
+
+const scope = { index: 'byUser', partition: 'USER#u1' };
+const keyNames = ['gsi1pk', 'gsi1sk', 'pk', 'sk'];
+const key = { gsi1pk: 'USER#u1', gsi1sk: '2026-12-01T12:00:00.000Z#r1', pk: 'RES#r1', sk: 'RES' };
+
+function isCursorError(error: unknown): boolean {
+  return (
+    error instanceof ValidationFailed &&
+    error.code === 'VALIDATION_FAILED' &&
+    error.details.length === 1 &&
+    error.details[0]?.path === 'cursor'
+  );
+}
+
+const forge = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+describe('cursors', () => {
+  it('round-trip the key of their own query', () => {
+    assert.deepEqual(decodeCursor(encodeCursor(scope, key), scope, keyNames, 'gsi1pk'), key);
+  });
+
+  it('refuse foreign, forged and malformed cursors with VALIDATION_FAILED at cursor', () => {
+    const cursor = encodeCursor(scope, key);
+    const refused = [
+      '',
+      'not a cursor!',
+      `${cursor}=`,
+      cursor.slice(0, -1),
+      'x'.repeat(5000),
+      forge(null),
+      forge([1, 2]),
+      forge({ i: 'byUser', p: 'USER#u1' }),
+      forge({ i: 'byUser', p: 'USER#u1', k: { ...key, extra: 'x' } }),
+      forge({ i: 'byUser', p: 'USER#u1', k: { ...key, sk: 5 } }),
+      forge({ i: 'byUser', p: 'USER#u1', k: { ...key, gsi1pk: 'USER#u2' } }),
+      forge({ i: 'byUser', p: 'USER#u1', k: { gsi1pk: 'USER#u1', gsi1sk: 'a', pk: 'b' } }),
+      forge({ i: 'byUser', p: 'USER#u1', k: { ...key, sk: '' } }),
+      Buffer.from('{"i":').toString('base64url'),
+    ];
+    for (const bad of refused) {
+      assert.throws(() => decodeCursor(bad, scope, keyNames, 'gsi1pk'), isCursorError, bad.slice(0, 40));
+    }
+    // a valid cursor of another user's list, or of another index
+    assert.throws(
+      () => decodeCursor(cursor, { ...scope, partition: 'USER#u2' }, keyNames, 'gsi1pk'),
+      isCursorError,
+    );
+    assert.throws(
+      () => decodeCursor(cursor, { ...scope, index: 'byTarget' }, keyNames, 'gsi1pk'),
+      isCursorError,
+    );
+  });
+
+  it('property: random strings as cursors only ever give VALIDATION_FAILED', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.base64String(), fc.string({ unit: 'binary' })), (s) => {
+        try {
+          decodeCursor(s, scope, keyNames, 'gsi1pk');
+          return false;
+        } catch (error) {
+          return isCursorError(error);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('cursors against DynamoDB Local', () => {
+  let f: StoreFixture;
+  before(async () => {
+    f = await useStores();
+    const item = await f.stores.catalog.create(catalogItem({ capacity: 10 }));
+    await f.stores.reservations.book(
+      booking(reservationFor({ eventId: item.eventId }, { userId: 'u-pages' })),
+    );
+  });
+
+  it('property: random strings handed to a real list only ever give VALIDATION_FAILED', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.string({ minLength: 1 }), fc.base64String({ minLength: 4 })),
+        async (s) => {
+          try {
+            await f.stores.reservations.listByUser('u-pages', { limit: 5, cursor: s });
+            return false;
+          } catch (error) {
+            return isCursorError(error);
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -1,0 +1,218 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../../src/adapters/dynamodb/index.ts';
+import { AlreadyQueued, InvalidState, NotFound, QueueFull, RateLimited } from '../../../src/domain/errors.ts';
+import {
+  booking,
+  join,
+  NOW,
+  reservationFor,
+  type StoreFixture,
+  ticket,
+  useStores,
+  venueEvent,
+} from './fixtures.ts';
+
+describe('DynamoQueueStore', () => {
+  let f: StoreFixture;
+  before(async () => {
+    f = await useStores();
+  });
+
+  async function waitingCount(venueId: string): Promise<number> {
+    const doc = createDocumentClient(f.endpoint);
+    const out = await doc.send(
+      new GetCommand({ TableName: f.tables.queueState, Key: { pk: `VENUE#${venueId}`, sk: 'COUNTERS' } }),
+    );
+    return Number(out.Item?.waiting ?? 0);
+  }
+
+  it('joins, reads back the stored ticket, and lists it as active', async () => {
+    const t = ticket({ venueId: 'v-join' });
+    assert.deepEqual(await f.stores.queue.join(join(t)), { ...t, version: 1 });
+    assert.deepEqual(await f.stores.queue.get(t.ticketId), { ...t, version: 1 });
+    assert.equal(await f.stores.queue.get('missing'), undefined);
+    assert.deepEqual(
+      (await f.stores.queue.listActive('v-join')).map((x) => x.ticketId),
+      [t.ticketId],
+    );
+    assert.equal(await waitingCount('v-join'), 1);
+  });
+
+  it('refuses a second active ticket, a full queue and too many joins in an hour', async () => {
+    const venueId = 'v-limits';
+    const first = ticket({ venueId });
+    await f.stores.queue.join(join(first));
+    await assert.rejects(f.stores.queue.join(join(ticket({ venueId, userId: first.userId }))), AlreadyQueued);
+    await f.stores.queue.join(join(ticket({ venueId }), { maxLength: 2 }));
+    await assert.rejects(f.stores.queue.join(join(ticket({ venueId }), { maxLength: 2 })), QueueFull);
+    assert.equal(await waitingCount(venueId), 2);
+
+    // joins per hour: leave and re-join until the hourly cap
+    const userId = 'user-hasty';
+    for (let i = 0; i < 2; i++) {
+      const t = ticket({ venueId: 'v-rate', userId, joinedAt: `2026-12-01T12:1${i}:00.000Z` });
+      const stored = await f.stores.queue.join(join(t, { maxJoinsPerHour: 2 }));
+      await f.stores.queue.transition(stored, { to: 'left', at: t.joinedAt });
+    }
+    const third = ticket({ venueId: 'v-rate', userId, joinedAt: '2026-12-01T12:30:00.000Z' });
+    await assert.rejects(f.stores.queue.join(join(third, { maxJoinsPerHour: 2 })), RateLimited);
+    // the next clock hour counts afresh
+    const nextHour = ticket({ venueId: 'v-rate', userId, joinedAt: '2026-12-01T13:00:00.000Z' });
+    await f.stores.queue.join(join(nextHour, { maxJoinsPerHour: 2 }));
+  });
+
+  it('transitions keep the waiting count and the guard in step', async () => {
+    const venueId = 'v-flow';
+    const t = await f.stores.queue.join(join(ticket({ venueId })));
+    await f.stores.queue.applyPlan([
+      { ticketId: t.ticketId, version: 1, laneId: 'L1', position: 1, etaAt: NOW },
+    ]);
+    const planned = await f.stores.queue.get(t.ticketId);
+    assert.ok(planned);
+    const called = await f.stores.queue.transition(planned, { to: 'called', at: NOW, laneId: 'L1' });
+    assert.equal(called.status, 'called');
+    assert.equal(called.calledLaneId, 'L1');
+    assert.equal(called.position, undefined);
+    assert.deepEqual(await f.stores.queue.get(t.ticketId), called);
+    assert.equal(await waitingCount(venueId), 0);
+    // still active while called: the user cannot join again
+    await assert.rejects(f.stores.queue.join(join(ticket({ venueId, userId: t.userId }))), AlreadyQueued);
+    const done = await f.stores.queue.transition(called, { to: 'done', at: NOW, outcome: 'served' });
+    assert.deepEqual(await f.stores.queue.get(t.ticketId), done);
+    assert.equal(done.outcome, 'served');
+    assert.deepEqual(await f.stores.queue.listActive(venueId), []);
+    // the guard is gone: the user may queue again
+    await f.stores.queue.join(
+      join(ticket({ venueId, userId: t.userId, joinedAt: '2026-12-01T12:05:00.000Z' })),
+    );
+    // a stale copy and an unknown ticket are refused
+    await assert.rejects(f.stores.queue.transition(called, { to: 'no_show', at: NOW }), InvalidState);
+    await assert.rejects(
+      f.stores.queue.transition({ ...t, ticketId: 'missing' }, { to: 'left', at: NOW }),
+      NotFound,
+    );
+  });
+
+  it('concurrent transitions of one ticket: exactly one wins', async () => {
+    const venueId = 'v-race';
+    const t = await f.stores.queue.join(join(ticket({ venueId })));
+    const results = await Promise.allSettled([
+      f.stores.queue.transition(t, { to: 'called', at: NOW, laneId: 'L1' }),
+      f.stores.queue.transition(t, { to: 'left', at: NOW }),
+      f.stores.queue.transition(t, { to: 'called', at: NOW, laneId: 'L2' }),
+      f.stores.queue.transition(t, { to: 'no_show', at: NOW }),
+    ]);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    for (const r of results) if (r.status === 'rejected') assert.ok(r.reason instanceof InvalidState);
+    assert.equal(await waitingCount(venueId), 0);
+    assert.equal((await f.stores.queue.get(t.ticketId))?.version, 2);
+  });
+
+  it('applyPlan writes where the version holds and skips the rest', async () => {
+    const venueId = 'v-plan';
+    const a = await f.stores.queue.join(join(ticket({ venueId })));
+    const b = await f.stores.queue.join(join(ticket({ venueId, joinedAt: '2026-12-01T12:01:00.000Z' })));
+    const c = await f.stores.queue.join(join(ticket({ venueId, joinedAt: '2026-12-01T12:02:00.000Z' })));
+    await f.stores.queue.transition(b, { to: 'left', at: NOW });
+    const plan = (id: string, position: number) => ({
+      ticketId: id,
+      version: 1,
+      laneId: 'L2',
+      position,
+      etaAt: '2026-12-01T12:10:00.000Z',
+    });
+    // c moved on meanwhile (another plan bumped it)
+    await f.stores.queue.applyPlan([plan(c.ticketId, 9)]);
+    const result = await f.stores.queue.applyPlan([
+      plan(a.ticketId, 1),
+      plan(b.ticketId, 2),
+      plan(c.ticketId, 3),
+      plan('missing', 4),
+    ]);
+    assert.deepEqual(result, { written: 1, skipped: 3 });
+    const stored = await f.stores.queue.get(a.ticketId);
+    assert.deepEqual(
+      [stored?.laneId, stored?.position, stored?.etaAt, stored?.status, stored?.version],
+      ['L2', 1, '2026-12-01T12:10:00.000Z', 'waiting', 2],
+    );
+    assert.equal((await f.stores.queue.get(c.ticketId))?.position, 9);
+    assert.deepEqual(await f.stores.queue.applyPlan([]), { written: 0, skipped: 0 });
+  });
+
+  it('a served pickup completes its reservation and emits PickupCompleted, in one transaction', async () => {
+    const [slot] = await f.stores.slots.createMany([
+      {
+        slotId: '',
+        venueId: 'v-pickup',
+        startsAt: '2026-12-11T15:00:00.000Z',
+        endsAt: '2026-12-11T15:15:00.000Z',
+        capacity: 5,
+        booked: 0,
+        remaining: 5,
+      },
+    ]);
+    assert.ok(slot);
+    const r = reservationFor({ slotId: slot.slotId }, { venueId: 'v-pickup', orderRef: 'B-1' });
+    await f.stores.reservations.book(booking(r));
+    const joinCmd = join(ticket({ venueId: 'v-pickup', userId: r.userId, reservationId: r.reservationId }));
+    await f.stores.reservations.checkIn({
+      reservation: r,
+      now: NOW,
+      event: venueEvent('CheckInCompleted'),
+      ticket: joinCmd,
+    });
+    const stored = await f.stores.queue.get(joinCmd.ticket.ticketId);
+    assert.ok(stored);
+    const called = await f.stores.queue.transition(stored, { to: 'called', at: NOW, laneId: 'L1' });
+    const event = venueEvent('PickupCompleted', {
+      reservationId: r.reservationId,
+      ticketId: stored.ticketId,
+    });
+    const later = '2026-12-01T12:30:00.000Z';
+    await f.stores.queue.transition(called, {
+      to: 'done',
+      at: later,
+      outcome: 'served',
+      completeReservation: { reservationId: r.reservationId, event },
+    });
+    const done = await f.stores.reservations.get(r.reservationId);
+    assert.deepEqual([done?.status, done?.updatedAt], ['completed', later]);
+    // its guard is gone (the user may book that slot again) and its count was released once, at check-in
+    await f.stores.reservations.book(
+      booking(
+        reservationFor({ slotId: slot.slotId }, { venueId: 'v-pickup', userId: r.userId, orderRef: 'B-2' }),
+      ),
+    );
+    const doc = createDocumentClient(f.endpoint);
+    const counter = await doc.send(
+      new GetCommand({
+        TableName: f.tables.reservations,
+        Key: { pk: `USER#${r.userId}#v-pickup`, sk: 'COUNTERS' },
+      }),
+    );
+    assert.equal(counter.Item?.active, 1);
+    assert.ok((await f.stores.outbox.listPending('9999', 1000)).some((e) => e.detail.id === event.detail.id));
+    // completing the same reservation twice fails and leaves the ticket untouched
+    const other = await f.stores.queue.join(join(ticket({ venueId: 'v-pickup' })));
+    await assert.rejects(
+      f.stores.queue.transition(other, {
+        to: 'done',
+        at: later,
+        outcome: 'served',
+        completeReservation: { reservationId: r.reservationId, event: venueEvent('PickupCompleted') },
+      }),
+      InvalidState,
+    );
+    assert.equal((await f.stores.queue.get(other.ticketId))?.status, 'waiting');
+    await assert.rejects(
+      f.stores.queue.transition(other, {
+        to: 'done',
+        at: later,
+        completeReservation: { reservationId: 'missing', event: venueEvent('PickupCompleted') },
+      }),
+      NotFound,
+    );
+  });
+});

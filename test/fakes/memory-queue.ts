@@ -1,0 +1,98 @@
+/** In-memory QueueStore: the guards and counters of the real one, checked before any change. */
+import { AlreadyQueued, InvalidState, NotFound, QueueFull, RateLimited } from '../../src/domain/errors.ts';
+import type { JoinCommand, QueueStore, StoredTicket, TicketTransition } from '../../src/domain/ports.ts';
+import { ACTIVE_TICKET, type MemoryState } from './memory-state.ts';
+import { copy } from './paging.ts';
+
+function joinKey(ticket: { venueId: string; userId: string; joinedAt: string }): string {
+  return `${ticket.venueId}#${ticket.userId}#${ticket.joinedAt.slice(0, 13)}`;
+}
+
+/** Checks every join rule; throws before anything changes. */
+export function checkJoin(state: MemoryState, cmd: JoinCommand): void {
+  const { ticket } = cmd;
+  const venueTickets = [...state.tickets.values()].filter((t) => t.venueId === ticket.venueId);
+  if (venueTickets.some((t) => t.userId === ticket.userId && ACTIVE_TICKET.has(t.status)))
+    throw new AlreadyQueued();
+  if (venueTickets.filter((t) => t.status === 'waiting').length >= cmd.maxLength) throw new QueueFull();
+  if ((state.joins.get(joinKey(ticket)) ?? 0) >= cmd.maxJoinsPerHour) {
+    throw new RateLimited('Too many queue joins this hour; please try again later.');
+  }
+}
+
+/** Writes a join that `checkJoin` accepted. */
+export function applyJoin(state: MemoryState, cmd: JoinCommand): StoredTicket {
+  const stored: StoredTicket = { ...copy(cmd.ticket), version: 1 };
+  state.tickets.set(stored.ticketId, stored);
+  state.joins.set(joinKey(stored), (state.joins.get(joinKey(stored)) ?? 0) + 1);
+  return copy(stored);
+}
+
+export function memoryQueueStore(state: MemoryState): QueueStore {
+  return {
+    async join(cmd) {
+      checkJoin(state, cmd);
+      return applyJoin(state, cmd);
+    },
+    async get(ticketId) {
+      const ticket = state.tickets.get(ticketId);
+      return ticket && copy(ticket);
+    },
+    async listActive(venueId) {
+      return [...state.tickets.values()]
+        .filter((t) => t.venueId === venueId && ACTIVE_TICKET.has(t.status))
+        .sort((a, b) => (a.joinedAt < b.joinedAt ? -1 : a.joinedAt > b.joinedAt ? 1 : 0))
+        .map(copy);
+    },
+    async transition(ticket: StoredTicket, change: TicketTransition) {
+      const current = state.tickets.get(ticket.ticketId);
+      if (!current) throw new NotFound('Ticket');
+      if (current.version !== ticket.version)
+        throw new InvalidState('The ticket changed meanwhile; try again.');
+      const completion = change.completeReservation;
+      const reservation = completion && state.reservations.get(completion.reservationId);
+      if (completion && reservation?.status !== 'checked_in') {
+        throw new InvalidState('The reservation is not checked in.');
+      }
+      const next: StoredTicket = { ...current, status: change.to, version: current.version + 1 };
+      if (change.to === 'called') {
+        next.calledAt = change.at;
+        if (change.laneId !== undefined) next.calledLaneId = change.laneId;
+      } else {
+        next.completedAt = change.at;
+        if (change.outcome !== undefined) next.outcome = change.outcome;
+      }
+      delete next.position;
+      state.tickets.set(next.ticketId, next);
+      if (completion && reservation) {
+        state.reservations.set(reservation.reservationId, {
+          ...reservation,
+          status: 'completed',
+          updatedAt: change.at,
+        });
+        state.outbox.set(completion.event.detail.id, { event: copy(completion.event) });
+      }
+      return copy(next);
+    },
+    async applyPlan(assignments) {
+      let written = 0;
+      let skipped = 0;
+      for (const a of assignments) {
+        const current = state.tickets.get(a.ticketId);
+        if (!current || current.version !== a.version || current.status !== 'waiting') {
+          skipped += 1;
+          continue;
+        }
+        state.tickets.set(a.ticketId, {
+          ...current,
+          laneId: a.laneId,
+          position: a.position,
+          etaAt: a.etaAt,
+          version: current.version + 1,
+        });
+        written += 1;
+      }
+      return { written, skipped };
+    },
+  };
+}

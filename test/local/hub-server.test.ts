@@ -1,0 +1,107 @@
+/** The hub's HTTP front (issuer endpoints, API Gateway behaviour, site) around the fixture hub. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { http, useHubFixture } from './helpers/hub-fixture.ts';
+
+const hub = useHubFixture();
+
+async function token(username: string, groups: string[], extra: Record<string, unknown> = {}) {
+  const { json } = await http(hub, 'POST', '/local/cognito/token', { username, groups, ...extra });
+  return json.access_token as string;
+}
+
+describe('local Cognito endpoints', () => {
+  it('mints tokens and serves the JWKS', async () => {
+    const minted = await http(hub, 'POST', '/local/cognito/token', {
+      username: 'alice',
+      groups: ['shoppers'],
+    });
+    assert.equal(minted.status, 200);
+    assert.equal(minted.json.token_type, 'Bearer');
+    assert.equal(minted.json.expires_in, 3600);
+    const jwks = await http(hub, 'GET', '/local/cognito/.well-known/jwks.json');
+    assert.equal(jwks.json.keys.length, 1);
+  });
+
+  it('answers bad bodies with 400 in the error shape', async () => {
+    for (const body of ['{not json', { groups: [] }, { username: 'a', extra: 1 }]) {
+      const response = await http(hub, 'POST', '/local/cognito/token', body);
+      assert.equal(response.status, 400);
+      assert.equal(response.json.error.code, 'VALIDATION_FAILED');
+      assert.equal(typeof response.json.error.requestId, 'string');
+      assert.ok(Array.isArray(response.json.error.details));
+    }
+  });
+});
+
+describe('HTTP API front', () => {
+  it('passes public routes without a token', async () => {
+    const response = await http(hub, 'GET', '/venues/flagship-001/events?kind=event');
+    assert.equal(response.status, 200);
+    const event = hub.apiEvents.at(-1) as { routeKey: string; requestContext: { authorizer?: unknown } };
+    assert.equal(event.routeKey, 'GET /venues/{venueId}/events');
+    assert.equal(event.requestContext.authorizer, undefined);
+  });
+
+  it('refuses protected routes without a valid token exactly as API Gateway', async () => {
+    const expired = await token('alice', ['shoppers'], { expiresIn: -10 });
+    const otherClient = await token('alice', ['shoppers'], { clientId: 'elsewhere' });
+    for (const authorization of [undefined, 'Bearer nope', `Bearer ${expired}`, `Bearer ${otherClient}`]) {
+      const response = await http(
+        hub,
+        'GET',
+        '/me/reservations',
+        undefined,
+        authorization ? { authorization } : {},
+      );
+      assert.equal(response.status, 401);
+      assert.equal(response.text, '{"message":"Unauthorized"}');
+    }
+  });
+
+  it('hands protected routes the verified claims', async () => {
+    const good = await token('olivia', ['operators']);
+    const response = await http(
+      hub,
+      'POST',
+      '/venues/flagship-001/events',
+      { title: 'x' },
+      { authorization: `Bearer ${good}` },
+    );
+    assert.equal(response.status, 200);
+    const event = hub.apiEvents.at(-1) as {
+      body: string;
+      requestContext: { authorizer: { jwt: { claims: Record<string, string> } } };
+    };
+    assert.equal(event.body, '{"title":"x"}');
+    assert.equal(event.requestContext.authorizer.jwt.claims['cognito:groups'], '[operators]');
+    assert.equal(event.requestContext.authorizer.jwt.claims.username, 'olivia');
+  });
+
+  it('answers unknown routes with 404 in the error shape', async () => {
+    for (const [method, path] of [
+      ['GET', '/nope.json'],
+      ['POST', '/health'],
+      ['GET', '/local/unknown'],
+    ]) {
+      const response = await http(hub, method as string, path as string);
+      assert.equal(response.status, 404, `${method} ${path}`);
+      assert.equal(response.json.error.code, 'NOT_FOUND');
+    }
+  });
+
+  it('serves the site, its config and the SPA fallback for HTML navigations', async () => {
+    assert.match((await http(hub, 'GET', '/')).text, /<title>site/);
+    assert.equal(
+      (await http(hub, 'GET', '/app.js')).headers.get('content-type'),
+      'text/javascript; charset=utf-8',
+    );
+    assert.deepEqual((await http(hub, 'GET', '/config.json')).json, { mode: 'local' });
+    const deep = await http(hub, 'GET', '/my/reservations', undefined, { accept: 'text/html' });
+    assert.match(deep.text, /<title>site/);
+    assert.equal(
+      (await http(hub, 'GET', '/../../etc/passwd', undefined, { accept: 'application/json' })).status,
+      404,
+    );
+  });
+});

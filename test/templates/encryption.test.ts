@@ -1,0 +1,137 @@
+/**
+ * Auditor: the one customer-managed key (with rotation) encrypts every resource that stores
+ * or carries data, in every template (cfn-nag W74/W41/W47/W48/W79/W84, checkov CKV_AWS_119,
+ * 19, 26, 27, 136, 158, 7).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  asArray,
+  type Json,
+  type Located,
+  references,
+  resource,
+  resourcesOf,
+  TEMPLATES,
+} from '../helpers/templates.ts';
+
+/** In the root the key is AppKey; nested stacks receive it as the KmsKeyArn parameter. */
+function usesTheKey(located: Located, value: unknown): boolean {
+  const refs = references(value);
+  return located.file === 'template.yaml' ? refs.includes('AppKey') : refs.includes('KmsKeyArn');
+}
+
+/** Resources exempt from the CMK, each with the reason an auditor can check. */
+const EXEMPT: Record<string, string> = {
+  'template.yaml#AccessLogBucket': 'S3 server access log delivery supports only SSE-S3 on its target bucket',
+};
+
+/** Where each data-carrying type names its key. */
+const KEY_PROPERTY: Record<string, (props: Json) => unknown> = {
+  'AWS::DynamoDB::Table': (p) => {
+    const sse = p.SSESpecification as Json | undefined;
+    return sse?.SSEEnabled === true && sse.SSEType === 'KMS' ? sse.KMSMasterKeyId : undefined;
+  },
+  'AWS::S3::Bucket': (p) => {
+    const rules = asArray(
+      ((p.BucketEncryption as Json | undefined)?.ServerSideEncryptionConfiguration ?? []) as Json[],
+    );
+    const byDefault = rules[0]?.ServerSideEncryptionByDefault as Json | undefined;
+    return byDefault?.SSEAlgorithm === 'aws:kms' ? byDefault.KMSMasterKeyID : undefined;
+  },
+  'AWS::SNS::Topic': (p) => p.KmsMasterKeyId,
+  'AWS::SQS::Queue': (p) => p.KmsMasterKeyId,
+  'AWS::Logs::LogGroup': (p) => p.KmsKeyId,
+  'AWS::ECR::Repository': (p) => {
+    const config = p.EncryptionConfiguration as Json | undefined;
+    return config?.EncryptionType === 'KMS' ? config.KmsKey : undefined;
+  },
+  'AWS::CodeBuild::Project': (p) => p.EncryptionKey,
+  'AWS::CodeCommit::Repository': (p) => p.KmsKeyId,
+  'AWS::CodePipeline::Pipeline': (p) => {
+    const key = (p.ArtifactStore as Json | undefined)?.EncryptionKey as Json | undefined;
+    return key?.Type === 'KMS' ? key.Id : undefined;
+  },
+  'AWS::AppConfig::ConfigurationProfile': (p) => p.KmsKeyIdentifier,
+  'AWS::AppConfig::Deployment': (p) => p.KmsKeyIdentifier,
+  'AWS::Events::EventBus': (p) => p.KmsKeyIdentifier,
+  'AWS::Events::Archive': (p) => p.KmsKeyIdentifier,
+};
+
+describe('KMS customer-managed key', () => {
+  it('is the only key, symmetric, with rotation, and kept on stack deletion', () => {
+    const keys = resourcesOf('AWS::KMS::Key');
+    assert.deepEqual(
+      keys.map((k) => `${k.file}#${k.id}`),
+      ['template.yaml#AppKey'],
+    );
+    const key = keys[0]!;
+    assert.equal(key.props.EnableKeyRotation, true);
+    assert.equal(key.props.KeySpec, 'SYMMETRIC_DEFAULT');
+    assert.equal(key.resource.DeletionPolicy, 'Retain');
+  });
+
+  it('is administered by the account but used only through scoped policies and named services', () => {
+    const statements = asArray(
+      (resource('template.yaml', 'AppKey').props.KeyPolicy as Json).Statement as Json[],
+    );
+    const admin = statements.find((s) => s.Sid === 'KeyAdministration')!;
+    const adminActions = asArray(admin.Action as string[]);
+    assert.ok(!adminActions.includes('kms:*'));
+    for (const use of ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'])
+      assert.ok(!adminActions.includes(use), use);
+    for (const statement of statements) {
+      const principal = statement.Principal as Json;
+      assert.notEqual(principal, '*');
+      assert.notEqual(principal?.AWS, '*');
+      if (statement.Sid !== 'KeyAdministration')
+        assert.ok(statement.Condition, `${statement.Sid} has a condition`);
+    }
+  });
+
+  it('is passed to every nested stack that declares a KmsKeyArn parameter', () => {
+    for (const app of resourcesOf('AWS::Serverless::Application').filter((a) => a.file === 'template.yaml')) {
+      const parameters = app.props.Parameters as Json;
+      assert.ok(references(parameters.KmsKeyArn).includes('AppKey'), app.id);
+    }
+  });
+
+  for (const [type, keyOf] of Object.entries(KEY_PROPERTY)) {
+    const found = resourcesOf(type);
+    it(`encrypts every ${type} (${found.length}) with the CMK`, () => {
+      for (const located of found) {
+        const name = `${located.file}#${located.id}`;
+        if (EXEMPT[name]) continue;
+        assert.ok(usesTheKey(located, keyOf(located.props)), `${name} is not encrypted with the CMK`);
+      }
+    });
+  }
+
+  it('exempts only what is listed, and the exemptions still encrypt', () => {
+    for (const name of Object.keys(EXEMPT)) {
+      const [file, id] = name.split('#') as [string, string];
+      const bucket = resource(file, id).props.BucketEncryption as Json;
+      const rule = asArray(bucket.ServerSideEncryptionConfiguration as Json[])[0]!;
+      assert.equal((rule.ServerSideEncryptionByDefault as Json).SSEAlgorithm, 'AES256');
+    }
+  });
+
+  it('leaves no resource type that can hold data unchecked', () => {
+    // Types that store or carry data and accept a customer-managed key.
+    const encryptable = [
+      ...Object.keys(KEY_PROPERTY),
+      'AWS::Kinesis::Stream',
+      'AWS::EFS::FileSystem',
+      'AWS::SecretsManager::Secret',
+      'AWS::SSM::Parameter',
+      'AWS::RDS::DBInstance',
+      'AWS::ElastiCache::ReplicationGroup',
+      'AWS::StepFunctions::StateMachine',
+      'AWS::Lambda::Function',
+    ];
+    const present = new Set(
+      Object.values(TEMPLATES).flatMap((t) => Object.values(t.Resources).map((r) => r.Type)),
+    );
+    for (const type of encryptable.filter((t) => present.has(t))) assert.ok(type in KEY_PROPERTY, type);
+  });
+});

@@ -1,0 +1,199 @@
+/**
+ * Auditor: IAM least privilege (cfn-nag F3/F4/F5/W11/W12/W13/F38/F39/W43, checkov
+ * CKV_AWS_62/63/107–111). No `*` action; a service-wide `svc:*` or a `*` resource only where
+ * the allowlist below says why; PassRole always narrowed; one role per function and task.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  allStatements,
+  asArray,
+  flatActions,
+  type Json,
+  references,
+  resource,
+  resourcesOf,
+  type Statement,
+} from '../helpers/templates.ts';
+
+/** `file#owner#sid` → why this statement may use `Resource: '*'`. */
+const STAR_RESOURCE_ALLOWED: Record<string, string> = {
+  'template.yaml#VenueApiRole#Tracing': 'X-Ray PutTraceSegments/PutTelemetryRecords accept only "*"',
+  'template.yaml#NotificationFanoutRole#Tracing':
+    'X-Ray PutTraceSegments/PutTelemetryRecords accept only "*"',
+  'template.yaml#PostConfirmationRole#Tracing': 'X-Ray PutTraceSegments/PutTelemetryRecords accept only "*"',
+  'templates/ecs.yaml#WorkerExecutionRole#RegistryLogin': 'ecr:GetAuthorizationToken accepts only "*"',
+  'templates/pipeline.yaml#WorkerBuildRole#RegistryLogin': 'ecr:GetAuthorizationToken accepts only "*"',
+  'templates/pipeline.yaml#WorkerPipelineRole#EcsTaskDefinitions':
+    'ECS RegisterTaskDefinition/DescribeTaskDefinition/DescribeTasks/ListTasks accept only "*"',
+  'templates/pipeline.yaml#CloudFormationDeployRole#ApplicationServices':
+    'CloudFormation creates resources whose ids are generated at creation (no narrower ARN exists)',
+};
+
+/** `file#owner#sid` → why this statement may use service-wide `svc:*` actions. */
+const SERVICE_WILDCARD_ALLOWED: Record<string, string> = {
+  'templates/pipeline.yaml#CloudFormationDeployRole#StackRoles':
+    'CloudFormation manages the stack roles (by name prefix)',
+  'templates/pipeline.yaml#CloudFormationDeployRole#Stacks':
+    'CloudFormation manages the stack and its nested stacks',
+  'templates/pipeline.yaml#CloudFormationDeployRole#ApplicationServices':
+    'CloudFormation creates, updates and deletes every resource type of the application',
+};
+
+const name = (s: Statement) => `${s.file}#${s.owner}#${s.sid ?? '?'}`;
+const allows = allStatements().filter((s) => s.effect === 'Allow');
+const identity = allows.filter((s) => s.kind === 'identity');
+
+describe('IAM statements', () => {
+  it('are found in every template that defines roles', () => {
+    const files = new Set(identity.map((s) => s.file));
+    for (const file of [
+      'template.yaml',
+      'templates/ecs.yaml',
+      'templates/pipeline.yaml',
+      'templates/network.yaml',
+    ]) {
+      assert.ok(files.has(file), file);
+    }
+  });
+
+  it('never allow the "*" action, NotAction or NotResource', () => {
+    for (const s of allows) {
+      assert.ok(!flatActions(s).includes('*'), `${name(s)} allows "*"`);
+      assert.deepEqual(s.notActions, [], `${name(s)} uses NotAction`);
+    }
+  });
+
+  it('use service-wide "svc:*" actions only where allowlisted', () => {
+    for (const s of identity) {
+      if (flatActions(s).some((a) => a.endsWith(':*'))) {
+        assert.ok(SERVICE_WILDCARD_ALLOWED[name(s)], `${name(s)} uses a service-wide action`);
+      }
+    }
+  });
+
+  it('use the "*" resource only where allowlisted with a reason', () => {
+    for (const s of identity) {
+      if (s.resources.includes('*')) assert.ok(STAR_RESOURCE_ALLOWED[name(s)], `${name(s)} has Resource "*"`);
+    }
+  });
+
+  it('keep their allowlists honest: every entry is still needed', () => {
+    const names = new Set(identity.map(name));
+    for (const entry of [...Object.keys(STAR_RESOURCE_ALLOWED), ...Object.keys(SERVICE_WILDCARD_ALLOWED)]) {
+      assert.ok(names.has(entry), `allowlisted ${entry} no longer exists`);
+    }
+    for (const entry of Object.keys(STAR_RESOURCE_ALLOWED)) {
+      assert.ok(
+        identity.find((s) => name(s) === entry)?.resources.includes('*'),
+        `${entry} no longer needs "*"`,
+      );
+    }
+  });
+
+  it('never allow iam:PassRole on "*", and name the service the role is passed to', () => {
+    for (const s of identity.filter((s) => flatActions(s).includes('iam:PassRole'))) {
+      assert.ok(!s.resources.includes('*'), `${name(s)} passes any role`);
+      assert.ok(
+        JSON.stringify(s.condition).includes('iam:PassedToService'),
+        `${name(s)} lacks iam:PassedToService`,
+      );
+    }
+  });
+
+  it('grant resource-policy access to named principals only, never "*"', () => {
+    for (const s of allows.filter((s) => s.kind === 'resource')) {
+      const principal = s.principal as Json | string | undefined;
+      assert.ok(principal !== '*' && (principal as Json)?.AWS !== '*', `${name(s)} allows any principal`);
+    }
+  });
+});
+
+describe('roles', () => {
+  const functions = resourcesOf('AWS::Serverless::Function', 'AWS::Lambda::Function');
+  const tasks = resourcesOf('AWS::ECS::TaskDefinition');
+
+  const roleOf = (value: unknown) => {
+    const [id] = references(value);
+    return id;
+  };
+
+  it('one per function: an explicit role of its own, no SAM-generated policies', () => {
+    const used = new Set<string>();
+    for (const fn of functions) {
+      assert.equal(fn.props.Policies, undefined, `${fn.id} uses SAM Policies (an implicit role)`);
+      const role = roleOf(fn.props.Role);
+      assert.ok(role, `${fn.id} has no Role`);
+      assert.equal(resource(fn.file, role).resource.Type, 'AWS::IAM::Role');
+      assert.ok(!used.has(role), `${role} is shared`);
+      used.add(role);
+      const trust = JSON.stringify(resource(fn.file, role).props.AssumeRolePolicyDocument);
+      assert.match(trust, /lambda\.amazonaws\.com/);
+    }
+    assert.equal(used.size, 3);
+  });
+
+  it('one task role and one execution role per task definition, trusted by ECS tasks only', () => {
+    assert.equal(tasks.length, 1);
+    for (const task of tasks) {
+      const taskRole = roleOf(task.props.TaskRoleArn);
+      const executionRole = roleOf(task.props.ExecutionRoleArn);
+      assert.ok(taskRole && executionRole && taskRole !== executionRole);
+      for (const role of [taskRole, executionRole]) {
+        const trust = resource(task.file, role!).props.AssumeRolePolicyDocument as Json;
+        const principals = asArray(trust.Statement as Json[]).map((s) => JSON.stringify(s.Principal));
+        assert.deepEqual(principals, ['{"Service":"ecs-tasks.amazonaws.com"}']);
+      }
+    }
+  });
+
+  it('are never shared between components (functions, tasks, builds, pipelines)', () => {
+    const users = new Map<string, string[]>();
+    const use = (file: string, role: string | undefined, user: string) => {
+      if (!role) return;
+      const key = `${file}#${role}`;
+      users.set(key, [...(users.get(key) ?? []), user]);
+    };
+    for (const fn of functions) use(fn.file, roleOf(fn.props.Role), fn.id);
+    for (const task of tasks) {
+      use(task.file, roleOf(task.props.TaskRoleArn), task.id);
+      use(task.file, roleOf(task.props.ExecutionRoleArn), `${task.id} (execution)`);
+    }
+    for (const project of resourcesOf('AWS::CodeBuild::Project'))
+      use(project.file, roleOf(project.props.ServiceRole), project.id);
+    for (const pipeline of resourcesOf('AWS::CodePipeline::Pipeline'))
+      use(pipeline.file, roleOf(pipeline.props.RoleArn), pipeline.id);
+    for (const [role, list] of users) assert.equal(list.length, 1, `${role} is used by ${list.join(', ')}`);
+  });
+
+  it('scope table access of each function to the tables it uses', () => {
+    const tablesOf = (role: string) =>
+      JSON.stringify(resource('template.yaml', role).props.Policies)
+        .match(/Outputs\.(\w+)TableArn/g)
+        ?.map((m) => m.replace(/Outputs\.|TableArn/g, ''));
+    assert.deepEqual([...new Set(tablesOf('NotificationFanoutRole'))].sort(), [
+      'Events',
+      'PickupSlots',
+      'Preferences',
+      'QueueState',
+    ]);
+    // the fan-out writes only its delivery markers (preferences table); everything else it reads
+    const writes = identity
+      .filter((s) => s.owner === 'NotificationFanoutRole')
+      .filter((s) => flatActions(s).some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)));
+    assert.deepEqual(
+      writes.flatMap((s) =>
+        s.resources.flatMap((r) => JSON.stringify(r).match(/Outputs\.(\w+)TableArn/)?.[1] ?? []),
+      ),
+      ['Preferences'],
+    );
+    assert.equal(tablesOf('PostConfirmationRole'), undefined);
+    assert.deepEqual([...new Set(tablesOf('VenueApiRole'))].sort(), [
+      'Events',
+      'PickupSlots',
+      'Preferences',
+      'QueueState',
+      'Reservations',
+    ]);
+  });
+});
