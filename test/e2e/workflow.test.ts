@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { addDays, localDate, localToInstant } from '../../src/local/venue-clock.ts';
-import { groupAlive, openTarget, portOpen, type Role, type Target } from './target.ts';
+import { groupAlive, missingEntryPoints, openTarget, portOpen, type Role, type Target } from './target.ts';
 
 const TIMEZONE = 'America/New_York';
 
@@ -89,7 +89,7 @@ const state: {
 } = {};
 
 before(async () => {
-  target = await openTarget();
+  if (missing.length === 0) target = await openTarget();
 });
 
 after(async () => {
@@ -110,7 +110,12 @@ after(async () => {
   assert.equal(await portOpen(dynamoPort), false, 'DynamoDB Local still listens after the hub stopped');
 });
 
-describe('the venue workflow, end to end', () => {
+// Locally the hub needs every bundle; a checkout where one has not landed yet cannot run it.
+const missing = process.env.E2E_BASE_URL ? [] : missingEntryPoints();
+
+describe('the venue workflow, end to end', {
+  skip: missing.length > 0 && `not landed yet: ${missing.join(', ')}`,
+}, () => {
   const venue = () => target.venueId;
 
   it('is healthy and prints its demo users and a curl line (local)', async (t) => {
