@@ -127,6 +127,31 @@ describe('the venue workflow, end to end', {
     assert.match(target.output(), /curl -s/);
   });
 
+  it('has the demo data, the site and its config on a fresh start (local)', async (t) => {
+    if (!target.local) return t.skip("demo data and site are the local hub's");
+    const products = await listAll(`/venues/${venue()}/products`);
+    assert.ok(products.length >= 4 && products.every((p) => p.kind === 'product'), 'demo products');
+    const week = await listAll(`/venues/${venue()}/events?from=${new Date().toISOString()}`);
+    for (const kind of ['event', 'program', 'campaign']) {
+      assert.ok(
+        week.some((e) => e.kind === kind),
+        `a demo ${kind} in the coming week`,
+      );
+    }
+    const tomorrow = addDays(localDate(new Date(), TIMEZONE), 1);
+    assert.ok(
+      (await listAll(`/venues/${venue()}/pickup-slots?date=${tomorrow}`)).length > 0,
+      'demo pickup slots',
+    );
+    const page = await call('GET', '/', { headers: { accept: 'text/html' } });
+    expectStatus(page, 200, 'GET /');
+    assert.match(page.text, /<html/i);
+    const config = await call('GET', '/config.json');
+    expectStatus(config, 200, 'GET /config.json');
+    assert.equal(config.json.auth.mode, 'local');
+    assert.equal(config.json.apiBaseUrl, '');
+  });
+
   it('browses events, programs and products', async () => {
     const startsAt = new Date(Date.now() + 2 * 3600_000);
     const created = await call('POST', `/venues/${venue()}/events`, {
