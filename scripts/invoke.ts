@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, hubSettings } from '../src/config/env.ts';
 import { flattenClaims } from '../src/local/api-gateway-event.ts';
-import { buildBundles, bundleForFunction, bundlePath } from '../src/local/bundles.ts';
+import { buildBundles, bundleForFunction, bundlePath, DIST } from '../src/local/bundles.ts';
 import { loadTemplate } from '../src/local/cfn-template.ts';
 import { type RunningHub, startHub } from '../src/local/hub.ts';
 import { functionSettings } from '../src/local/hub-env.ts';
@@ -72,13 +72,15 @@ async function main(): Promise<void> {
   if (!bundle) fail(`no bundle builds ${functionId} (Handler ${handlerSpec})`);
   let event = JSON.parse(readFileSync(resolve(eventFile), 'utf8')) as Record<string, unknown>;
 
-  await buildBundles(settings.hubUrl ? [bundle] : ['venue-api', 'notification-fanout', bundle]);
+  const buildDir = settings.buildDir ? resolve(settings.buildDir) : DIST;
+  await buildBundles(settings.hubUrl ? [bundle] : ['venue-api', 'notification-fanout', bundle], buildDir);
   let hub: RunningHub | undefined;
   if (settings.hubUrl) {
     const env = await (await fetch(`${settings.hubUrl}/local/env`)).json();
     Object.assign(process.env, env as Record<string, string>);
   } else {
     hub = await startHub({
+      buildDir,
       port: 0,
       store: 'memory',
       dataDir: '',
@@ -99,7 +101,7 @@ async function main(): Promise<void> {
   let code = 0;
   let output: unknown;
   try {
-    const handler = await loadHandler(bundlePath(bundle), handlerSpec.split('.')[1] ?? 'handler');
+    const handler = await loadHandler(bundlePath(bundle, buildDir), handlerSpec.split('.')[1] ?? 'handler');
     output = await invokeHandler(
       handler,
       event,

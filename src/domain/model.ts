@@ -143,3 +143,72 @@ export interface VenueEvent {
   detailType: VenueEventType;
   detail: VenueEventDetail;
 }
+
+/**
+ * The fields of each shape, in one place: the stores copy exactly these out of a stored item
+ * (never keys, versions or TTLs) and the API serializers send these, plus the computed
+ * `remaining`. A field added to a shape is added here once.
+ */
+export const CATALOG_ITEM_FIELDS = [
+  'eventId',
+  'venueId',
+  'kind',
+  'title',
+  'description',
+  'status',
+  'category',
+  'campaignId',
+  'startsAt',
+  'endsAt',
+  'capacity',
+  'booked',
+  'itemIds',
+  'priceCents',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly (keyof CatalogItem)[];
+
+export const PICKUP_SLOT_FIELDS = [
+  'slotId',
+  'venueId',
+  'startsAt',
+  'endsAt',
+  'capacity',
+  'booked',
+] as const satisfies readonly (keyof PickupSlot)[];
+
+export const RESERVATION_FIELDS = [
+  'reservationId',
+  'userId',
+  'venueId',
+  'type',
+  'eventId',
+  'slotId',
+  'partySize',
+  'status',
+  'orderRef',
+  'startsAt',
+  'endsAt',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly (keyof Reservation)[];
+
+export const QUEUE_TICKET_FIELDS = [
+  'ticketId',
+  'venueId',
+  'userId',
+  'serviceKind',
+  'partySize',
+  'accessibility',
+  'status',
+  'position',
+  'etaAt',
+  'laneId',
+  'reservationId',
+  'appointment',
+  'joinedAt',
+  'calledAt',
+  'calledLaneId',
+  'completedAt',
+  'outcome',
+] as const satisfies readonly (keyof QueueTicket)[];

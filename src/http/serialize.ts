@@ -1,8 +1,19 @@
 /**
- * Response serializers with allow-listed fields (OWASP API3): table keys, versions and any
- * internal bookkeeping an adapter might leave on an object never reach a client.
+ * Response serializers with allow-listed fields (OWASP API3): only the fields of the domain
+ * shapes (src/domain/model.ts) leave the API, so table keys, versions and any bookkeeping an
+ * adapter might leave on an object never reach a client.
  */
-import type { CatalogItem, PickupSlot, Preferences, QueueTicket, Reservation } from '../domain/model.ts';
+import {
+  CATALOG_ITEM_FIELDS,
+  type CatalogItem,
+  PICKUP_SLOT_FIELDS,
+  type PickupSlot,
+  type Preferences,
+  QUEUE_TICKET_FIELDS,
+  type QueueTicket,
+  RESERVATION_FIELDS,
+  type Reservation,
+} from '../domain/model.ts';
 
 function pick(source: object, keys: readonly string[]): Record<string, unknown> {
   const record = source as Record<string, unknown>;
@@ -11,83 +22,30 @@ function pick(source: object, keys: readonly string[]): Record<string, unknown> 
   return out;
 }
 
-const CATALOG_FIELDS = [
-  'eventId',
-  'venueId',
-  'kind',
-  'title',
-  'description',
-  'status',
-  'category',
-  'campaignId',
-  'startsAt',
-  'endsAt',
-  'capacity',
-  'booked',
-  'remaining',
-  'itemIds',
-  'priceCents',
-  'createdAt',
-  'updatedAt',
-] as const;
+/** Seats are sent with `booked` and the computed `remaining`. */
+function withSeats(out: Record<string, unknown>, capacity: number | undefined, booked: number | undefined) {
+  if (capacity === undefined) return out;
+  out.booked = booked ?? 0;
+  out.remaining = Math.max(0, capacity - (booked ?? 0));
+  return out;
+}
 
 export function catalogItemOut(item: CatalogItem): Record<string, unknown> {
-  const out = pick(item, CATALOG_FIELDS);
-  if (item.capacity !== undefined) {
-    const booked = item.booked ?? 0;
-    out.booked = booked;
-    out.remaining = Math.max(0, item.capacity - booked);
-  }
-  return out;
+  return withSeats(pick(item, CATALOG_ITEM_FIELDS), item.capacity, item.booked);
 }
 
 export function slotOut(slot: PickupSlot): Record<string, unknown> {
-  const out = pick(slot, ['slotId', 'venueId', 'startsAt', 'endsAt', 'capacity', 'booked']);
-  out.booked = slot.booked ?? 0;
-  out.remaining = Math.max(0, slot.capacity - (slot.booked ?? 0));
-  return out;
+  return withSeats(pick(slot, PICKUP_SLOT_FIELDS), slot.capacity, slot.booked);
 }
-
-const RESERVATION_FIELDS = [
-  'reservationId',
-  'userId',
-  'venueId',
-  'type',
-  'eventId',
-  'slotId',
-  'partySize',
-  'status',
-  'orderRef',
-  'startsAt',
-  'endsAt',
-  'createdAt',
-  'updatedAt',
-] as const;
 
 export function reservationOut(r: Reservation): Record<string, unknown> {
   return pick(r, RESERVATION_FIELDS);
 }
 
-const TICKET_FIELDS = [
-  'ticketId',
-  'venueId',
-  'userId',
-  'serviceKind',
-  'partySize',
-  'accessibility',
-  'status',
-  'position',
-  'etaAt',
-  'laneId',
-  'reservationId',
-  'joinedAt',
-  'calledAt',
-  'completedAt',
-  'outcome',
-] as const;
+const TICKET_OUT = QUEUE_TICKET_FIELDS.filter((f) => f !== 'calledLaneId' && f !== 'appointment');
 
 export function ticketOut(t: QueueTicket): Record<string, unknown> {
-  const out = pick(t, TICKET_FIELDS);
+  const out = pick(t, TICKET_OUT);
   // once called, the lane that called the ticket is where the shopper goes
   if (t.calledLaneId !== undefined && t.status !== 'waiting') out.laneId = t.calledLaneId;
   if (t.status !== 'waiting') delete out.position;

@@ -80,9 +80,20 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   });
   const port = await listen(server, options.port);
   const url = `http://127.0.0.1:${port}`;
-  const cleanups: Array<() => Promise<void>> = [async () => closeServer(server)];
-  const stop = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  // Undone in reverse: worker, then pending bus deliveries (they still need the stand-ins),
+  // then the listener, then DynamoDB Local.
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= closeServer(server);
+    return closed;
+  };
+  const cleanups: Array<() => Promise<void>> = [close];
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      for (const cleanup of [...cleanups].reverse()) await cleanup().catch(() => undefined);
+    })();
+    return stopped;
   };
   try {
     const buildDir = options.buildDir ?? DIST;
@@ -94,7 +105,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const dynamo: DynamoDbLocal = await startDynamoDbLocal(
       options.store === 'disk' ? { dataDir: resolve(REPO_ROOT, options.dataDir) } : {},
     );
-    cleanups.push(() => dynamo.stop());
+    cleanups.push(() => dynamo.stop(), close);
     const tables = await createTables(dynamo.endpoint, { AppName: 'venue-hub', Stage: 'local' });
 
     const topics = readTopics(template, LOCAL_REGION, LOCAL_ACCOUNT);

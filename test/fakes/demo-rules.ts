@@ -1,35 +1,25 @@
-/** A rules document like the deployed demo (DESIGN.md §6), for tests that need one in code. */
+/**
+ * The venue-api tests' rules: the shared sample document (test/helpers/sample-rules.ts) with a
+ * closed date and lane L3 also serving returns, so that lane choice and closed days show.
+ */
 import type { RulesDocument, VenueRules } from '../../src/domain/rules.ts';
-
-const allDay: [string, string] = ['00:00', '24:00'];
+import { sampleRules } from '../helpers/sample-rules.ts';
 
 export function demoVenue(overrides: Partial<VenueRules> = {}): VenueRules {
+  const base = sampleRules().venues['flagship-001'];
+  if (!base) throw new Error('the sample rules lost flagship-001');
   return {
-    name: 'Flagship Store',
-    timezone: 'America/New_York',
-    hours: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay },
+    ...base,
     closedDates: ['2026-12-25'],
-    maxPartySize: 6,
-    checkInWindowMinutes: { before: 30, after: 15 },
-    queue: {
-      maxLength: 500,
-      noShowGraceMinutes: 5,
-      serviceMinutes: { pickup: 3, returns: 6, consultation: 15 },
-    },
     lanes: [
       { laneId: 'L1', serviceKinds: ['pickup', 'returns'], accessible: true, open: true },
       { laneId: 'L2', serviceKinds: ['pickup'], accessible: false, open: true },
       { laneId: 'L3', serviceKinds: ['consultation', 'returns'], accessible: false, open: true },
     ],
-    limits: { activeReservationsPerUser: 10, queueJoinsPerHour: 6 },
-    alerts: { capacityThreshold: 0.9, predictedWaitMinutes: 30 },
     ...overrides,
   };
 }
 
 export function demoRules(venue: Partial<VenueRules> = {}): RulesDocument {
-  return {
-    venues: { 'flagship-001': demoVenue(venue) },
-    features: { queue: true, pickup: true, campaigns: true },
-  };
+  return { ...sampleRules(), venues: { 'flagship-001': demoVenue(venue) } };
 }

@@ -171,7 +171,22 @@ describe('roles', () => {
       JSON.stringify(resource('template.yaml', role).props.Policies)
         .match(/Outputs\.(\w+)TableArn/g)
         ?.map((m) => m.replace(/Outputs\.|TableArn/g, ''));
-    assert.deepEqual([...new Set(tablesOf('NotificationFanoutRole'))], ['Preferences']);
+    assert.deepEqual([...new Set(tablesOf('NotificationFanoutRole'))].sort(), [
+      'Events',
+      'PickupSlots',
+      'Preferences',
+      'QueueState',
+    ]);
+    // the fan-out writes only its delivery markers (preferences table); everything else it reads
+    const writes = identity
+      .filter((s) => s.owner === 'NotificationFanoutRole')
+      .filter((s) => flatActions(s).some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)));
+    assert.deepEqual(
+      writes.flatMap((s) =>
+        s.resources.flatMap((r) => JSON.stringify(r).match(/Outputs\.(\w+)TableArn/)?.[1] ?? []),
+      ),
+      ['Preferences'],
+    );
     assert.equal(tablesOf('PostConfirmationRole'), undefined);
     assert.deepEqual([...new Set(tablesOf('VenueApiRole'))].sort(), [
       'Events',

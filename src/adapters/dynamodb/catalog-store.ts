@@ -7,31 +7,14 @@
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CapacityBelowBooked, InvalidState, NotFound } from '../../domain/errors.ts';
-import type { CatalogItem, Page, PageRequest } from '../../domain/model.ts';
+import { CATALOG_ITEM_FIELDS, type CatalogItem, type Page, type PageRequest } from '../../domain/model.ts';
 import type { CatalogChanges, CatalogQuery, CatalogStore } from '../../domain/ports.ts';
 import { type Db, isConditionFailure, pick, plainItem } from './db.ts';
 import { versionedUpdate } from './expressions.ts';
 import { catalogKeys } from './keys.ts';
 import { queryPage } from './pagination.ts';
 
-const FIELDS = [
-  'eventId',
-  'venueId',
-  'kind',
-  'title',
-  'description',
-  'status',
-  'category',
-  'campaignId',
-  'startsAt',
-  'endsAt',
-  'capacity',
-  'booked',
-  'itemIds',
-  'priceCents',
-  'createdAt',
-  'updatedAt',
-] as const satisfies readonly (keyof CatalogItem)[];
+const FIELDS = CATALOG_ITEM_FIELDS;
 
 /** what `update` may change: never keys, counters or versions, whatever the caller passes */
 const CHANGE_FIELDS = new Set<string>([

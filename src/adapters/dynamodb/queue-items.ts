@@ -4,31 +4,13 @@
  */
 import type { TableNames } from '../../config/tables.ts';
 import { AlreadyQueued, InvalidState, QueueFull, RateLimited } from '../../domain/errors.ts';
-import type { QueueTicket } from '../../domain/model.ts';
+import { QUEUE_TICKET_FIELDS, type QueueTicket } from '../../domain/model.ts';
 import type { JoinCommand, StoredTicket } from '../../domain/ports.ts';
 import { epochSeconds, pick } from './db.ts';
 import { queueKeys } from './keys.ts';
 import type { TxAction } from './transactions.ts';
 
-const FIELDS = [
-  'ticketId',
-  'venueId',
-  'userId',
-  'serviceKind',
-  'partySize',
-  'accessibility',
-  'status',
-  'position',
-  'etaAt',
-  'laneId',
-  'reservationId',
-  'appointment',
-  'joinedAt',
-  'calledAt',
-  'calledLaneId',
-  'completedAt',
-  'outcome',
-] as const satisfies readonly (keyof QueueTicket)[];
+const FIELDS = QUEUE_TICKET_FIELDS;
 
 export function toStoredTicket(stored: Record<string, unknown>): StoredTicket {
   return { ...pick<QueueTicket>(stored, FIELDS), version: Number(stored.version) };

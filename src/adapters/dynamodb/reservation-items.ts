@@ -5,26 +5,12 @@
  */
 import type { TableNames } from '../../config/tables.ts';
 import { InvalidState, NotFound } from '../../domain/errors.ts';
-import type { Reservation, ReservationStatus } from '../../domain/model.ts';
+import { RESERVATION_FIELDS, type Reservation, type ReservationStatus } from '../../domain/model.ts';
 import { pick } from './db.ts';
 import { catalogKeys, reservationKeys, slotKeys } from './keys.ts';
 import type { TxAction } from './transactions.ts';
 
-const FIELDS = [
-  'reservationId',
-  'userId',
-  'venueId',
-  'type',
-  'eventId',
-  'slotId',
-  'partySize',
-  'status',
-  'orderRef',
-  'startsAt',
-  'endsAt',
-  'createdAt',
-  'updatedAt',
-] as const satisfies readonly (keyof Reservation)[];
+const FIELDS = RESERVATION_FIELDS;
 
 export function toReservation(stored: Record<string, unknown>): Reservation {
   return pick<Reservation>(stored, FIELDS);

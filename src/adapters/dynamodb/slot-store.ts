@@ -3,20 +3,13 @@
  * creating the same day twice creates nothing new; byVenueTime sorts by `{startsAt}#{slotId}`.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Page, PageRequest, PickupSlot } from '../../domain/model.ts';
+import { type Page, type PageRequest, PICKUP_SLOT_FIELDS, type PickupSlot } from '../../domain/model.ts';
 import type { SlotStore } from '../../domain/ports.ts';
 import { type Db, isConditionFailure, mapLimit, pick } from './db.ts';
 import { slotKeys } from './keys.ts';
 import { queryPage } from './pagination.ts';
 
-const FIELDS = [
-  'slotId',
-  'venueId',
-  'startsAt',
-  'endsAt',
-  'capacity',
-  'booked',
-] as const satisfies readonly (keyof PickupSlot)[];
+const FIELDS = PICKUP_SLOT_FIELDS;
 const WRITE_CONCURRENCY = 8;
 
 /**
