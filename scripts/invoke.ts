@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, hubSettings } from '../src/config/env.ts';
 import { flattenClaims } from '../src/local/api-gateway-event.ts';
-import { buildBundles, bundleForFunction, bundlePath } from '../src/local/bundles.ts';
+import { buildBundles, bundleForFunction, bundlePath, DIST } from '../src/local/bundles.ts';
 import { loadTemplate } from '../src/local/cfn-template.ts';
 import { type RunningHub, startHub } from '../src/local/hub.ts';
 import { functionSettings } from '../src/local/hub-env.ts';
@@ -70,15 +70,22 @@ async function main(): Promise<void> {
   const handlerSpec = String(resource.Properties?.Handler ?? 'index.handler');
   const bundle = bundleForFunction(functionId, handlerSpec);
   if (!bundle) fail(`no bundle builds ${functionId} (Handler ${handlerSpec})`);
-  let event = JSON.parse(readFileSync(resolve(eventFile), 'utf8')) as Record<string, unknown>;
+  let event: Record<string, unknown>;
+  try {
+    event = JSON.parse(readFileSync(resolve(eventFile), 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    fail(`cannot read the event ${eventFile}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 
-  await buildBundles(settings.hubUrl ? [bundle] : ['venue-api', 'notification-fanout', bundle]);
+  const buildDir = settings.buildDir ? resolve(settings.buildDir) : DIST;
+  await buildBundles(settings.hubUrl ? [bundle] : ['venue-api', 'notification-fanout', bundle], buildDir);
   let hub: RunningHub | undefined;
   if (settings.hubUrl) {
     const env = await (await fetch(`${settings.hubUrl}/local/env`)).json();
     Object.assign(process.env, env as Record<string, string>);
   } else {
     hub = await startHub({
+      buildDir,
       port: 0,
       store: 'memory',
       dataDir: '',
@@ -99,7 +106,7 @@ async function main(): Promise<void> {
   let code = 0;
   let output: unknown;
   try {
-    const handler = await loadHandler(bundlePath(bundle), handlerSpec.split('.')[1] ?? 'handler');
+    const handler = await loadHandler(bundlePath(bundle, buildDir), handlerSpec.split('.')[1] ?? 'handler');
     output = await invokeHandler(
       handler,
       event,

@@ -100,7 +100,11 @@ export class Router {
     const container = h('div', { class: 'view' }, h('p', { role: 'status' }, t('loading')));
     this.main.replaceChildren(container);
     document.documentElement.lang = language();
-    await match.route.view(this.ctx(), container, match.params, query);
+    try {
+      await match.route.view(this.ctx(), container, match.params, query);
+    } catch {
+      replace(container, h('h1', {}, t('appName')), h('p', { role: 'alert' }, t('errorGeneric')));
+    }
     if (renderId !== this.renderCount) return;
     const heading = container.querySelector('h1');
     if (heading) {

@@ -47,10 +47,32 @@ function text(value: unknown, name: string): string {
   return value;
 }
 
-/** Validates the parsed file; unknown extra fields are ignored, missing required ones throw. */
-export function parseConfig(raw: unknown): SiteConfig {
+/**
+ * The deploy pipeline may write the stack's outputs flat (`apiUrl`, `cognitoDomain`,
+ * `clientId`); read that as the Cognito variant, returning to this site's own root, which is
+ * the callback URL the app client allows.
+ */
+function fromStackOutputs(input: Record<string, unknown>, origin: string): Record<string, unknown> {
+  if (input.auth !== undefined || typeof input.cognitoDomain !== 'string') return input;
+  return {
+    ...input,
+    apiBaseUrl: input.apiBaseUrl ?? input.apiUrl,
+    auth: {
+      mode: 'cognito',
+      domain: input.cognitoDomain,
+      clientId: input.clientId,
+      redirectUri: `${origin}/`,
+    },
+  };
+}
+
+/**
+ * Validates the parsed file; unknown extra fields are ignored, missing required ones throw.
+ * `origin` is the site's own origin (for the flat stack-outputs shape).
+ */
+export function parseConfig(raw: unknown, origin = ''): SiteConfig {
   if (typeof raw !== 'object' || raw === null) throw new Error('config.json: not an object');
-  const input = raw as Record<string, unknown>;
+  const input = fromStackOutputs(raw as Record<string, unknown>, origin);
   const auth = (input.auth ?? { mode: 'local' }) as Record<string, unknown>;
   let parsedAuth: AuthConfig;
   if (auth.mode === 'cognito') {
@@ -82,5 +104,5 @@ export function parseConfig(raw: unknown): SiteConfig {
 export async function loadConfig(): Promise<SiteConfig> {
   const response = await fetch('config.json', { cache: 'no-store' });
   if (!response.ok) throw new Error(`config.json: HTTP ${response.status}`);
-  return parseConfig(await response.json());
+  return parseConfig(await response.json(), location.origin);
 }

@@ -89,9 +89,15 @@ function drawHeader(header: HTMLElement, ctx: AppContext): void {
     ctx.refreshChrome();
     ctx.navigate('#/');
   });
+  // The hash is the route, so the skip link moves focus itself instead of navigating to #main.
+  const skip = h('a', { class: 'skip', href: '#main' }, t('skipToContent'));
+  skip.addEventListener('click', (event) => {
+    event.preventDefault();
+    (document.getElementById('main') as HTMLElement).focus();
+  });
   replace(
     header,
-    h('a', { class: 'skip', href: '#main' }, t('skipToContent')),
+    skip,
     h('p', { class: 'brand' }, t('appName')),
     h(
       'nav',
@@ -136,10 +142,15 @@ async function boot(): Promise<void> {
   let config: SiteConfig;
   try {
     config = await loadConfig();
+  } catch {
+    replace(main, h('h1', {}, t('appName')), h('p', { role: 'alert' }, t('errorNetwork')));
+    return;
+  }
+  try {
     await finishCognitoCallback(config);
   } catch {
-    replace(main, h('h1', {}, t('appName')), h('p', { role: 'alert' }, t('signInFailed')));
-    return;
+    // a forged, replayed or failed callback: drop it from the URL and offer sign-in again
+    history.replaceState(null, '', `${location.pathname}#/sign-in?failed=1`);
   }
   let router: Router;
   const ctx: AppContext = {

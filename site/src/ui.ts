@@ -53,54 +53,42 @@ export async function run(
   }
 }
 
-const KIND_KEYS: Record<string, MessageKey> = {
+/** A function that names a contract value in the reader's language (unknown values as they are). */
+export function labelFrom(keys: Record<string, MessageKey>): (value: string) => string {
+  return (value) => {
+    const key = keys[value];
+    return key ? t(key) : value;
+  };
+}
+
+export const kindLabel = labelFrom({
   event: 'kindEvent',
   program: 'kindProgram',
   campaign: 'kindCampaign',
   product: 'kindProduct',
-};
+});
 
-export function kindLabel(kind: string): string {
-  const key = KIND_KEYS[kind];
-  return key ? t(key) : kind;
-}
-
-const RESERVATION_STATUS: Record<string, MessageKey> = {
+export const reservationStatusLabel = labelFrom({
   confirmed: 'statusConfirmed',
   checked_in: 'statusCheckedIn',
   completed: 'statusCompleted',
   cancelled: 'statusCancelled',
   no_show: 'statusNoShow',
-};
+});
 
-export function reservationStatusLabel(status: string): string {
-  const key = RESERVATION_STATUS[status];
-  return key ? t(key) : status;
-}
-
-const ITEM_STATUS: Record<string, MessageKey> = {
+export const itemStatusLabel = labelFrom({
   draft: 'statusDraft',
   published: 'statusPublished',
   cancelled: 'statusCancelledItem',
-};
+});
 
-export function itemStatusLabel(status: string): string {
-  const key = ITEM_STATUS[status];
-  return key ? t(key) : status;
-}
+export const SERVICE_KINDS = ['pickup', 'returns', 'consultation'];
 
-const SERVICE_KEYS: Record<string, MessageKey> = {
+export const serviceLabel = labelFrom({
   pickup: 'servicePickup',
   returns: 'serviceReturns',
   consultation: 'serviceConsultation',
-};
-
-export function serviceLabel(kind: string): string {
-  const key = SERVICE_KEYS[kind];
-  return key ? t(key) : kind;
-}
-
-export const SERVICE_KINDS = Object.keys(SERVICE_KEYS);
+});
 
 /** Remaining places, or "Full". */
 export function placesText(item: { remaining?: number; capacity?: number }): string {

@@ -107,12 +107,15 @@ export const ROUTES: readonly Route[] = [
     path: '/reservations/{reservationId}',
     access: 'shopper',
     owned: true,
-    handle: async (ctx) =>
-      ok({
+    handle: async (ctx) => {
+      // a body is optional, but one carrying fields (say, a status) is refused, not ignored
+      parseBody(ctx.event, { type: 'object', properties: {} });
+      return ok({
         reservation: reservationOut(
           await ctx.services.bookings.cancel(ctx.actor, ctx.params.reservationId ?? ''),
         ),
-      }),
+      });
+    },
   },
   {
     method: 'POST',
@@ -167,8 +170,10 @@ export const ROUTES: readonly Route[] = [
     path: '/queue/tickets/{ticketId}',
     access: 'shopper',
     owned: true,
-    handle: async (ctx) =>
-      ok({ ticket: ticketOut(await ctx.services.queue.leave(ctx.actor, ctx.params.ticketId ?? '')) }),
+    handle: async (ctx) => {
+      parseBody(ctx.event, { type: 'object', properties: {} });
+      return ok({ ticket: ticketOut(await ctx.services.queue.leave(ctx.actor, ctx.params.ticketId ?? '')) });
+    },
   },
   {
     method: 'GET',

@@ -9,7 +9,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createLogger, type Logger } from '../observability/log.ts';
-import { BUNDLE_NAMES, buildBundles, bundlePath, DIST, missingBundles, prepareSite } from './bundles.ts';
+import {
+  BUNDLE_NAMES,
+  type BundleName,
+  buildBundles,
+  bundlePath,
+  DIST,
+  missingBundles,
+  prepareSite,
+} from './bundles.ts';
 import { loadTemplate } from './cfn-template.ts';
 import { LocalIssuer } from './cognito-issuer.ts';
 import { seedDemoData } from './demo-data.ts';
@@ -80,21 +88,35 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   });
   const port = await listen(server, options.port);
   const url = `http://127.0.0.1:${port}`;
-  const cleanups: Array<() => Promise<void>> = [async () => closeServer(server)];
-  const stop = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  // Undone in reverse: worker, then pending bus deliveries (they still need the stand-ins),
+  // then the listener, then DynamoDB Local.
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= closeServer(server);
+    return closed;
+  };
+  const cleanups: Array<() => Promise<void>> = [close];
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      for (const cleanup of [...cleanups].reverse()) await cleanup().catch(() => undefined);
+    })();
+    return stopped;
   };
   try {
     const buildDir = options.buildDir ?? DIST;
-    if (options.build !== false || missingBundles(buildDir).length > 0)
-      await buildBundles(BUNDLE_NAMES, buildDir);
-    const missing = missingBundles(buildDir);
+    // All four by default (what ships); without the worker, only what the hub runs.
+    const needed: BundleName[] =
+      options.worker === false ? ['venue-api', 'notification-fanout'] : [...BUNDLE_NAMES];
+    if (options.build !== false || missingBundles(buildDir, needed).length > 0)
+      await buildBundles(needed, buildDir);
+    const missing = missingBundles(buildDir, needed);
     if (missing.length > 0) throw new Error(`the build produced no bundle for: ${missing.join(', ')}`);
 
     const dynamo: DynamoDbLocal = await startDynamoDbLocal(
       options.store === 'disk' ? { dataDir: resolve(REPO_ROOT, options.dataDir) } : {},
     );
-    cleanups.push(() => dynamo.stop());
+    cleanups.push(() => dynamo.stop(), close);
     const tables = await createTables(dynamo.endpoint, { AppName: 'venue-hub', Stage: 'local' });
 
     const topics = readTopics(template, LOCAL_REGION, LOCAL_ACCOUNT);

@@ -62,8 +62,9 @@ function compiled(schema: Record<string, unknown>): ValidateFunction {
   const key = JSON.stringify(schema);
   let validate = validators.get(key);
   if (!validate) {
-    // strict: a schema keyword ajv does not know is an error, not silently ignored.
-    validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
+    // ajv's default strict mode: an unknown schema keyword is an error, not silently ignored;
+    // style checks that AppConfig does not make either (e.g. strictRequired) stay off.
+    validate = new Ajv({ allErrors: true }).compile(schema);
     validators.set(key, validate);
   }
   return validate;

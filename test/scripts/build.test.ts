@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -54,27 +55,51 @@ describe('bundles', () => {
   });
 
   it('load as ES modules and export a handler', async () => {
-    // Handlers read their configuration at init (module scope), as a Lambda does: give them one.
-    const lambdaEnv: Record<string, string> = {
+    // Handlers read their configuration at init, as in Lambda (a misconfigured function fails
+    // there, loudly); give them a complete one. Nothing is called, so nothing is contacted.
+    const configuration: Record<string, string> = {
       EVENTS_TABLE: 'events',
       RESERVATIONS_TABLE: 'reservations',
       PICKUP_SLOTS_TABLE: 'pickup-slots',
       QUEUE_STATE_TABLE: 'queue-state',
       PREFERENCES_TABLE: 'preferences',
-      JWT_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_example',
-      JWT_CLIENT_ID: 'client',
-      APPCONFIG_APPLICATION: 'app',
-      APPCONFIG_ENVIRONMENT: 'env',
-      APPCONFIG_PROFILE: 'rules',
-      EVENT_BUS_NAME: 'bus',
-      SHOPPER_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:shopper',
-      OPERATOR_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:operator',
+      JWT_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Build',
+      JWT_CLIENT_ID: 'build-client',
+      APPCONFIG_APPLICATION: 'venue-hub',
+      APPCONFIG_ENVIRONMENT: 'build',
+      APPCONFIG_PROFILE: 'venue-rules',
+      EVENT_BUS_NAME: 'venue-hub-build',
+      SHOPPER_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:shopper',
+      OPERATOR_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:operator',
     };
-    for (const [name, value] of Object.entries(lambdaEnv)) process.env[name] ??= value;
+    for (const [name, value] of Object.entries(configuration)) process.env[name] ??= value;
     for (const result of results.filter((r) => r.name !== 'worker')) {
       const module = (await import(pathToFileURL(result.file).href)) as { handler?: unknown };
       assert.equal(typeof module.handler, 'function', result.name);
     }
+  });
+
+  it('write the worker health check beside the worker bundle, under the same import rules', async () => {
+    // Any present entry stands in for worker/main.ts until it lands; the companion is real.
+    const [worker] = await build({
+      only: ['worker'],
+      entries: { worker: BUNDLES['post-confirmation'] },
+      outDir: join(outDir, 'companions'),
+      report: false,
+    });
+    assert.deepEqual(worker!.companions, [join(outDir, 'companions', 'worker', 'healthcheck.mjs')]);
+    assert.ok(existsSync(worker!.companions[0]!));
+    assert.ok(Object.keys(worker!.metafile.inputs).includes('worker/healthcheck.ts'));
+    assert.deepEqual(importViolations(worker!.metafile), []);
+    // the bundled check answers as ECS expects: 1 without a fresh health file, 0 with one
+    const healthFile = join(outDir, 'worker-health');
+    const check = () =>
+      spawnSync(process.execPath, [worker!.companions[0]!], {
+        env: { PATH: process.env.PATH, WORKER_HEALTH_FILE: healthFile },
+      }).status;
+    assert.equal(check(), 1);
+    writeFileSync(healthFile, new Date().toISOString());
+    assert.equal(check(), 0);
   });
 
   it('fail loudly on a missing entry point', async () => {

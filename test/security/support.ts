@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RulesDocument } from '../../src/domain/rules.ts';
 import { loadVenueRulesFromTemplate } from '../../src/local/venue-rules.ts';
-import { useStores } from '../adapters/dynamodb/fixtures.ts';
+import { type StoreFixture, useStores } from '../adapters/dynamodb/fixtures.ts';
 import {
   type CallOptions,
   createHarness,
@@ -37,16 +37,19 @@ export function deployedRules(): RulesDocument {
 
 export interface SecureBed {
   h: Harness;
+  /** the tables and a raw client, to look at what was stored */
+  db: StoreFixture;
   /** calls as `who` (undefined: anonymous) */
   as(who: Person | undefined, method: string, target: string, options?: CallOptions): Promise<Reply>;
 }
 
 /** The API over DynamoDB Local; call at the top level of a test file (not inside a hook). */
 export async function dynamoBed(rules: RulesDocument = deployedRules(), now?: string): Promise<SecureBed> {
-  const { stores } = await useStores();
-  const h = await createHarness({ stores, rules, ...(now ? { now } : {}) });
+  const db = await useStores();
+  const h = await createHarness({ stores: db.stores, rules, ...(now ? { now } : {}) });
   return {
     h,
+    db,
     as: (who, method, target, options = {}) =>
       h.call(method, target, { ...options, ...(who ? { token: who.token } : {}) }),
   };

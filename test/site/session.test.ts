@@ -59,6 +59,24 @@ describe('session, config and routing', () => {
       clientId: 'c',
       redirectUri: 'https://s/',
     });
+    // the pipeline's flat shape, from the stack outputs
+    const flat = parseConfig(
+      {
+        apiUrl: 'https://abc.execute-api.us-east-1.amazonaws.com/',
+        region: 'us-east-1',
+        userPoolId: 'us-east-1_x',
+        clientId: 'site-client',
+        cognitoDomain: 'https://venue-prod.auth.us-east-1.amazoncognito.com',
+      },
+      'https://d111.cloudfront.net',
+    );
+    assert.equal(flat.apiBaseUrl, 'https://abc.execute-api.us-east-1.amazonaws.com');
+    assert.deepEqual(flat.auth, {
+      mode: 'cognito',
+      domain: 'venue-prod.auth.us-east-1.amazoncognito.com',
+      clientId: 'site-client',
+      redirectUri: 'https://d111.cloudfront.net/',
+    });
     assert.throws(() => parseConfig({ auth: { mode: 'cognito', clientId: 'c' } }), /auth.domain/);
     assert.throws(() => parseConfig({ auth: { mode: 'saml' } }), /auth.mode/);
   });

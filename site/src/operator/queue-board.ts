@@ -6,9 +6,9 @@
 import type { BoardLane, QueueBoard, QueueTicket } from '../api.ts';
 import type { AppContext } from '../app.ts';
 import { h, replace } from '../dom.ts';
-import { type MessageKey, t } from '../i18n.ts';
+import { t } from '../i18n.ts';
 import { formatTime } from '../time.ts';
-import { errorBox, run, serviceLabel, showError, statusBox } from '../ui.ts';
+import { errorBox, labelFrom, run, serviceLabel, showError, statusBox } from '../ui.ts';
 
 const POLL_MS = 3000;
 
@@ -45,18 +45,13 @@ function ticketLabel(ctx: AppContext, ticket: QueueTicket): string {
   return parts.join(' · ');
 }
 
-const STAT_KEYS: Record<string, MessageKey> = {
+const statLabel = labelFrom({
   waiting: 'statWaiting',
   called: 'statCalled',
   unplanned: 'statUnplanned',
   longestWaitMinutes: 'statLongestWait',
   predictedWaitMinutes: 'statPredictedWait',
-};
-
-function statLabel(name: string): string {
-  const key = STAT_KEYS[name];
-  return key ? t(key) : name;
-}
+});
 
 export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
   const { venueId } = ctx.config;

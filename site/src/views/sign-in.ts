@@ -19,7 +19,11 @@ export function safeNext(next: string | null): string {
 export function signInView(ctx: AppContext, main: HTMLElement, _p: unknown, query: URLSearchParams) {
   const next = safeNext(query.get('next'));
   const errors = errorBox();
-  const notice = query.get('expired') ? h('p', { class: 'notice' }, t('sessionExpired')) : null;
+  const notice = query.get('expired')
+    ? h('p', { class: 'notice' }, t('sessionExpired'))
+    : query.get('failed')
+      ? h('p', { class: 'error', role: 'alert' }, t('signInFailed'))
+      : null;
   const auth = ctx.config.auth;
   if (auth.mode === 'cognito') {
     const button = h('button', { type: 'button' }, t('signInWithCognito'));
