@@ -44,7 +44,11 @@ export function fifoTurns(
  * of the set of lanes that may serve a class, not of the class's size: the backlog of all
  * classes with that lane set, per lane, against the venue's backlog per lane.
  */
-export function classIndices(classes: readonly JobClass[], laneCount: number, scarcityWeight: number): number[] {
+export function classIndices(
+  classes: readonly JobClass[],
+  laneCount: number,
+  scarcityWeight: number,
+): number[] {
   let totalWork = 0;
   const workByLaneSet = new Map<string, number>();
   const laneSetKey = (c: JobClass) => c.lanes.join(',');
@@ -162,7 +166,8 @@ export function dispatch(
       // every index on an accessible lane. Equal indices (walk-ins and appointments of one
       // kind) go oldest first.
       const waited = Math.max(0, t - head.joinedMs);
-      const key = indices[ci]! * (1 + waited / agingMs) + (accessibleLane && classes[ci]!.accessible ? 1e9 : 0);
+      const key =
+        indices[ci]! * (1 + waited / agingMs) + (accessibleLane && classes[ci]!.accessible ? 1e9 : 0);
       if (key > bestKey || (key === bestKey && head.joinedMs < bestJoined)) {
         best = ci;
         bestKey = key;
