@@ -20,6 +20,12 @@
  */
 import type { Job, JobClass, OpenLane } from './jobs.ts';
 
+/** True when the jobs are already in joining order. */
+export function isOldestFirst(jobs: readonly Job[]): boolean {
+  for (let i = 1; i < jobs.length; i++) if (jobs[i]!.joinedMs < jobs[i - 1]!.joinedMs) return false;
+  return true;
+}
+
 /** Start time (epoch ms) of each job under one shared FIFO line, in `jobs` order. */
 export function fifoTurns(
   jobs: readonly Job[],
@@ -27,7 +33,9 @@ export function fifoTurns(
   open: readonly OpenLane[],
 ): number[] {
   const free = open.map((o) => o.freeMs);
-  const order = jobs.map((_, i) => i).sort((a, b) => jobs[a]!.joinedMs - jobs[b]!.joinedMs);
+  const order = jobs.map((_, i) => i);
+  // Stores list tickets oldest first; sort only when they are not.
+  if (!isOldestFirst(jobs)) order.sort((a, b) => jobs[a]!.joinedMs - jobs[b]!.joinedMs);
   const starts = new Array<number>(jobs.length);
   for (const i of order) {
     const job = jobs[i]!;
