@@ -28,6 +28,10 @@ export interface QueueRules {
   stabilityPositions?: number;
   /** pickup appointments: how early before slot start a check-in counts as punctual */
   appointmentEarlyMinutes?: number;
+  /** planner tuning: a ticket's priority grows by its own base for every this many minutes waited */
+  agingMinutes?: number;
+  /** planner tuning: coefficient of variation of service times (how long a service in progress may still take) */
+  serviceCv?: number;
   /** planner tuning: how strongly kinds that few open lanes serve are preferred (0 = plain cμ) */
   scarcityWeight?: number;
 }

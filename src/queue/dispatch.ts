@@ -9,11 +9,13 @@
  *      among those that would miss it if the lane served its next choice first and no other
  *      eligible lane frees before the deadline;
  *   2. on an accessible lane, an accessible ticket (accessibility is preferred ahead);
- *   3. the class with the highest scarcity-weighted cμ index: weight / expected service
- *      (Smith's WSPT ratio, the cμ rule of multi-class queues), times how loaded the class's
- *      eligible lanes are relative to the venue. Plain cμ would let flexible lanes take every
- *      short ticket and leave the kinds few lanes serve to those few lanes; the factor raises
- *      a class whose backlog per eligible lane is above the venue's average.
+ *   3. the class with the highest index: weight / expected service (Smith's WSPT ratio, the
+ *      cμ rule of multi-class queues), times how loaded the class's eligible lanes are
+ *      relative to the venue (plain cμ would let flexible lanes take every short ticket and
+ *      leave the kinds few lanes serve to those few lanes; the factor raises a class whose
+ *      lanes carry more backlog per lane than the venue's average), times 1 + wait / aging
+ *      (the generalized cμ rule for a convex waiting cost: long waits rise smoothly, before
+ *      the hard deadline of step 1 is needed).
  *   Within a class, walk-ins go oldest first and appointments by slot end.
  */
 import type { Job, JobClass, OpenLane } from './jobs.ts';
@@ -37,23 +39,37 @@ export function fifoTurns(
   return starts;
 }
 
-/** Scarcity-weighted cμ index of each class (higher is called first). */
-export function classIndices(
-  classes: readonly JobClass[],
-  laneCount: number,
-  scarcityWeight: number,
-): number[] {
+/**
+ * Scarcity-weighted cμ index of each class (higher is called first). Scarcity is a property
+ * of the set of lanes that may serve a class, not of the class's size: the backlog of all
+ * classes with that lane set, per lane, against the venue's backlog per lane.
+ */
+export function classIndices(classes: readonly JobClass[], laneCount: number, scarcityWeight: number): number[] {
   let totalWork = 0;
-  for (const c of classes) totalWork += c.jobs.length * c.serviceMs;
+  const workByLaneSet = new Map<string, number>();
+  const laneSetKey = (c: JobClass) => c.lanes.join(',');
+  for (const c of classes) {
+    const work = c.jobs.length * c.serviceMs;
+    totalWork += work;
+    workByLaneSet.set(laneSetKey(c), (workByLaneSet.get(laneSetKey(c)) ?? 0) + work);
+  }
+  // The weight is the mean party size of the kind, not of the class: classes of one kind
+  // (walk-ins, appointments, accessible) then share c and μ and go oldest first.
+  const kindWeight = new Map<string, { sum: number; count: number }>();
+  for (const c of classes) {
+    const w = kindWeight.get(c.kind) ?? { sum: 0, count: 0 };
+    for (const job of c.jobs) w.sum += job.weight;
+    w.count += c.jobs.length;
+    kindWeight.set(c.kind, w);
+  }
   const venueLoad = totalWork / Math.max(1, laneCount);
   return classes.map((c) => {
     if (c.jobs.length === 0) return 0;
-    let weight = 0;
-    for (const job of c.jobs) weight += job.weight;
-    const cmu = weight / c.jobs.length / c.serviceMs;
+    const w = kindWeight.get(c.kind)!;
+    const cmu = w.sum / w.count / c.serviceMs;
     if (scarcityWeight === 0 || venueLoad === 0) return cmu;
-    const classLoad = (c.jobs.length * c.serviceMs) / c.lanes.length;
-    const ratio = Math.min(4, Math.max(0.25, classLoad / venueLoad));
+    const setLoad = workByLaneSet.get(laneSetKey(c))! / c.lanes.length;
+    const ratio = Math.min(4, Math.max(0.25, setLoad / venueLoad));
     return cmu * ratio ** scarcityWeight;
   });
 }
@@ -118,6 +134,7 @@ export function dispatch(
   classes: readonly JobClass[],
   open: readonly OpenLane[],
   indices: readonly number[],
+  agingMs: number,
 ): Job[][] {
   const heads = classes.map(() => 0);
   const laneClasses: number[][] = open.map(() => []);
@@ -136,13 +153,20 @@ export function dispatch(
     const accessibleLane = open[lane]!.lane.accessible;
     let best = -1;
     let bestKey = Number.NEGATIVE_INFINITY;
+    let bestJoined = Number.POSITIVE_INFINITY;
     for (const ci of laneClasses[lane]!) {
-      if (heads[ci]! >= classes[ci]!.jobs.length) continue;
-      // Accessible tickets rank above every index on an accessible lane.
-      const key = indices[ci]! + (accessibleLane && classes[ci]!.accessible ? 1e9 : 0);
-      if (key > bestKey) {
+      const head = classes[ci]!.jobs[heads[ci]!];
+      if (head === undefined) continue;
+      // Generalized cμ (convex waiting cost): the index grows with the head's wait, so that
+      // long waits are not left to the hard deadline alone. Accessible tickets rank above
+      // every index on an accessible lane. Equal indices (walk-ins and appointments of one
+      // kind) go oldest first.
+      const waited = Math.max(0, t - head.joinedMs);
+      const key = indices[ci]! * (1 + waited / agingMs) + (accessibleLane && classes[ci]!.accessible ? 1e9 : 0);
+      if (key > bestKey || (key === bestKey && head.joinedMs < bestJoined)) {
         best = ci;
         bestKey = key;
+        bestJoined = head.joinedMs;
       }
     }
     if (best < 0) continue; // nothing left this lane can serve: it leaves the replay

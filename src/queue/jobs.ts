@@ -5,12 +5,11 @@
  */
 import type { StoredTicket } from '../domain/ports.ts';
 import type { Lane, QueueRules } from '../domain/rules.ts';
+import { lognormalResidual } from './residual.ts';
 import type { PlannerTuning } from './tuning.ts';
 
 export const MINUTE = 60_000;
 
-/** share of its age (at least of its expectation) a service that has overrun is assumed still to need */
-const RESIDUAL_SHARE = 0.5;
 
 export interface Job {
   ticket: StoredTicket;
@@ -58,12 +57,13 @@ export function expectedMinutes(
   return rules.serviceMinutes[kind] ?? tuning.fallbackServiceMinutes;
 }
 
-/** Open lanes, each free once the ticket it has called is expected to be done. */
+/** Open lanes, each free once the ticket it has called is expected to be done (mean residual life). */
 export function openLanes(
   lanes: readonly Lane[],
   called: readonly StoredTicket[],
   serviceMs: (kind: string) => number,
   nowMs: number,
+  serviceCv: number,
 ): OpenLane[] {
   const open = lanes.filter((lane) => lane.open).map((lane) => ({ lane, freeMs: nowMs }));
   const byId = new Map(open.map((o) => [o.lane.laneId, o]));
@@ -73,12 +73,8 @@ export function openLanes(
     if (target === undefined) continue;
     const calledMs = ticket.calledAt === undefined ? nowMs : Date.parse(ticket.calledAt);
     const expected = serviceMs(ticket.serviceKind);
-    // A service past its expected length is not about to end: service times are skewed, and
-    // the longer one has run the longer it tends to go on (the mean residual life of a
-    // lognormal grows with age). It is assumed to need half as long again as it has run, so
-    // that a stuck lane does not keep the oldest ticket promised to it.
     const elapsed = Math.max(0, nowMs - calledMs);
-    const remaining = Math.max(expected - elapsed, RESIDUAL_SHARE * Math.max(expected, elapsed));
+    const remaining = lognormalResidual(expected, serviceCv, elapsed);
     target.freeMs = Math.max(target.freeMs, nowMs + remaining);
   }
   return open;

@@ -37,7 +37,7 @@ export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
     if (ticket.status === 'waiting') waiting.push(ticket);
     else if (ticket.status === 'called') called.push(ticket);
   }
-  const open = openLanes(input.lanes, called, serviceMs, nowMs);
+  const open = openLanes(input.lanes, called, serviceMs, nowMs, tuning.serviceCv);
   const { classes, jobs, unplanned } = classify(waiting, open, serviceMs, tuning);
 
   assignDeadlines(jobs, memory, () => fifoTurns(jobs, classes, open), {
@@ -49,7 +49,7 @@ export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
     else c.jobs.sort((a, b) => a.joinedMs - b.joinedMs);
   }
   const indices = classIndices(classes, open.length, tuning.scarcityWeight);
-  const orders = dispatch(classes, open, indices);
+  const orders = dispatch(classes, open, indices, tuning.agingMinutes * MINUTE);
   const loads = overtakingLoads(classes, open, serviceMs, input.arrivalsPerMinute);
 
   const assignments: PlanAssignment[] = [];

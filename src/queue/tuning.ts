@@ -14,8 +14,12 @@ export interface PlannerTuning {
   stabilityPositions: number;
   /** a pickup check-in at most this many minutes after its slot start keeps its appointment */
   appointmentEarlyMinutes: number;
+  /** a ticket's priority doubles for every this many minutes it has waited (generalized cμ) */
+  agingMinutes: number;
   /** exponent of the scarcity factor (0 turns scarcity off: plain cμ / WSPT) */
   scarcityWeight: number;
+  /** coefficient of variation of service times, for the remaining time of a service in progress */
+  serviceCv: number;
   /** service minutes for a kind the rules do not list */
   fallbackServiceMinutes: number;
 }
@@ -26,6 +30,8 @@ export const DEFAULT_TUNING: PlannerTuning = {
   stabilityPositions: 3,
   appointmentEarlyMinutes: 5,
   scarcityWeight: 1,
+  agingMinutes: 10,
+  serviceCv: 0.6,
   fallbackServiceMinutes: 5,
 };
 
@@ -37,6 +43,8 @@ export function tuningOf(rules: QueueRules): PlannerTuning {
     stabilityPositions: rules.stabilityPositions ?? DEFAULT_TUNING.stabilityPositions,
     appointmentEarlyMinutes: rules.appointmentEarlyMinutes ?? DEFAULT_TUNING.appointmentEarlyMinutes,
     scarcityWeight: rules.scarcityWeight ?? DEFAULT_TUNING.scarcityWeight,
+    agingMinutes: rules.agingMinutes ?? DEFAULT_TUNING.agingMinutes,
+    serviceCv: rules.serviceCv ?? DEFAULT_TUNING.serviceCv,
     fallbackServiceMinutes: DEFAULT_TUNING.fallbackServiceMinutes,
   };
 }

@@ -112,6 +112,7 @@ export function runDay(scenario: Scenario, tickets: readonly SimTicket[], policy
     serviceMinutes: scenario.rulesServiceMinutes,
     fairnessMinutes: scenario.queue.fairnessMinutes,
     acceptableWaitMinutes: scenario.queue.acceptableWaitMinutes,
+    agingMinutes: scenario.queue.agingMinutes,
     stabilityPositions: scenario.queue.stabilityPositions,
     appointmentEarlyMinutes: scenario.queue.appointmentEarlyMinutes,
     scarcityWeight: scenario.queue.scarcityWeight,

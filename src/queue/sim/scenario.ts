@@ -54,6 +54,7 @@ export interface Scenario {
     noShowGraceMinutes: number;
     fairnessMinutes?: number;
     acceptableWaitMinutes?: number;
+    agingMinutes?: number;
     stabilityPositions?: number;
     appointmentEarlyMinutes?: number;
     scarcityWeight?: number;

@@ -107,7 +107,6 @@ const documents: Record<string, object> = {
       ...['M2', 'M3', 'F1', 'F2'].map((laneId) => ({ atMinute: 300, laneId, open: true })),
     ],
     serviceMinutes: SERVICE,
-    queue: { fairnessMinutes: 20 },
     walkIns: { rates: [{ fromMinute: 0, toMinute: 480, perHour: 74 }], kindShares: MIX },
     appointments: { kind: 'pickup', fromMinute: 30, toMinute: 450, slotMinutes: 15, bookingsPerSlot: 1 },
   },

@@ -132,8 +132,9 @@ export function optimizerPolicy(): Policy {
         waiting.delete(next);
         fresh.delete(next);
         stored.delete(next);
-        dirty = true;
       }
+      // A lane that frees is news to the worker either way (the real one re-plans every loop).
+      dirty = true;
       return next;
     },
     lanesChanged(ctx) {
