@@ -25,6 +25,16 @@ import {
   venueEvent,
 } from './fixtures.ts';
 
+/** How many settled as confirmed, and how many failed with each error, e.g. `{confirmed: 100, CapacityExceeded: 100}`. */
+function outcomes(results: PromiseSettledResult<unknown>[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of results) {
+    const key = r.status === 'fulfilled' ? 'confirmed' : (r.reason as Error).name;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
 describe('DynamoReservationStore', () => {
   let f: StoreFixture;
   before(async () => {
@@ -160,13 +170,14 @@ describe('DynamoReservationStore', () => {
         f.stores.reservations.book(booking(reservationFor({ eventId: event.eventId }))),
       ),
     );
-    const ok = results.filter((r) => r.status === 'fulfilled').length;
-    const refused = results.filter(
-      (r) => r.status === 'rejected' && r.reason instanceof CapacityExceeded,
-    ).length;
-    assert.equal(ok, 100);
-    assert.equal(refused, 100);
-    assert.equal(await seats(event.eventId), 100);
+    assert.deepEqual(
+      { ...outcomes(results), booked: await seats(event.eventId) },
+      {
+        confirmed: 100,
+        CapacityExceeded: 100,
+        booked: 100,
+      },
+    );
   });
 
   it('200 concurrent bookings of a pickup slot of capacity 100: exactly 100 confirmed', async () => {
@@ -187,8 +198,14 @@ describe('DynamoReservationStore', () => {
         f.stores.reservations.book(booking(reservationFor({ slotId: slot.slotId }, { orderRef: `o-${i}` }))),
       ),
     );
-    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 100);
-    assert.equal((await f.stores.slots.get(slot.slotId))?.booked, 100);
+    assert.deepEqual(
+      { ...outcomes(results), booked: (await f.stores.slots.get(slot.slotId))?.booked },
+      {
+        confirmed: 100,
+        CapacityExceeded: 100,
+        booked: 100,
+      },
+    );
   });
 
   it('cancel gives the seats back exactly once, even when raced', async () => {
