@@ -89,7 +89,8 @@ export async function startDynamoDbLocal(
   const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
-  const deadline = Date.now() + 30_000;
+  // Generous: on a loaded 2-core machine (CI runs several hubs at once) the JVM can take a while.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) {
       throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${output.slice(-2000)}`);
@@ -100,7 +101,7 @@ export async function startDynamoDbLocal(
     } catch {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s: ${output.slice(-2000)}`);
+        throw new Error(`DynamoDB Local did not answer on ${endpoint} within 90 s: ${output.slice(-2000)}`);
       }
       await new Promise((r) => setTimeout(r, 150));
     }
