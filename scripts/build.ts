@@ -24,6 +24,12 @@ export const BUNDLES = {
 
 export type BundleName = keyof typeof BUNDLES;
 
+/** Extra entry points written beside a bundle's index.mjs (output name → entry point). */
+export const COMPANIONS: Partial<Record<BundleName, Record<string, string>>> = {
+  // the ECS/Docker health check: `node healthcheck.mjs` (worker/healthcheck.ts)
+  worker: { healthcheck: 'worker/healthcheck.ts' },
+};
+
 export interface BuildOptionsInput {
   /** which bundles (default: all) */
   only?: BundleName[];
@@ -40,6 +46,8 @@ export interface BundleResult {
   entry: string;
   /** dist/<name>/index.mjs */
   file: string;
+  /** companion files beside it (dist/worker/healthcheck.mjs) */
+  companions: string[];
   bytes: number;
   gzipBytes: number;
   metafile: Metafile;
@@ -50,11 +58,12 @@ export interface BundleResult {
 const REQUIRE_SHIM =
   "import { createRequire as __venueHubCreateRequire } from 'node:module'; const require = __venueHubCreateRequire(import.meta.url);";
 
-function esbuildOptions(entry: string, outfile: string): BuildOptions {
+function esbuildOptions(entryPoints: Record<string, string>, outdir: string): BuildOptions {
   return {
     absWorkingDir: REPO_ROOT,
-    entryPoints: [entry],
-    outfile,
+    entryPoints,
+    outdir,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -74,21 +83,23 @@ export async function build(options: BuildOptionsInput = {}): Promise<BundleResu
   const entries: Record<BundleName, string> = { ...BUNDLES, ...options.entries };
   const names = options.only ?? (Object.keys(entries) as BundleName[]);
   const outDir = options.outDir ?? join(REPO_ROOT, 'dist');
-  const missing = names.filter((name) => !existsSync(join(REPO_ROOT, entries[name])));
-  if (missing.length > 0) {
-    throw new Error(`missing entry points: ${missing.map((name) => entries[name]).join(', ')}`);
-  }
+  const entryPointsOf = (name: BundleName) => ({ index: entries[name], ...COMPANIONS[name] });
+  const missing = names
+    .flatMap((name) => Object.values(entryPointsOf(name)))
+    .filter((entry) => !existsSync(join(REPO_ROOT, entry)));
+  if (missing.length > 0) throw new Error(`missing entry points: ${missing.join(', ')}`);
   const results: BundleResult[] = [];
   for (const name of names) {
     const dir = join(outDir, name);
     rmSync(dir, { recursive: true, force: true });
     const file = join(dir, 'index.mjs');
-    const result = await esbuild(esbuildOptions(entries[name], file));
+    const result = await esbuild(esbuildOptions(entryPointsOf(name), dir));
     const code = readFileSync(file);
     results.push({
       name,
       entry: entries[name],
       file,
+      companions: Object.keys(COMPANIONS[name] ?? {}).map((companion) => join(dir, `${companion}.mjs`)),
       bytes: code.length,
       gzipBytes: gzipSync(code).length,
       metafile: result.metafile as Metafile,

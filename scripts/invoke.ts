@@ -70,7 +70,12 @@ async function main(): Promise<void> {
   const handlerSpec = String(resource.Properties?.Handler ?? 'index.handler');
   const bundle = bundleForFunction(functionId, handlerSpec);
   if (!bundle) fail(`no bundle builds ${functionId} (Handler ${handlerSpec})`);
-  let event = JSON.parse(readFileSync(resolve(eventFile), 'utf8')) as Record<string, unknown>;
+  let event: Record<string, unknown>;
+  try {
+    event = JSON.parse(readFileSync(resolve(eventFile), 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    fail(`cannot read the event ${eventFile}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 
   const buildDir = settings.buildDir ? resolve(settings.buildDir) : DIST;
   await buildBundles(settings.hubUrl ? [bundle] : ['venue-api', 'notification-fanout', bundle], buildDir);

@@ -53,6 +53,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  // In AWS a stray rejection in a handler ends one Lambda sandbox; here it would end every
+  // function at once, so it is reported and the hub carries on.
+  process.on('unhandledRejection', (reason) => {
+    process.stderr.write(
+      `[hub] unhandled rejection in a function: ${reason instanceof Error ? reason.stack : String(reason)}\n`,
+    );
+  });
   // A wrapper that dies without passing the signal on (a shell between npm and node) would
   // leave the hub orphaned: when the parent changes, stop as if signalled.
   const parent = process.ppid;

@@ -33,7 +33,8 @@ export function bundleForFunction(logicalId: string, handler?: string): BundleNa
   return (BUNDLE_NAMES as string[]).includes(kebab) ? (kebab as BundleName) : undefined;
 }
 
-const ENTRY_POINTS: Record<BundleName, string> = {
+/** The entry point of each bundle (as scripts/build.ts builds them). */
+export const BUNDLE_ENTRY_POINTS: Record<BundleName, string> = {
   'venue-api': 'src/handlers/venue-api.ts',
   'notification-fanout': 'src/handlers/notification-fanout.ts',
   'post-confirmation': 'src/handlers/post-confirmation.ts',
@@ -55,14 +56,14 @@ export async function buildBundles(only: BundleName[] = BUNDLE_NAMES, outDir = D
 }
 
 /** The bundles that are missing (the hub refuses to start without them). */
-export function missingBundles(distDir?: string): BundleName[] {
-  return BUNDLE_NAMES.filter((name) => !existsSync(bundlePath(name, distDir)));
+export function missingBundles(distDir?: string, names: BundleName[] = BUNDLE_NAMES): BundleName[] {
+  return names.filter((name) => !existsSync(bundlePath(name, distDir)));
 }
 
 async function buildWithEsbuild(only: BundleName[], outDir: string): Promise<void> {
   const { build } = await import('esbuild');
   for (const name of only) {
-    const entry = join(REPO_ROOT, ENTRY_POINTS[name]);
+    const entry = join(REPO_ROOT, BUNDLE_ENTRY_POINTS[name]);
     if (!existsSync(entry)) continue;
     await build({
       entryPoints: [entry],

@@ -9,7 +9,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createLogger, type Logger } from '../observability/log.ts';
-import { BUNDLE_NAMES, buildBundles, bundlePath, DIST, missingBundles, prepareSite } from './bundles.ts';
+import {
+  BUNDLE_NAMES,
+  type BundleName,
+  buildBundles,
+  bundlePath,
+  DIST,
+  missingBundles,
+  prepareSite,
+} from './bundles.ts';
 import { loadTemplate } from './cfn-template.ts';
 import { LocalIssuer } from './cognito-issuer.ts';
 import { seedDemoData } from './demo-data.ts';
@@ -97,9 +105,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   };
   try {
     const buildDir = options.buildDir ?? DIST;
-    if (options.build !== false || missingBundles(buildDir).length > 0)
-      await buildBundles(BUNDLE_NAMES, buildDir);
-    const missing = missingBundles(buildDir);
+    // All four by default (what ships); without the worker, only what the hub runs.
+    const needed: BundleName[] =
+      options.worker === false ? ['venue-api', 'notification-fanout'] : [...BUNDLE_NAMES];
+    if (options.build !== false || missingBundles(buildDir, needed).length > 0)
+      await buildBundles(needed, buildDir);
+    const missing = missingBundles(buildDir, needed);
     if (missing.length > 0) throw new Error(`the build produced no bundle for: ${missing.join(', ')}`);
 
     const dynamo: DynamoDbLocal = await startDynamoDbLocal(

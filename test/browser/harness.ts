@@ -4,9 +4,10 @@
  * screenshots into the git-ignored `artifacts/screenshots/`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
@@ -50,10 +51,18 @@ export async function startHub(timeoutMs = 180_000): Promise<RunningHub> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let log = '';
+  // its own build folder, so that other suites starting a hub in parallel never rebuild under it
+  const buildDir = mkdtempSync(join(tmpdir(), 'site-browser-build-'));
   const child: ChildProcess = spawn('npm', ['start'], {
     cwd: root,
     detached: true,
-    env: { ...process.env, PORT: String(port), HUB_STORE: 'memory', NODE_ENV: 'development' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HUB_STORE: 'memory',
+      HUB_BUILD_DIR: buildDir,
+      NODE_ENV: 'development',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk) => {
@@ -64,11 +73,13 @@ export async function startHub(timeoutMs = 180_000): Promise<RunningHub> {
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const stop = async () => {
-    if (child.exitCode !== null || child.pid === undefined) return;
-    // The hub stops Java and the worker on SIGTERM; the group signal covers npm's wrapper too.
-    process.kill(-child.pid, 'SIGTERM');
-    const done = await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)]);
-    if (!done) process.kill(-child.pid, 'SIGKILL');
+    if (child.exitCode === null && child.pid !== undefined) {
+      // The hub stops Java and the worker on SIGTERM; the group signal covers npm's wrapper too.
+      process.kill(-child.pid, 'SIGTERM');
+      const done = await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)]);
+      if (!done) process.kill(-child.pid, 'SIGKILL');
+    }
+    rmSync(buildDir, { recursive: true, force: true });
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -11,10 +11,11 @@
  * The local-only checks (/local/outbox, /local/appconfig) are skipped against a stack.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BUNDLE_ENTRY_POINTS } from '../../src/local/bundles.ts';
 import { freePort, REPO_ROOT } from '../../src/local/dynamodb-local.ts';
 
 export type Role = 'shopper' | 'shopper2' | 'operator';
@@ -157,4 +158,9 @@ export function groupAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Entry points of the bundles that do not exist in this checkout. */
+export function missingEntryPoints(): string[] {
+  return Object.values(BUNDLE_ENTRY_POINTS).filter((entry) => !existsSync(join(REPO_ROOT, entry)));
 }

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { addDays, localDate, localToInstant } from '../../src/local/venue-clock.ts';
-import { groupAlive, openTarget, portOpen, type Role, type Target } from './target.ts';
+import { groupAlive, missingEntryPoints, openTarget, portOpen, type Role, type Target } from './target.ts';
 
 const TIMEZONE = 'America/New_York';
 
@@ -21,6 +21,8 @@ interface Reply {
 }
 
 let target: Target;
+// Locally the hub needs every bundle; a checkout where one has not landed yet cannot run it.
+const notLanded = process.env.E2E_BASE_URL ? [] : missingEntryPoints();
 
 async function call(
   method: string,
@@ -89,7 +91,7 @@ const state: {
 } = {};
 
 before(async () => {
-  target = await openTarget();
+  if (notLanded.length === 0) target = await openTarget();
 });
 
 after(async () => {
@@ -110,7 +112,9 @@ after(async () => {
   assert.equal(await portOpen(dynamoPort), false, 'DynamoDB Local still listens after the hub stopped');
 });
 
-describe('the venue workflow, end to end', () => {
+describe('the venue workflow, end to end', {
+  skip: notLanded.length > 0 && `not landed yet: ${notLanded.join(', ')}`,
+}, () => {
   const venue = () => target.venueId;
 
   it('is healthy and prints its demo users and a curl line (local)', async (t) => {
@@ -121,6 +125,31 @@ describe('the venue workflow, end to end', () => {
     assert.match(target.output(), /alice/);
     assert.match(target.output(), /olivia/);
     assert.match(target.output(), /curl -s/);
+  });
+
+  it('has the demo data, the site and its config on a fresh start (local)', async (t) => {
+    if (!target.local) return t.skip("demo data and site are the local hub's");
+    const products = await listAll(`/venues/${venue()}/products`);
+    assert.ok(products.length >= 4 && products.every((p) => p.kind === 'product'), 'demo products');
+    const week = await listAll(`/venues/${venue()}/events?from=${new Date().toISOString()}`);
+    for (const kind of ['event', 'program', 'campaign']) {
+      assert.ok(
+        week.some((e) => e.kind === kind),
+        `a demo ${kind} in the coming week`,
+      );
+    }
+    const tomorrow = addDays(localDate(new Date(), TIMEZONE), 1);
+    assert.ok(
+      (await listAll(`/venues/${venue()}/pickup-slots?date=${tomorrow}`)).length > 0,
+      'demo pickup slots',
+    );
+    const page = await call('GET', '/', { headers: { accept: 'text/html' } });
+    expectStatus(page, 200, 'GET /');
+    assert.match(page.text, /<html/i);
+    const config = await call('GET', '/config.json');
+    expectStatus(config, 200, 'GET /config.json');
+    assert.equal(config.json.auth.mode, 'local');
+    assert.equal(config.json.apiBaseUrl, '');
   });
 
   it('browses events, programs and products', async () => {

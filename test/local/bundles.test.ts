@@ -8,17 +8,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { BUNDLE_NAMES, buildBundles, bundlePath } from '../../src/local/bundles.ts';
+import { BUNDLE_ENTRY_POINTS, BUNDLE_NAMES, buildBundles, bundlePath } from '../../src/local/bundles.ts';
 import { REPO_ROOT } from '../../src/local/dynamodb-local.ts';
 
-const ENTRIES = {
-  'venue-api': 'src/handlers/venue-api.ts',
-  'notification-fanout': 'src/handlers/notification-fanout.ts',
-  'post-confirmation': 'src/handlers/post-confirmation.ts',
-  worker: 'worker/main.ts',
-} as const;
-
-const buildable = BUNDLE_NAMES.filter((name) => existsSync(join(REPO_ROOT, ENTRIES[name])));
+const buildable = BUNDLE_NAMES.filter((name) => existsSync(join(REPO_ROOT, BUNDLE_ENTRY_POINTS[name])));
 
 describe('the bundles carry nothing of the local hub', {
   skip: buildable.length === 0 && 'no entry points yet',

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -76,6 +77,29 @@ describe('bundles', () => {
       const module = (await import(pathToFileURL(result.file).href)) as { handler?: unknown };
       assert.equal(typeof module.handler, 'function', result.name);
     }
+  });
+
+  it('write the worker health check beside the worker bundle, under the same import rules', async () => {
+    // Any present entry stands in for worker/main.ts until it lands; the companion is real.
+    const [worker] = await build({
+      only: ['worker'],
+      entries: { worker: BUNDLES['post-confirmation'] },
+      outDir: join(outDir, 'companions'),
+      report: false,
+    });
+    assert.deepEqual(worker!.companions, [join(outDir, 'companions', 'worker', 'healthcheck.mjs')]);
+    assert.ok(existsSync(worker!.companions[0]!));
+    assert.ok(Object.keys(worker!.metafile.inputs).includes('worker/healthcheck.ts'));
+    assert.deepEqual(importViolations(worker!.metafile), []);
+    // the bundled check answers as ECS expects: 1 without a fresh health file, 0 with one
+    const healthFile = join(outDir, 'worker-health');
+    const check = () =>
+      spawnSync(process.execPath, [worker!.companions[0]!], {
+        env: { PATH: process.env.PATH, WORKER_HEALTH_FILE: healthFile },
+      }).status;
+    assert.equal(check(), 1);
+    writeFileSync(healthFile, new Date().toISOString());
+    assert.equal(check(), 0);
   });
 
   it('fail loudly on a missing entry point', async () => {

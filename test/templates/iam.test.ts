@@ -36,8 +36,10 @@ const SERVICE_WILDCARD_ALLOWED: Record<string, string> = {
     'CloudFormation manages the stack roles (by name prefix)',
   'templates/pipeline.yaml#CloudFormationDeployRole#Stacks':
     'CloudFormation manages the stack and its nested stacks',
+  'templates/pipeline.yaml#CloudFormationDeployRole#NamedResources':
+    'CloudFormation manages the resources named after the application (by name prefix)',
   'templates/pipeline.yaml#CloudFormationDeployRole#ApplicationServices':
-    'CloudFormation creates, updates and deletes every resource type of the application',
+    'CloudFormation creates, updates and deletes the resource types whose ids are generated',
 };
 
 const name = (s: Statement) => `${s.file}#${s.owner}#${s.sid ?? '?'}`;
@@ -98,6 +100,27 @@ describe('IAM statements', () => {
         JSON.stringify(s.condition).includes('iam:PassedToService'),
         `${name(s)} lacks iam:PassedToService`,
       );
+    }
+  });
+
+  it('limit the deploy role to resources named after the application where names are known', () => {
+    const deploy = identity.filter((s) => s.owner === 'CloudFormationDeployRole');
+    const named = deploy.find((s) => s.sid === 'NamedResources')!;
+    for (const r of named.resources) assert.match(JSON.stringify(r), /\$\{AppName\}-\$\{Stage\}/);
+    const open = deploy.find((s) => s.sid === 'ApplicationServices')!;
+    for (const service of [
+      'dynamodb',
+      'lambda',
+      'sns',
+      'sqs',
+      'ecr',
+      'logs',
+      'iam',
+      'kms',
+      'codebuild',
+      'codepipeline',
+    ]) {
+      assert.ok(!flatActions(open).includes(`${service}:*`), `${service}:* on "*"`);
     }
   });
 

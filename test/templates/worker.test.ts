@@ -29,7 +29,7 @@ describe('ECS task and service', () => {
 
   it('checks health through the worker health file, on a writable scratch volume', () => {
     const check = container.HealthCheck as Json;
-    assert.match(JSON.stringify(check.Command), /worker-health/);
+    assert.deepEqual(check.Command, ['CMD', 'node', '/app/healthcheck.mjs']);
     const env = Object.fromEntries((container.Environment as Json[]).map((e) => [e.Name, e.Value]));
     assert.equal(env.WORKER_HEALTH_FILE, '/tmp/worker-health');
     assert.deepEqual(container.MountPoints, [
@@ -103,7 +103,8 @@ describe('worker/Dockerfile', () => {
   });
 
   it('has a health check on the worker health file and stops on SIGTERM', () => {
-    assert.match(final, /HEALTHCHECK [\s\S]*WORKER_HEALTH_FILE/);
+    assert.match(final, /HEALTHCHECK [^\n]*CMD \["node", "\/app\/healthcheck\.mjs"\]/);
+    assert.match(final, /WORKER_HEALTH_FILE=\/tmp\/worker-health/);
     assert.match(final, /STOPSIGNAL SIGTERM/);
   });
 

@@ -7,7 +7,7 @@ import type { CatalogItem } from '../api.ts';
 import type { AppContext } from '../app.ts';
 import { field, h, replace, select } from '../dom.ts';
 import { t } from '../i18n.ts';
-import { formatDay, venueDate, venueDayRange } from '../time.ts';
+import { addDays, formatDay, venueDate, venueDayRange } from '../time.ts';
 import { errorBox, itemCard, kindLabel, showError } from '../ui.ts';
 
 const KINDS = ['event', 'program', 'campaign', 'product'];
@@ -61,6 +61,19 @@ export async function browseView(ctx: AppContext, main: HTMLElement, _p: unknown
   };
   for (const control of [dayInput, kindSelect, categorySelect]) control.addEventListener('change', apply);
 
+  const dayLink = (offset: number, text: string) => {
+    const params = new URLSearchParams(query);
+    params.set('day', addDays(day, offset));
+    return h('a', { href: `#/?${params}` }, text);
+  };
+  const dayNav =
+    kind !== 'product' &&
+    h(
+      'nav',
+      { class: 'day-nav', 'aria-label': t('day') },
+      dayLink(-1, `← ${t('previousDay')}`),
+      dayLink(1, `${t('nextDay')} →`),
+    );
   replace(list, ...(items.length > 0 ? items.map((item) => itemCard(ctx, item)) : [h('li', {}, t('none'))]));
   replace(
     main,
@@ -73,6 +86,7 @@ export async function browseView(ctx: AppContext, main: HTMLElement, _p: unknown
       field(t('kind'), kindSelect),
       field(t('category'), categorySelect),
     ),
+    dayNav,
     errors,
     list,
   );

@@ -50,7 +50,10 @@ export async function eventDetailView(ctx: AppContext, main: HTMLElement, params
       h('p', {}, h('a', { href: `#/events/${encodeURIComponent(item.campaignId)}` }, t('partOfCampaign'))),
     );
   }
-  if (item.kind === 'event' || item.kind === 'program') parts.push(bookingForm(ctx, item, places));
+  if (item.kind === 'event' || item.kind === 'program') {
+    const bookable = item.status === 'published' && Date.parse(item.endsAt ?? '') > Date.now();
+    parts.push(bookable ? bookingForm(ctx, item, places) : h('p', { class: 'notice' }, t('errNOT_BOOKABLE')));
+  }
   if (item.kind === 'campaign') parts.push(await campaignItems(ctx, item));
   parts.push(errors);
   replace(main, ...parts);

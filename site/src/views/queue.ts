@@ -93,6 +93,18 @@ function joinForm(
       live.focus();
     });
   });
+  // Pre-tick the accessible lane for shoppers whose preferences say so (until they touch it).
+  const accessible = form.querySelector<HTMLInputElement>('input[name="accessibility"]');
+  let touched = false;
+  accessible?.addEventListener('change', () => {
+    touched = true;
+  });
+  ctx.api
+    .getPreferences()
+    .then((prefs) => {
+      if (accessible && !touched) accessible.checked = prefs.accessibility;
+    })
+    .catch(() => undefined);
   if (previous) live.textContent = ticketAnnouncement(previous, ctx.config.timezone, ctx.locale());
   replace(main, h('h1', {}, t('queueTitle')), live, form, errors);
 }

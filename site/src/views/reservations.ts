@@ -68,9 +68,13 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
     if (reservation.status === 'checked_in' && reservation.type === 'pickup') {
       actions.append(h('a', { href: '#/queue' }, t('followTicket')));
     }
+    const heading =
+      reservation.type === 'event' && reservation.eventId
+        ? h('a', { href: `#/events/${encodeURIComponent(reservation.eventId)}` }, title)
+        : title;
     replace(
       li,
-      h('h2', {}, title),
+      h('h2', {}, heading),
       h('p', {}, formatRange(reservation.startsAt, reservation.endsAt, ctx.config.timezone, ctx.locale())),
       h(
         'p',
