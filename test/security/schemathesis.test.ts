@@ -15,9 +15,13 @@ import { describe, it } from 'node:test';
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCHEMATHESIS = join(ROOT, '.venv/bin/schemathesis');
 
-describe('schemathesis against the local hub', {
-  skip: !existsSync(SCHEMATHESIS) && 'run scripts/python-tools.sh',
-}, () => {
+// The hub runs every bundle; until the worker's entry point exists there is no hub to fuzz.
+const missing = !existsSync(SCHEMATHESIS)
+  ? 'schemathesis is not installed: run scripts/python-tools.sh'
+  : !existsSync(join(ROOT, 'worker/main.ts')) &&
+    'worker/main.ts (the worker entry) is not in this checkout yet';
+
+describe('schemathesis against the local hub', { skip: missing }, () => {
   it('finds no 5xx and no response outside openapi.yaml (seeded run)', () => {
     const out = mkdtempSync(join(tmpdir(), 'fuzz-'));
     const run = spawnSync(
