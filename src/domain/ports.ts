@@ -240,11 +240,47 @@ export interface PreferencesStore {
 
 export type NotificationChannel = 'email' | 'sms' | 'operator';
 
-/** At most one message per event and channel: `claim` is true only the first time. */
+/**
+ * At least once, and at most one message per event and channel short of a crash after the
+ * publish (docs/decisions/0310-delivery-leases.md). A claim is a lease: the marker is written
+ * `pending` until `leaseUntil`; `confirm` marks it `sent` after the publish, `release` drops it
+ * after a failed publish. A `pending` marker whose lease ran out belongs to an attempt that
+ * died, so the next claim takes it over.
+ */
 export interface DeliveryLedger {
-  claim(eventId: string, channel: NotificationChannel, expiresAt: string): Promise<boolean>;
-  /** undo a claim whose publish failed, so that the retry can deliver */
+  /**
+   * True when this attempt now holds the lease and must publish; false when the message was
+   * already sent. Throws `DeliveryInFlight` while another attempt holds a live lease. Markers
+   * (sent or not) count as gone after `expiresAt`. Without `leaseUntil` the lease lasts until
+   * `expiresAt`.
+   */
+  claim(
+    eventId: string,
+    channel: NotificationChannel,
+    expiresAt: string,
+    leaseUntil?: string,
+  ): Promise<boolean>;
+  /** the publish went out: the marker becomes `sent`, kept until `expiresAt` */
+  confirm(eventId: string, channel: NotificationChannel, expiresAt: string): Promise<void>;
+  /** undo a claim whose publish failed, so that the retry can deliver; never undoes a `sent` */
   release(eventId: string, channel: NotificationChannel): Promise<void>;
+}
+
+/**
+ * Thrown by `DeliveryLedger.claim` while another attempt holds a live lease on the message: it
+ * may be publishing right now, or it died and its lease has yet to run out. Dropping the
+ * message would lose it in the second case, so the fan-out fails the event and is retried.
+ */
+export class DeliveryInFlight extends Error {
+  constructor(
+    readonly eventId: string,
+    readonly channel: NotificationChannel,
+    /** when the holder's lease runs out (ISO 8601), if known */
+    readonly leaseUntil?: string,
+  ) {
+    super(`delivery ${channel} of ${eventId} is in flight${leaseUntil ? ` until ${leaseUntil}` : ''}`);
+    this.name = 'DeliveryInFlight';
+  }
 }
 
 export interface Notification {

@@ -1,17 +1,23 @@
 /**
  * The Lambda face of the fan-out: takes one EventBridge event, runs the fan-out, logs with the
  * correlation id of the request that caused the event, and emits EMF metrics (sent, skipped as
- * duplicate, failed, invalid). Any failure is rethrown so that the asynchronous invocation is
- * retried and, in the end, dead-lettered; nothing is swallowed.
+ * duplicate, failed, in flight elsewhere, invalid). Any failure is rethrown so that the
+ * asynchronous invocation is retried and, in the end, dead-lettered; nothing is swallowed. The
+ * Lambda context's remaining time bounds the delivery leases the fan-out takes.
  */
-import type { EventBridgeEvent } from 'aws-lambda';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { emitMetrics, type Logger, type LogSink } from '../observability/log.ts';
+import type { FanoutInvocation } from './leased-delivery.ts';
 import { FanoutFailed, type FanoutOutcome, InvalidVenueEvent } from './notification-fanout.ts';
 
 export const METRICS_NAMESPACE = 'VenueHub';
 const SOURCE = 'venue.hub';
 
-export type FanOut = (detailType: string, detail: unknown) => Promise<FanoutOutcome>;
+export type FanOut = (
+  detailType: string,
+  detail: unknown,
+  invocation?: FanoutInvocation,
+) => Promise<FanoutOutcome>;
 
 export interface FanoutHandlerDeps {
   fanOut: FanOut;
@@ -28,7 +34,10 @@ function field(detail: unknown, name: string): string | undefined {
 
 /** Builds the `handler` of notification-fanout around a fan-out function. */
 export function createFanoutHandler(deps: FanoutHandlerDeps) {
-  return async function handler(event: EventBridgeEvent<string, unknown>): Promise<FanoutOutcome> {
+  return async function handler(
+    event: EventBridgeEvent<string, unknown>,
+    context?: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<FanoutOutcome> {
     const detailType = String(event?.['detail-type'] ?? '');
     const detail = event?.detail;
     const log = deps.logger.child({
@@ -37,7 +46,7 @@ export function createFanoutHandler(deps: FanoutHandlerDeps) {
       eventBridgeId: event?.id,
       detailType,
     });
-    const metrics = (values: { sent?: number; duplicates?: number; failed?: number; invalid?: number }) =>
+    const metrics = (values: Partial<FanoutOutcome> & { invalid?: number }) =>
       emitMetrics(
         METRICS_NAMESPACE,
         { Service: 'notification-fanout', DetailType: detailType || 'unknown' },
@@ -45,6 +54,7 @@ export function createFanoutHandler(deps: FanoutHandlerDeps) {
           NotificationsSent: { value: values.sent ?? 0, unit: 'Count' },
           NotificationsDuplicate: { value: values.duplicates ?? 0, unit: 'Count' },
           NotificationsFailed: { value: values.failed ?? 0, unit: 'Count' },
+          NotificationsInFlight: { value: values.inFlight ?? 0, unit: 'Count' },
           InvalidEvents: { value: values.invalid ?? 0, unit: 'Count' },
         },
         deps.metricsSink,
@@ -53,7 +63,8 @@ export function createFanoutHandler(deps: FanoutHandlerDeps) {
     try {
       if (event?.source !== SOURCE)
         throw new InvalidVenueEvent(detailType, [{ path: '', message: `source must be ${SOURCE}` }]);
-      const outcome = await deps.fanOut(detailType, detail);
+      const remainingMs = context?.getRemainingTimeInMillis?.();
+      const outcome = await deps.fanOut(detailType, detail, remainingMs === undefined ? {} : { remainingMs });
       metrics(outcome);
       return outcome;
     } catch (error) {

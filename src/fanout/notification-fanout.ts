@@ -2,9 +2,10 @@
  * The notification fan-out (DESIGN.md §4), free of AWS: for one venue.hub event, validate it
  * against its schema, render the shopper's message on each channel their preferences allow,
  * and raise operator alerts (capacity threshold, predicted queue wait). Every message is
- * claimed in the delivery ledger before it is published, so a redelivered event sends nothing
- * twice; a failed publish releases its claim and fails the event, so that the retry (and at
- * last the dead-letter queue) picks it up.
+ * leased in the delivery ledger before it is published and confirmed after, so a redelivered
+ * event sends nothing twice; a failed publish releases its lease and fails the event, a message
+ * another attempt holds fails the event too, and a lease left by an attempt that died runs out
+ * so that a retry sends the message (docs/decisions/0310-delivery-leases.md).
  */
 import {
   DEFAULT_PREFERENCES,
@@ -12,21 +13,22 @@ import {
   type VenueEventDetail,
   type VenueEventType,
 } from '../domain/model.ts';
-import type {
-  CatalogStore,
-  Clock,
-  DeliveryLedger,
-  Notification,
-  NotificationChannel,
-  Notifier,
-  PreferencesStore,
-  QueueStore,
-  RulesProvider,
-  SlotStore,
+import {
+  type CatalogStore,
+  type Clock,
+  DeliveryInFlight,
+  type DeliveryLedger,
+  type NotificationChannel,
+  type Notifier,
+  type PreferencesStore,
+  type QueueStore,
+  type RulesProvider,
+  type SlotStore,
 } from '../domain/ports.ts';
 import type { VenueRules } from '../domain/rules.ts';
 import { venueEventErrors } from '../events/venue-events.ts';
 import type { Logger } from '../observability/log.ts';
+import { type Delivery, deliver, type FanoutInvocation, leaseEnd } from './leased-delivery.ts';
 import { renderShopperMessage, type VenuePlace } from './messages.ts';
 import { capacityAlert, predictWait, waitAlertText } from './operator-alerts.ts';
 
@@ -52,6 +54,8 @@ export interface FanoutOutcome {
   duplicates: number;
   /** messages whose publish failed (their claims released) */
   failed: number;
+  /** messages another attempt holds a live lease on; the event fails so that a retry settles them */
+  inFlight: number;
 }
 
 /** The event does not match its schema; retrying cannot help, it belongs in the DLQ. */
@@ -65,23 +69,21 @@ export class InvalidVenueEvent extends Error {
   }
 }
 
-/** Some messages could not be published; their claims are released so a retry sends them. */
+/**
+ * Some messages could not be published (their claims released) or are held by another attempt;
+ * a retry sends what is still unsent.
+ */
 export class FanoutFailed extends Error {
   constructor(
     readonly outcome: FanoutOutcome,
     cause: unknown,
   ) {
-    super(`${outcome.failed} notification(s) could not be published`, { cause });
+    super(
+      `${outcome.failed} notification(s) could not be published, ${outcome.inFlight} in flight elsewhere`,
+      { cause },
+    );
     this.name = 'FanoutFailed';
   }
-}
-
-/** A message to deliver: the ledger key it is claimed under and the notification itself. */
-interface Delivery {
-  key: string;
-  channel: NotificationChannel;
-  expiresAt: string;
-  notification: Notification;
 }
 
 const addDays = (now: Date, days: number) => new Date(now.getTime() + days * 86_400_000).toISOString();
@@ -101,7 +103,11 @@ export function shopperChannels(preferences: Preferences): ('email' | 'sms')[] {
 
 /** Builds the fan-out of one event: `(detailType, detail) → outcome`, throwing on failure. */
 export function createNotificationFanout(deps: FanoutDeps) {
-  return async function fanOut(detailType: string, rawDetail: unknown): Promise<FanoutOutcome> {
+  return async function fanOut(
+    detailType: string,
+    rawDetail: unknown,
+    invocation: FanoutInvocation = {},
+  ): Promise<FanoutOutcome> {
     const problems = venueEventErrors(detailType, rawDetail);
     if (problems.length > 0) throw new InvalidVenueEvent(detailType, problems);
     const type = detailType as VenueEventType;
@@ -127,41 +133,38 @@ export function createNotificationFanout(deps: FanoutDeps) {
     );
     if (venue) deliveries.push(...(await operatorDeliveries(deps, type, detail, venue, now)));
 
-    const outcome: FanoutOutcome = { sent: 0, duplicates: 0, failed: 0 };
+    const leaseUntil = leaseEnd(now, invocation);
+    const outcome: FanoutOutcome = { sent: 0, duplicates: 0, failed: 0, inFlight: 0 };
     let firstError: unknown;
     for (const delivery of deliveries) {
+      const where = { channel: delivery.channel, key: delivery.key };
       try {
-        if (await deliver(deps, delivery)) outcome.sent += 1;
+        if (await deliver(deps, delivery, leaseUntil, log)) outcome.sent += 1;
         else {
           outcome.duplicates += 1;
-          log.info('notification already delivered', { channel: delivery.channel, key: delivery.key });
+          log.info('notification already delivered', where);
         }
       } catch (error) {
-        outcome.failed += 1;
         firstError ??= error;
-        log.error('notification publish failed; claim released', {
-          channel: delivery.channel,
-          key: delivery.key,
+        if (error instanceof DeliveryInFlight) {
+          outcome.inFlight += 1;
+          log.warn('notification held by another attempt; failing the event so a retry settles it', {
+            ...where,
+            leaseUntil: error.leaseUntil,
+          });
+          continue;
+        }
+        outcome.failed += 1;
+        log.error('notification not published; the retry sends it', {
+          ...where,
           errorName: error instanceof Error ? error.name : 'UnknownError',
         });
       }
     }
-    if (outcome.failed > 0) throw new FanoutFailed(outcome, firstError);
+    if (outcome.failed + outcome.inFlight > 0) throw new FanoutFailed(outcome, firstError);
     log.info('event fanned out', { ...outcome, channels: deliveries.map((d) => d.channel) });
     return outcome;
   };
-}
-
-/** Claim, publish, and release the claim if the publish fails. True when published now. */
-async function deliver(deps: FanoutDeps, delivery: Delivery): Promise<boolean> {
-  if (!(await deps.ledger.claim(delivery.key, delivery.channel, delivery.expiresAt))) return false;
-  try {
-    await deps.notifier.publish(delivery.notification);
-    return true;
-  } catch (error) {
-    await deps.ledger.release(delivery.key, delivery.channel);
-    throw error;
-  }
 }
 
 function ids(detail: VenueEventDetail): Record<string, string> {

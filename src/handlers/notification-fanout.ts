@@ -16,8 +16,8 @@ import { createLogger } from '../observability/log.ts';
 const logger = createLogger('notification-fanout');
 const endpoints = serviceEndpoints();
 const region = awsRegion();
-// Short request timeouts keep the window between a delivery claim and its publish small
-// (docs/decisions/0300-delivery-ledger.md); the SDK retries throttling within them.
+// Short request timeouts keep a slow call from eating the invocation that a delivery lease is
+// measured by (docs/decisions/0310-delivery-leases.md); the SDK retries throttling within them.
 const requestHandler = { connectionTimeout: 1000, requestTimeout: 3000 };
 
 const stores = createDynamoStores(createDocumentClient(endpoints.dynamodb), tableNames());

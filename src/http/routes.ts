@@ -3,80 +3,18 @@
  * a request into a service call and its result into a response. The router, the role-matrix
  * test and the OpenAPI check all read this one table.
  */
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ValidationFailed } from '../domain/errors.ts';
-import type { Caller, Preferences, TicketOutcome } from '../domain/model.ts';
+import type { Preferences, TicketOutcome } from '../domain/model.ts';
 import type { CatalogChanges } from '../domain/ports.ts';
 import type { CatalogFilters, NewCatalogItem } from '../services/catalog.ts';
-import type { Actor } from '../services/context.ts';
 import type { JoinRequest } from '../services/queue.ts';
 import type { SlotDayRequest } from '../services/slots.ts';
-import { header, parseBody, parsePage, parseQuery } from './request.ts';
+import { parseBody, parsePage, parseQuery } from './request.ts';
+import { bookingReply, created, idempotencyKey, normalizeTimes, ok, query, type Route } from './route-kit.ts';
 import * as schemas from './schemas.ts';
 import { catalogItemOut, preferencesOut, reservationOut, slotOut, ticketOut } from './serialize.ts';
-import type { Services } from './services.ts';
-import { check } from './validate.ts';
 
-/** public: no token; shopper: any valid token; operator: the `operators` group. */
-export type Access = 'public' | 'shopper' | 'operator';
-
-export interface RouteContext {
-  event: APIGatewayProxyEventV2;
-  params: Record<string, string>;
-  /** the verified caller; always set on shopper and operator routes */
-  caller: Caller | undefined;
-  actor: Actor;
-  services: Services;
-}
-
-export interface Reply {
-  status: number;
-  body?: unknown;
-}
-
-export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  path: string;
-  access: Access;
-  /** owner-or-operator routes: another shopper's object answers 404 */
-  owned?: boolean;
-  handle(ctx: RouteContext): Promise<Reply>;
-}
-
-const ok = (body: unknown): Reply => ({ status: 200, body });
-const created = (body: unknown): Reply => ({ status: 201, body });
-
-/** Times arrive as ISO 8601 UTC in several precisions; they are stored in one form. */
-function normalizeTimes<T extends { startsAt?: string; endsAt?: string; from?: string; to?: string }>(
-  value: T,
-): T {
-  const out = { ...value };
-  for (const key of ['startsAt', 'endsAt', 'from', 'to'] as const) {
-    const v = out[key];
-    if (v !== undefined) out[key] = new Date(v).toISOString();
-  }
-  return out;
-}
-
-function idempotencyKey(ctx: RouteContext): string | undefined {
-  const key = header(ctx.event, 'idempotency-key');
-  if (key === undefined) return undefined;
-  const problems = check(schemas.idempotencyKey, key, 'Idempotency-Key');
-  if (problems.length > 0) throw new ValidationFailed(problems);
-  return key;
-}
-
-function query(ctx: RouteContext): Record<string, string | undefined> {
-  return ctx.event.queryStringParameters ?? {};
-}
-
-const bookingReply = (r: {
-  reservation: Parameters<typeof reservationOut>[0];
-  replayed: boolean;
-}): Reply => ({
-  status: r.replayed ? 200 : 201,
-  body: { reservation: reservationOut(r.reservation) },
-});
+export type { Access, Reply, Route, RouteContext } from './route-kit.ts';
 
 export const ROUTES: readonly Route[] = [
   {

@@ -20,6 +20,12 @@
  */
 import type { Job, JobClass, OpenLane } from './jobs.ts';
 
+/** True when the jobs are already in joining order. */
+export function isOldestFirst(jobs: readonly Job[]): boolean {
+  for (let i = 1; i < jobs.length; i++) if (jobs[i]!.joinedMs < jobs[i - 1]!.joinedMs) return false;
+  return true;
+}
+
 /** Start time (epoch ms) of each job under one shared FIFO line, in `jobs` order. */
 export function fifoTurns(
   jobs: readonly Job[],
@@ -27,7 +33,9 @@ export function fifoTurns(
   open: readonly OpenLane[],
 ): number[] {
   const free = open.map((o) => o.freeMs);
-  const order = jobs.map((_, i) => i).sort((a, b) => jobs[a]!.joinedMs - jobs[b]!.joinedMs);
+  const order = jobs.map((_, i) => i);
+  // Stores list tickets oldest first; sort only when they are not.
+  if (!isOldestFirst(jobs)) order.sort((a, b) => jobs[a]!.joinedMs - jobs[b]!.joinedMs);
   const starts = new Array<number>(jobs.length);
   for (const i of order) {
     const job = jobs[i]!;
@@ -44,7 +52,11 @@ export function fifoTurns(
  * of the set of lanes that may serve a class, not of the class's size: the backlog of all
  * classes with that lane set, per lane, against the venue's backlog per lane.
  */
-export function classIndices(classes: readonly JobClass[], laneCount: number, scarcityWeight: number): number[] {
+export function classIndices(
+  classes: readonly JobClass[],
+  laneCount: number,
+  scarcityWeight: number,
+): number[] {
   let totalWork = 0;
   const workByLaneSet = new Map<string, number>();
   const laneSetKey = (c: JobClass) => c.lanes.join(',');
@@ -162,7 +174,8 @@ export function dispatch(
       // every index on an accessible lane. Equal indices (walk-ins and appointments of one
       // kind) go oldest first.
       const waited = Math.max(0, t - head.joinedMs);
-      const key = indices[ci]! * (1 + waited / agingMs) + (accessibleLane && classes[ci]!.accessible ? 1e9 : 0);
+      const key =
+        indices[ci]! * (1 + waited / agingMs) + (accessibleLane && classes[ci]!.accessible ? 1e9 : 0);
       if (key > bestKey || (key === bestKey && head.joinedMs < bestJoined)) {
         best = ci;
         bestKey = key;

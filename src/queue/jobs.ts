@@ -10,7 +10,6 @@ import type { PlannerTuning } from './tuning.ts';
 
 export const MINUTE = 60_000;
 
-
 export interface Job {
   ticket: StoredTicket;
   kind: string;

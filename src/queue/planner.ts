@@ -5,7 +5,7 @@
  * simulator's `optimizer` policy both call `planQueue`. See docs/queue.md for the objective.
  */
 import type { PlanAssignment, StoredTicket } from '../domain/ports.ts';
-import { classIndices, dispatch, fifoTurns } from './dispatch.ts';
+import { classIndices, dispatch, fifoTurns, isOldestFirst } from './dispatch.ts';
 import { etaOf, overtakingLoads } from './eta.ts';
 import { classify, expectedMinutes, type Job, MINUTE, openLanes } from './jobs.ts';
 import type { PlannerMemory } from './memory.ts';
@@ -46,7 +46,7 @@ export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
   });
   for (const c of classes) {
     if (c.appointment) c.jobs.sort((a, b) => a.deadlineMs - b.deadlineMs || a.joinedMs - b.joinedMs);
-    else c.jobs.sort((a, b) => a.joinedMs - b.joinedMs);
+    else if (!isOldestFirst(c.jobs)) c.jobs.sort((a, b) => a.joinedMs - b.joinedMs);
   }
   const indices = classIndices(classes, open.length, tuning.scarcityWeight);
   const orders = dispatch(classes, open, indices, tuning.agingMinutes * MINUTE);
@@ -108,7 +108,7 @@ function planStats(jobs: readonly Job[], waiting: number, unplanned: number, now
   let sumWait = 0;
   let overtakes = 0;
   let latestOlder = Number.NEGATIVE_INFINITY;
-  const byAge = [...jobs].sort((a, b) => a.joinedMs - b.joinedMs);
+  const byAge = isOldestFirst(jobs) ? jobs : [...jobs].sort((a, b) => a.joinedMs - b.joinedMs);
   for (const job of byAge) {
     const start = job.startMs;
     const wait = (start - nowMs) / MINUTE;

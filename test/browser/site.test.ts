@@ -100,12 +100,13 @@ describe('venue site in Chromium against the local hub', {
   it('operator creates a day of pickup slots', async () => {
     await operator.getByRole('link', { name: 'Pickup slots' }).click();
     await screen(operator, '12-operator-slots', 'Pickup slots');
-    // slots from the current half hour on (the demo venue is open around the clock)
+    // slots from the current half hour on (the demo venue is open around the clock), ending
+    // by 23:30 so that the day never spills into the next one
     const [hh, mm] = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit' })
       .format(new Date())
       .split(':')
       .map(Number) as [number, number];
-    const start = Math.min(hh * 60 + (mm >= 30 ? 30 : 0), 22 * 60 + 30);
+    const start = Math.min(hh * 60 + (mm >= 30 ? 30 : 0), 22 * 60);
     const hhmm = (m: number) =>
       `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
     await operator.getByLabel('Date', { exact: true }).fill(today);

@@ -4,15 +4,10 @@
  * test (and any engineer) can build a full service graph with `createMemoryStores()`.
  */
 import type { Preferences, VenueEvent } from '../../src/domain/model.ts';
-import type {
-  Clock,
-  DeliveryLedger,
-  EventPublisher,
-  PreferencesStore,
-  RulesProvider,
-} from '../../src/domain/ports.ts';
+import type { Clock, EventPublisher, PreferencesStore, RulesProvider } from '../../src/domain/ports.ts';
 import type { RulesDocument, RulesSnapshot } from '../../src/domain/rules.ts';
 import { memoryCatalogStore, memorySlotStore } from './memory-catalog.ts';
+import { MemoryDeliveryLedger } from './memory-deliveries.ts';
 import { memoryQueueStore } from './memory-queue.ts';
 import { memoryOutboxStore, memoryReservationStore } from './memory-reservations.ts';
 import { createMemoryState, type MemoryState } from './memory-state.ts';
@@ -33,22 +28,14 @@ function memoryPreferencesStore(state: MemoryState): PreferencesStore {
   };
 }
 
-function memoryDeliveryLedger(state: MemoryState): DeliveryLedger {
-  return {
-    async claim(eventId, channel, expiresAt) {
-      const key = `${eventId}#${channel}`;
-      if (state.deliveries.has(key)) return false;
-      state.deliveries.set(key, expiresAt);
-      return true;
-    },
-    async release(eventId, channel) {
-      state.deliveries.delete(`${eventId}#${channel}`);
-    },
-  };
-}
-
-/** All stores over one shared state (exposed for assertions). */
-export function createMemoryStores(state: MemoryState = createMemoryState()) {
+/**
+ * All stores over one shared state (exposed for assertions). `now` is the delivery ledger's
+ * clock (its port methods take no time, as the DynamoDB adapter reads its own).
+ */
+export function createMemoryStores(
+  state: MemoryState = createMemoryState(),
+  now: () => Date = () => new Date(),
+) {
   return {
     state,
     catalog: memoryCatalogStore(state),
@@ -57,7 +44,7 @@ export function createMemoryStores(state: MemoryState = createMemoryState()) {
     queue: memoryQueueStore(state),
     outbox: memoryOutboxStore(state),
     preferences: memoryPreferencesStore(state),
-    deliveries: memoryDeliveryLedger(state),
+    deliveries: new MemoryDeliveryLedger(state.deliveries, now),
   };
 }
 

@@ -10,6 +10,7 @@ import type {
   VenueEvent,
 } from '../../src/domain/model.ts';
 import type { IdempotencyRecord, StoredTicket } from '../../src/domain/ports.ts';
+import type { DeliveryMarker } from './memory-deliveries.ts';
 
 export interface OutboxEntry {
   event: VenueEvent;
@@ -26,7 +27,7 @@ export interface MemoryState {
   joins: Map<string, number>;
   outbox: Map<string, OutboxEntry>;
   preferences: Map<string, Preferences>;
-  deliveries: Map<string, string>;
+  deliveries: Map<string, DeliveryMarker>;
 }
 
 export function createMemoryState(): MemoryState {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createFanoutHandler, type FanOut } from '../../src/fanout/eventbridge-handler.ts';
+import { LEASE_MARGIN_MS } from '../../src/fanout/leased-delivery.ts';
 import { createNotificationFanout, FanoutFailed } from '../../src/fanout/notification-fanout.ts';
 import { createLogger } from '../../src/observability/log.ts';
 import { sampleEvent } from '../helpers/sample-events.ts';
@@ -22,7 +23,7 @@ describe('notification-fanout handler core', () => {
   it('fans out a sample event and emits sent/duplicate/failed metrics', async () => {
     const { h, handler, metrics } = setup();
     const event = sampleEvent('booking-confirmed');
-    assert.deepEqual(await handler(event), { sent: 1, duplicates: 0, failed: 0 });
+    assert.deepEqual(await handler(event), { sent: 1, duplicates: 0, failed: 0, inFlight: 0 });
     await handler(event);
     assert.equal(h.notifier.sent.length, 1);
     assert.deepEqual(
@@ -67,6 +68,21 @@ describe('notification-fanout handler core', () => {
     h.notifier.failing.add('email');
     await assert.rejects(handler(sampleEvent('booking-confirmed')), FanoutFailed);
     assert.equal(metrics[0]?.NotificationsFailed, 1);
+  });
+
+  it('leases to the end of the Lambda invocation, and fails a copy that meets the lease', async () => {
+    const { h, handler, metrics } = setup();
+    const event = sampleEvent('booking-confirmed');
+    const slow = h.notifier.gate('email', 'before');
+    const first = handler(event, { getRemainingTimeInMillis: () => 8_000 });
+    await slow.reached;
+    const marker = h.ledger.markers.get(`${event.detail.id}#email`);
+    assert.equal(marker?.leaseUntil, Date.parse('2026-11-20T14:02:11.000Z') + 8_000 + LEASE_MARGIN_MS);
+    await assert.rejects(handler(event), FanoutFailed);
+    assert.equal(metrics[0]?.NotificationsInFlight, 1);
+    slow.open();
+    assert.deepEqual(await first, { sent: 1, duplicates: 0, failed: 0, inFlight: 0 });
+    assert.equal(h.ledger.markers.get(`${event.detail.id}#email`)?.status, 'sent');
   });
 
   it('rethrows an unexpected failure (rules or store unavailable) with a log line', async () => {

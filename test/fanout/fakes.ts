@@ -1,54 +1,70 @@
 /**
  * In-memory stand-ins for the ports the fan-out uses, faithful to their contracts: the
- * ledger's claim succeeds once per key and channel until released or expired; the notifier
- * records what it publishes and can be told to fail.
+ * ledger is the shared lease-keeping fake (test/fakes/memory-deliveries.ts); the notifier
+ * records what it publishes, can be told to fail, and can hold a publish at a gate to stand
+ * for a slow SNS call or, never opened, a process that died there.
  */
 import type { CatalogItem, PickupSlot, Preferences } from '../../src/domain/model.ts';
-import type {
-  DeliveryLedger,
-  Notification,
-  NotificationChannel,
-  Notifier,
-  StoredTicket,
-} from '../../src/domain/ports.ts';
+import type { Notification, NotificationChannel, Notifier, StoredTicket } from '../../src/domain/ports.ts';
 import type { RulesDocument } from '../../src/domain/rules.ts';
 import type { FanoutDeps } from '../../src/fanout/notification-fanout.ts';
 import { createLogger } from '../../src/observability/log.ts';
+import { MemoryDeliveryLedger } from '../fakes/memory-deliveries.ts';
 import { sampleRules } from '../helpers/sample-rules.ts';
 
-export class MemoryLedger implements DeliveryLedger {
-  readonly markers = new Map<string, string>();
-  constructor(private readonly now: () => Date) {}
-
-  async claim(eventId: string, channel: NotificationChannel, expiresAt: string): Promise<boolean> {
-    const key = `${eventId}#${channel}`;
-    const existing = this.markers.get(key);
-    if (existing !== undefined && Date.parse(existing) > this.now().getTime()) return false;
-    this.markers.set(key, expiresAt);
-    return true;
-  }
-
-  async release(eventId: string, channel: NotificationChannel): Promise<void> {
-    this.markers.delete(`${eventId}#${channel}`);
-  }
+/** A publish held at a gate: `reached` settles when a publish arrives there; `open` lets it go on. */
+export interface Gate {
+  reached: Promise<void>;
+  open(): void;
 }
 
 export class RecordingNotifier implements Notifier {
   readonly sent: Notification[] = [];
   /** publishes on these channels fail (until cleared) */
   readonly failing = new Set<NotificationChannel>();
+  private readonly gates = new Map<
+    NotificationChannel,
+    { at: 'before' | 'after'; wait: Promise<void>; arrive(): void }
+  >();
+
+  /**
+   * Holds the next publish on `channel` before SNS accepts it (`before`: nothing sent yet) or
+   * after (`after`: the message is out, the caller has not heard back).
+   */
+  gate(channel: NotificationChannel, at: 'before' | 'after'): Gate {
+    let arrive = () => {};
+    let open = () => {};
+    const reached = new Promise<void>((resolve) => {
+      arrive = resolve;
+    });
+    const wait = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    this.gates.set(channel, { at, wait, arrive });
+    return { reached, open };
+  }
 
   async publish(notification: Notification): Promise<void> {
+    const gate = this.gates.get(notification.channel);
+    if (gate) this.gates.delete(notification.channel);
+    if (gate?.at === 'before') {
+      gate.arrive();
+      await gate.wait;
+    }
     if (this.failing.has(notification.channel)) {
       throw Object.assign(new Error('sns down'), { name: 'ServiceUnavailable' });
     }
     this.sent.push(notification);
+    if (gate?.at === 'after') {
+      gate.arrive();
+      await gate.wait;
+    }
   }
 }
 
 export interface Harness {
   deps: FanoutDeps;
-  ledger: MemoryLedger;
+  ledger: MemoryDeliveryLedger;
   notifier: RecordingNotifier;
   preferences: Map<string, Preferences>;
   catalog: Map<string, CatalogItem>;
@@ -62,7 +78,7 @@ export interface Harness {
 export function harness(now = '2026-11-20T14:02:11.000Z'): Harness {
   let clock = new Date(now);
   const logs: Record<string, unknown>[] = [];
-  const ledger = new MemoryLedger(() => clock);
+  const ledger = new MemoryDeliveryLedger(new Map(), () => clock);
   const notifier = new RecordingNotifier();
   const preferences = new Map<string, Preferences>();
   const catalog = new Map<string, CatalogItem>();

@@ -2,7 +2,7 @@
  * The fan-out over the real DynamoDB stores (DynamoDB Local, tables from templates/data.yaml):
  * bookings written by the reservation store, their BookingConfirmed events taken from the
  * outbox as the worker's sweep would, fanned out with delivery markers in the preferences
- * table.
+ * table (lease scenarios: delivery-lease.test.ts).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -16,7 +16,12 @@ import {
 import type { TableNames } from '../../src/config/tables.ts';
 import { DEFAULT_PREFERENCES, type Reservation } from '../../src/domain/model.ts';
 import { bookingConfirmed } from '../../src/events/venue-events.ts';
-import { createNotificationFanout, type FanoutDeps } from '../../src/fanout/notification-fanout.ts';
+import {
+  createNotificationFanout,
+  type FanoutDeps,
+  FanoutFailed,
+  type FanoutOutcome,
+} from '../../src/fanout/notification-fanout.ts';
 import { createLogger } from '../../src/observability/log.ts';
 import { type TestTables, useTables } from '../helpers/dynamodb.ts';
 import { sampleRules } from '../helpers/sample-rules.ts';
@@ -155,14 +160,24 @@ describe('notification fan-out over DynamoDB Local', () => {
     assert.ok(event);
     const notifier = new RecordingNotifier();
     const fanOut = fanoutWith(notifier);
-    const outcomes = await Promise.all(
+    const copies = await Promise.allSettled(
       Array.from({ length: 8 }, () => fanOut(event.detailType, event.detail)),
     );
-    assert.deepEqual(notifier.sent.map((n) => n.channel).sort(), ['email', 'sms']);
-    assert.equal(
-      outcomes.reduce((sum, o) => sum + o.duplicates, 0),
-      14,
+    // Each message was leased by one copy; every other copy found it sent (a duplicate) or
+    // still leased (in flight: that copy fails, to be retried).
+    const outcomes = copies.map((c) =>
+      c.status === 'fulfilled' ? c.value : (c.reason as FanoutFailed).outcome,
     );
+    const total = (key: keyof FanoutOutcome) => outcomes.reduce((sum, o) => sum + o[key], 0);
+    assert.deepEqual([total('sent'), total('duplicates') + total('inFlight'), total('failed')], [2, 14, 0]);
+    for (const c of copies) if (c.status === 'rejected') assert.ok(c.reason instanceof FanoutFailed);
+    assert.deepEqual(await fanOut(event.detailType, event.detail), {
+      sent: 0,
+      duplicates: 2,
+      failed: 0,
+      inFlight: 0,
+    });
+    assert.deepEqual(notifier.sent.map((n) => n.channel).sort(), ['email', 'sms']);
   });
 
   it('releases the claim of a failed publish so the retry delivers exactly once', async () => {

@@ -28,7 +28,7 @@ describe('notification fan-out: shopper messages', () => {
     const h = harness();
     const { type, detail } = booking();
     const outcome = await createNotificationFanout(h.deps)(type, detail);
-    assert.deepEqual(outcome, { sent: 1, duplicates: 0, failed: 0 });
+    assert.deepEqual(outcome, { sent: 1, duplicates: 0, failed: 0, inFlight: 0 });
     const [message] = h.notifier.sent;
     assert.deepEqual(message, {
       topic: 'shopper',
@@ -70,7 +70,7 @@ describe('notification fan-out: shopper messages', () => {
         ['sms', '+12125550100'],
       ],
     );
-    assert.deepEqual(outcomes.at(-1), { sent: 0, duplicates: 2, failed: 0 });
+    assert.deepEqual(outcomes.at(-1), { sent: 0, duplicates: 2, failed: 0, inFlight: 0 });
     const logged = JSON.stringify(h.logs);
     for (const personal of ['ana@example.com', '+12125550100', detail.userId])
       assert.ok(!logged.includes(personal));
@@ -84,14 +84,14 @@ describe('notification fan-out: shopper messages', () => {
     h.notifier.failing.add('sms');
     await assert.rejects(fanOut(type, detail), (error) => {
       assert.ok(error instanceof FanoutFailed);
-      assert.deepEqual(error.outcome, { sent: 1, duplicates: 0, failed: 1 });
+      assert.deepEqual(error.outcome, { sent: 1, duplicates: 0, failed: 1, inFlight: 0 });
       return true;
     });
     assert.equal(h.ledger.markers.has(`${detail.id}#sms`), false, 'sms claim released');
     assert.equal(h.ledger.markers.has(`${detail.id}#email`), true);
     h.notifier.failing.clear();
-    assert.deepEqual(await fanOut(type, detail), { sent: 1, duplicates: 1, failed: 0 });
-    assert.deepEqual(await fanOut(type, detail), { sent: 0, duplicates: 2, failed: 0 });
+    assert.deepEqual(await fanOut(type, detail), { sent: 1, duplicates: 1, failed: 0, inFlight: 0 });
+    assert.deepEqual(await fanOut(type, detail), { sent: 0, duplicates: 2, failed: 0, inFlight: 0 });
     assert.deepEqual(
       h.notifier.sent.map((n) => n.channel),
       ['email', 'sms'],
@@ -119,6 +119,7 @@ describe('notification fan-out: shopper messages', () => {
       sent: 0,
       duplicates: 0,
       failed: 0,
+      inFlight: 0,
     });
     assert.equal(h.notifier.sent.length, 0);
     assert.deepEqual(shopperChannels({ ...both, channels: { email: false, sms: false } }), []);

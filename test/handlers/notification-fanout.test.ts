@@ -113,8 +113,8 @@ describe('notification-fanout handler (composition root)', () => {
     snsFails = true;
     await assert.rejects(handler(event));
     snsFails = false;
-    assert.deepEqual(await handler(event), { sent: 1, duplicates: 0, failed: 0 });
-    assert.deepEqual(await handler(event), { sent: 0, duplicates: 1, failed: 0 });
+    assert.deepEqual(await handler(event), { sent: 1, duplicates: 0, failed: 0, inFlight: 0 });
+    assert.deepEqual(await handler(event), { sent: 0, duplicates: 1, failed: 0, inFlight: 0 });
     assert.equal(published.length, 1);
   });
 });

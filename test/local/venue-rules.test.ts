@@ -25,6 +25,8 @@ const QUEUE_KEYS: Record<keyof QueueRules, true> = {
   stabilityPositions: true,
   appointmentEarlyMinutes: true,
   scarcityWeight: true,
+  agingMinutes: true,
+  serviceCv: true,
 };
 const LANE_KEYS: Record<keyof Lane, true> = {
   laneId: true,

@@ -132,20 +132,28 @@ describe('planQueue', () => {
   });
 
   it('starts a lane after the service it is calling is expected to end', () => {
-    const calledAt = minutesAgo(1);
-    const called = ticket({ status: 'called', calledAt, calledLaneId: 'R', serviceKind: 'returns' });
-    const next = ticket({ serviceKind: 'returns' });
-    const plan = planQueue({
-      tickets: [called, next],
-      lanes: [lane('R', ['returns'])],
-      rules: rules(),
-      now: NOW,
+    const called = ticket({
+      status: 'called',
+      calledAt: minutesAgo(1),
+      calledLaneId: 'R',
+      serviceKind: 'returns',
     });
-    assert.equal(
-      byTicket(plan).get(next.ticketId)!.etaAt,
-      new Date(NOW.getTime() + 5 * 60_000).toISOString(),
-    );
+    const next = ticket({ serviceKind: 'returns' });
+    const lanes = [lane('R', ['returns'])];
+    const plan = planQueue({ tickets: [called, next], lanes, rules: rules(), now: NOW });
+    // 6 expected minutes, 1 gone: a little over 5 remain (a lognormal's mean residual life).
+    const wait = (Date.parse(byTicket(plan).get(next.ticketId)!.etaAt) - NOW.getTime()) / 60_000;
+    assert.ok(wait > 5 && wait < 5.5, `wait ${wait}`);
     assert.equal(plan.stats.waiting, 1);
+    // A service far past its expectation is not about to end either.
+    const overrun = ticket({
+      status: 'called',
+      calledAt: minutesAgo(30),
+      calledLaneId: 'R',
+      serviceKind: 'returns',
+    });
+    const stuck = planQueue({ tickets: [overrun, next], lanes, rules: rules(), now: NOW });
+    assert.ok(Date.parse(stuck.assignments[0]!.etaAt) - NOW.getTime() >= 3 * 60_000);
   });
 
   it('uses observed service times over the rules', () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,5 +67,18 @@ describe('health check', () => {
     assert.equal(await isHealthy(file, 60_000, now), false);
     assert.equal(healthMaxAgeMs(2000), 30_000);
     assert.equal(healthMaxAgeMs(20_000), 60_000);
+  });
+});
+
+describe('worker/healthcheck.ts', () => {
+  it('exits 0 while the health file is fresh and 1 when it is missing', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'worker-')), 'health');
+    const run = () =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'worker/healthcheck.ts'], {
+        env: { ...process.env, WORKER_HEALTH_FILE: file, WORKER_INTERVAL_MS: '2000' },
+      }).status;
+    assert.equal(run(), 1);
+    writeFileSync(file, 'x');
+    assert.equal(run(), 0);
   });
 });

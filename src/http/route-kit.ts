@@ -1,0 +1,71 @@
+/**
+ * The shapes of a route (who may call it, how it answers) and the small helpers the route
+ * table shares: status replies, time normalization, the Idempotency-Key header.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { ValidationFailed } from '../domain/errors.ts';
+import type { Caller, Reservation } from '../domain/model.ts';
+import type { Actor } from '../services/context.ts';
+import { header } from './request.ts';
+import { idempotencyKey as idempotencyKeySchema } from './schemas.ts';
+import { reservationOut } from './serialize.ts';
+import type { Services } from './services.ts';
+import { check } from './validate.ts';
+
+/** public: no token; shopper: any valid token; operator: the `operators` group. */
+export type Access = 'public' | 'shopper' | 'operator';
+
+export interface RouteContext {
+  event: APIGatewayProxyEventV2;
+  params: Record<string, string>;
+  /** the verified caller; always set on shopper and operator routes */
+  caller: Caller | undefined;
+  actor: Actor;
+  services: Services;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  access: Access;
+  /** owner-or-operator routes: another shopper's object answers 404 */
+  owned?: boolean;
+  handle(ctx: RouteContext): Promise<Reply>;
+}
+
+export const ok = (body: unknown): Reply => ({ status: 200, body });
+export const created = (body: unknown): Reply => ({ status: 201, body });
+
+/** Times arrive as ISO 8601 UTC in several precisions; they are stored in one form. */
+export function normalizeTimes<T extends { startsAt?: string; endsAt?: string; from?: string; to?: string }>(
+  value: T,
+): T {
+  const out = { ...value };
+  for (const key of ['startsAt', 'endsAt', 'from', 'to'] as const) {
+    const v = out[key];
+    if (v !== undefined) out[key] = new Date(v).toISOString();
+  }
+  return out;
+}
+
+export function idempotencyKey(ctx: RouteContext): string | undefined {
+  const key = header(ctx.event, 'idempotency-key');
+  if (key === undefined) return undefined;
+  const problems = check(idempotencyKeySchema, key, 'Idempotency-Key');
+  if (problems.length > 0) throw new ValidationFailed(problems);
+  return key;
+}
+
+export function query(ctx: RouteContext): Record<string, string | undefined> {
+  return ctx.event.queryStringParameters ?? {};
+}
+
+export const bookingReply = (r: { reservation: Reservation; replayed: boolean }): Reply => ({
+  status: r.replayed ? 200 : 201,
+  body: { reservation: reservationOut(r.reservation) },
+});

@@ -1,0 +1,64 @@
+/**
+ * The queue worker (ECS Fargate): the composition root. SDK clients and adapters are built
+ * once from src/config/env.ts; the loop runs every WORKER_INTERVAL_MS until SIGTERM/SIGINT,
+ * finishes the cycle in flight (its conditional writes complete) and exits 0.
+ */
+import { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { AppConfigRulesProvider } from '../src/adapters/appconfig/rules-provider.ts';
+import { createDocumentClient, createDynamoStores } from '../src/adapters/dynamodb/index.ts';
+import { EventBridgePublisher } from '../src/adapters/eventbridge/event-publisher.ts';
+import {
+  appConfigSettings,
+  awsRegion,
+  eventBusName,
+  serviceEndpoints,
+  tableNames,
+  workerSettings,
+} from '../src/config/env.ts';
+import { createLogger } from '../src/observability/log.ts';
+import { QueueWorker } from '../src/worker/queue-worker.ts';
+import { runLoop } from '../src/worker/run-loop.ts';
+
+const logger = createLogger('worker');
+const settings = workerSettings();
+const endpoints = serviceEndpoints();
+const region = awsRegion();
+
+const stores = createDynamoStores(createDocumentClient(endpoints.dynamodb), tableNames());
+const appConfig = new AppConfigDataClient({
+  region,
+  ...(endpoints.appconfigdata ? { endpoint: endpoints.appconfigdata } : {}),
+});
+const eventBridge = new EventBridgeClient({
+  region,
+  ...(endpoints.eventbridge ? { endpoint: endpoints.eventbridge } : {}),
+});
+
+const worker = new QueueWorker({
+  rules: new AppConfigRulesProvider(appConfig, appConfigSettings(), logger.child({ component: 'rules' })),
+  queue: stores.queue,
+  outbox: stores.outbox,
+  publisher: new EventBridgePublisher(eventBridge, eventBusName()),
+  clock: { now: () => new Date() },
+  logger,
+  outboxGraceSeconds: settings.outboxGraceSeconds,
+});
+
+const stop = new AbortController();
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    logger.info('stop requested; finishing the current cycle', { signal });
+    stop.abort();
+  });
+}
+
+logger.info('worker started', { intervalMs: settings.intervalMs });
+await runLoop({
+  cycle: () => worker.runOnce(),
+  intervalMs: settings.intervalMs,
+  healthFile: settings.healthFile,
+  logger,
+  signal: stop.signal,
+});
+process.exitCode = 0;
