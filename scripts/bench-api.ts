@@ -20,7 +20,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { type BareKind, bareDynamo, machine, moduleInit, type Stats, stats } from './bench-measures.ts';
-import { handlerTimes, overbooking } from './bench-store.ts';
+import { functionTimeouts, handlerTimes, overbooking } from './bench-store.ts';
 import { build } from './build.ts';
 import { hubToken, REPO_ROOT, requestJson, startHubProcess } from './hub-process.ts';
 
@@ -262,6 +262,13 @@ async function main(): Promise<void> {
     const loadBare = await bareAll(env, CONNECTIONS, 5);
     lines.push('', `## Load: ${CONNECTIONS} concurrent clients, ${SECONDS} s`, '');
     const loadOut = phaseTable(lines, loaded, loadHandler, loadBare, SECONDS);
+    const cutOff = functionTimeouts(logFile, calmStarted);
+    if (cutOff > 0) {
+      lines.push(
+        '',
+        `${cutOff} invocation(s) outlived the function timeout of template.yaml and were cut off by the hub (answered 500, as API Gateway answers a Lambda timeout): the machine, not the code, was the limit (see its load average).`,
+      );
+    }
     const unintended = calmOut.unintended + loadOut.unintended;
     lines.push(
       '',

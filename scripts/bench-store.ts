@@ -23,6 +23,14 @@ export function handlerTimes(
   return out;
 }
 
+/** Invocations the hub cut off at the function's timeout (answered 500, as a Lambda timeout is). */
+export function functionTimeouts(logFile: string, since: number): number {
+  return readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('FunctionTimeout') && line.includes('venue-api invocation failed'))
+    .filter((line) => Date.parse((JSON.parse(line) as { time: string }).time) >= since).length;
+}
+
 /**
  * From the store: confirmed seats per event ≤ capacity, and the counter equals them. Scans are
  * not isolated from transactions, and the hub may still finish requests the load generator

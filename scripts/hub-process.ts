@@ -30,8 +30,27 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `scripts/start.ts` (HUB_STORE=memory) and resolves once it prints that it is ready. */
-export async function startHubProcess(logFile: string, timeoutMs = 240_000): Promise<HubProcess> {
+/**
+ * Starts `scripts/start.ts` (HUB_STORE=memory) and resolves once it prints that it is ready. On
+ * a crowded machine DynamoDB Local can miss the hub's start-up deadline; one more attempt (on a
+ * new port) is made before giving up.
+ */
+export async function startHubProcess(
+  logFile: string,
+  timeoutMs = 240_000,
+  attempts = 2,
+): Promise<HubProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(logFile, timeoutMs);
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      process.stderr.write(`hub start failed (${(error as Error).message}); trying again\n`);
+    }
+  }
+}
+
+async function startOnce(logFile: string, timeoutMs: number): Promise<HubProcess> {
   const port = await freePort();
   mkdirSync(dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile);

@@ -68,7 +68,7 @@ export function assertJava(): void {
  * Resolves once the server answers.
  */
 export async function startDynamoDbLocal(
-  options: { port?: number; dataDir?: string } = {},
+  options: { port?: number; dataDir?: string; startTimeoutMs?: number } = {},
 ): Promise<DynamoDbLocal> {
   assertJava();
   const port = options.port ?? (await freePort());
@@ -89,7 +89,9 @@ export async function startDynamoDbLocal(
   const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
-  const deadline = Date.now() + 30_000;
+  // Java starts in a few seconds on an idle machine; a loaded CI runner can take a minute.
+  const timeoutMs = options.startTimeoutMs ?? 90_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) {
       throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${output.slice(-2000)}`);
@@ -100,7 +102,9 @@ export async function startDynamoDbLocal(
     } catch {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s: ${output.slice(-2000)}`);
+        throw new Error(
+          `DynamoDB Local did not answer on ${endpoint} within ${timeoutMs / 1000} s: ${output.slice(-2000)}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 150));
     }

@@ -14,7 +14,7 @@ import { addDays, venueDate } from '../../site/src/time.ts';
 import { axeViolations, launchChromium, type RunningHub, screenshot, startHub, tabTo } from './harness.ts';
 
 const TZ = 'America/New_York';
-const WAIT = { timeout: 20_000 };
+const WAIT = { timeout: 30_000 };
 
 // The test always runs against the real hub; on a checkout where the hub or the code it runs
 // (API handler, worker) has not landed yet there is nothing to run it against.
@@ -183,7 +183,7 @@ describe('venue site in Chromium against the local hub', {
     await shopper
       .locator('#ticket-live')
       .getByText(`You're being called! Please go to lane ${lane}.`)
-      .waitFor({ timeout: 15_000 });
+      .waitFor({ timeout: 30_000 });
     assert.equal(shopper.url(), shopperUrl);
     await screenshot(shopper, '07-being-called');
     await screenshot(operator, '14-operator-called');
@@ -192,7 +192,7 @@ describe('venue site in Chromium against the local hub', {
       .getByRole('button', { name: /^Served/ })
       .first()
       .click();
-    await shopper.getByText('Your visit is complete. Thank you!').waitFor({ timeout: 15_000 });
+    await shopper.getByText('Your visit is complete. Thank you!').waitFor({ timeout: 30_000 });
   });
 
   it('shopper joins the queue for returns, then leaves it', async () => {

@@ -108,6 +108,11 @@ describe('validateRules', () => {
       (d) => Object.assign(flagship(d).hours, { fun: ['09:00', '17:00'] }),
       '/venues/flagship-001/hours',
     ],
+    [
+      'an aging period of zero minutes',
+      (d) => (flagship(d).queue.agingMinutes = 0),
+      '/venues/flagship-001/queue/agingMinutes',
+    ],
     ['a party size of zero', (d) => (flagship(d).maxPartySize = 0), '/venues/flagship-001/maxPartySize'],
     ['a fractional party size', (d) => (flagship(d).maxPartySize = 2.5), '/venues/flagship-001/maxPartySize'],
     [

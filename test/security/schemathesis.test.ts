@@ -39,7 +39,7 @@ describe('schemathesis against the local hub', { skip: missing }, () => {
         '--out',
         out,
       ],
-      { cwd: ROOT, encoding: 'utf8', timeout: 240_000, env: { ...process.env, DYNAMODB_ENDPOINT: '' } },
+      { cwd: ROOT, encoding: 'utf8', timeout: 420_000, env: { ...process.env, DYNAMODB_ENDPOINT: '' } },
     );
     const output = `${run.stdout ?? ''}${run.stderr ?? ''}`;
     assert.equal(run.status, 0, output.slice(-6000));

@@ -168,7 +168,10 @@ function followTicket(
   const poll = async () => {
     if (stopped) return;
     try {
-      show(await ctx.api.getTicket(first.ticketId));
+      const ticket = await ctx.api.getTicket(first.ticketId);
+      // the shopper may have left (or left the screen) while this poll was in flight
+      if (stopped) return;
+      show(ticket);
       errors.replaceChildren();
     } catch (error) {
       showError(errors, error);
@@ -178,9 +181,10 @@ function followTicket(
 
   leave.addEventListener('click', () =>
     run(leave, errors, async () => {
+      const left = await ctx.api.leaveQueue(first.ticketId);
       stopped = true;
       clearTimeout(timer);
-      show(await ctx.api.leaveQueue(first.ticketId));
+      show(left);
     }),
   );
   ctx.onLeave(() => {

@@ -4,7 +4,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TableNames } from '../../config/tables.ts';
-import { DomainError } from '../../domain/errors.ts';
+import { DomainError, ServiceUnavailable } from '../../domain/errors.ts';
 import { DEFAULT_RETRY, type RetryOptions, withRetry } from './retry.ts';
 
 /** Options of `createDynamoStores`; the defaults suit production. */
@@ -29,8 +29,10 @@ export class Db {
 
   /**
    * Runs one SDK call with retries. `ConditionalCheckFailedException` and transaction
-   * cancellations pass through for the caller to interpret; anything else unexpected becomes
-   * an INTERNAL domain error whose cause keeps the SDK error for the logs.
+   * cancellations pass through for the caller to interpret; a store that stayed unreachable
+   * (connection refused or reset, timeouts, DynamoDB 5xx — after the SDK's own retries) becomes
+   * ServiceUnavailable (503: retry later, with the same Idempotency-Key for bookings); anything
+   * else unexpected becomes an INTERNAL domain error whose cause keeps the SDK error for the logs.
    */
   async run<T>(operation: () => Promise<T>): Promise<T> {
     try {
@@ -38,9 +40,30 @@ export class Db {
     } catch (error) {
       if (error instanceof DomainError) throw error;
       if (isConditionFailure(error) || isCancellation(error)) throw error;
+      if (isTransient(error)) throw new ServiceUnavailable(undefined, error);
       throw new DomainError('INTERNAL', 'The data store failed.', { cause: error });
     }
   }
+}
+
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+const TRANSIENT_NAMES = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'InternalServerError',
+  'ServiceUnavailable',
+]);
+
+/** A failure of the connection or of the service itself, not of the request: worth a later retry. */
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return (
+    (typeof code === 'string' && TRANSIENT_CODES.has(code)) ||
+    TRANSIENT_NAMES.has(error.name) ||
+    (typeof status === 'number' && status >= 500)
+  );
 }
 
 export function isConditionFailure(error: unknown): error is Error & { Item?: RawItem } {

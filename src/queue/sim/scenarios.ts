@@ -83,7 +83,6 @@ const documents: Record<string, object> = {
       ...lanes(4, ['consultation', 'returns'], 'C'),
     ],
     serviceMinutes: SERVICE,
-    queue: { fairnessMinutes: 45 },
     walkIns: {
       rates: [
         { fromMinute: 0, toMinute: 30, perHour: 2900 },

@@ -79,4 +79,16 @@ describe('transactions against concurrent changes', () => {
       return true;
     });
   });
+
+  it('an unreachable store becomes SERVICE_UNAVAILABLE (503), not INTERNAL', async () => {
+    const unreachable = createDocumentClient('http://127.0.0.1:9');
+    const stores = createDynamoStores(unreachable, f.tables);
+    await assert.rejects(stores.catalog.get('x'), (error: unknown) => {
+      assert.ok(error instanceof DomainError);
+      assert.equal(error.code, 'SERVICE_UNAVAILABLE');
+      assert.equal((error.cause as { code?: string }).code, 'ECONNREFUSED');
+      return true;
+    });
+    unreachable.destroy();
+  });
 });
