@@ -1,8 +1,7 @@
 /**
  * `optimizer`: the worker's behaviour, simulated. Every `replanSeconds` (when something
  * changed) it calls the same `planQueue` the worker calls, with a PlannerMemory and the
- * observed service times, and records each ticket's first ETA. A lane that frees first gets a
- * fresh plan (the worker's next cycle, made with that lane free now), then calls the head of
+ * observed service times, and records each ticket's first ETA. A free lane calls the head of
  * its plan, or the oldest eligible unplanned ticket when it has none, as `call-next` does.
  */
 import { performance } from 'node:perf_hooks';
@@ -114,10 +113,10 @@ export function optimizerPolicy(): Policy {
       fresh.add(record);
       dirty = true;
     },
-    select(lane, ctx) {
-      // Late binding: the lane that frees gets a plan made with it free now, so the head of its
-      // plan is what it should take at this moment, not what it was promised while busy.
-      if (dirty) replan(ctx);
+    select(lane) {
+      // As call-next does: the head of the lane's plan, else the oldest eligible ticket the
+      // worker has not planned yet. The plan is the last one the worker made, up to
+      // `replanSeconds` old, computed while this lane was still busy.
       let next = head(lane);
       if (next === undefined) {
         for (const record of fresh) {
