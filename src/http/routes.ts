@@ -1,7 +1,7 @@
 /**
  * The route table: the 21 routes of DESIGN.md §3, who may call each, and how each translates
- * a request into a service call and its result into a response. The router, the role-matrix
- * test and the OpenAPI check all read this one table.
+ * a request into a service call and its result into a response. The router, the OpenAPI check
+ * and the security route matrix (which also holds it against template.yaml) read this one table.
  */
 import { ValidationFailed } from '../domain/errors.ts';
 import type { Preferences, TicketOutcome } from '../domain/model.ts';
