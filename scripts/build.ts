@@ -93,6 +93,11 @@ export const lambdaCredentialsPlugin: Plugin = {
 function esbuildOptions(name: BundleName, entryPoints: Record<string, string>, outdir: string): BuildOptions {
   return {
     plugins: LAMBDA_BUNDLES.has(name) ? [lambdaCredentialsPlugin] : [],
+    // What a Lambda handler loads with a dynamic import (venue-api: the EventBridge publisher)
+    // goes to a chunk beside index.mjs, tree-shaken like the rest; inlined instead, esbuild
+    // would wrap it and keep every export (ADR 0910). The zip is the whole folder.
+    splitting: LAMBDA_BUNDLES.has(name),
+    chunkNames: 'chunks/[name]-[hash]',
     absWorkingDir: REPO_ROOT,
     entryPoints,
     outdir,

@@ -92,9 +92,11 @@ export async function bundleReport(name: BundleName = 'venue-api', runs = 7): Pr
     const [result] = await build({ only: [name], outDir, report: false });
     if (!result) throw new Error(`no ${name} bundle built`);
     const dir = join(outDir, name);
-    const files = readdirSync(dir).filter((f) => f.endsWith('.mjs'));
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mjs'));
     const total = files.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
-    const lines = [`${name}: ${files.length} file(s), index.mjs ${kib(result.bytes)}, total ${kib(total)}`];
+    const lines = [
+      `${name}: ${files.length} .mjs file(s), index.mjs ${kib(result.bytes)}, total ${kib(total)}`,
+    ];
     for (const [pkg, bytes] of bytesByPackage(result.metafile)) {
       lines.push(`  ${kib(bytes).padStart(10)}  ${pkg}`);
     }
