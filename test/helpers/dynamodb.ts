@@ -16,14 +16,20 @@ import {
 } from '../../src/local/dynamodb-local.ts';
 
 let own: Promise<DynamoDbLocal> | undefined;
+const clients: DynamoDBClient[] = [];
+
+// Registered when a test file imports this module, so it runs when the file ends: an `after`
+// called inside a `before` hook (where useTables is usually called) runs as soon as that hook
+// ends, which stopped a file's own DynamoDB Local before its tests ran.
+after(async () => {
+  for (const client of clients) client.destroy();
+  await (await own)?.stop();
+});
 
 async function endpoint(): Promise<string> {
   const shared = process.env.DYNAMODB_ENDPOINT;
   if (shared) return shared;
-  if (!own) {
-    own = startDynamoDbLocal();
-    after(async () => (await own)?.stop());
-  }
+  own ??= startDynamoDbLocal();
   return (await own).endpoint;
 }
 
@@ -40,6 +46,6 @@ export async function useTables(): Promise<TestTables> {
   const stage = `t${randomBytes(4).toString('hex')}`;
   const tables = await createTables(url, { AppName: 'test', Stage: stage });
   const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: url });
-  after(() => client.destroy());
+  clients.push(client);
   return { endpoint: url, tables, client };
 }
