@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { type BuildOptions, build as esbuild, type Metafile } from 'esbuild';
+import { type BuildOptions, build as esbuild, type Metafile, type Plugin } from 'esbuild';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 
@@ -58,14 +58,55 @@ export interface BundleResult {
 const REQUIRE_SHIM =
   "import { createRequire as __venueHubCreateRequire } from 'node:module'; const require = __venueHubCreateRequire(import.meta.url);";
 
-function esbuildOptions(entryPoints: Record<string, string>, outdir: string): BuildOptions {
+/** The bundles that run in Lambda, where the runtime always puts the role's credentials in env vars. */
+const LAMBDA_BUNDLES: ReadonlySet<BundleName> = new Set([
+  'venue-api',
+  'notification-fanout',
+  'post-confirmation',
+]);
+
+/**
+ * Lambda-only credentials (ADR 0910). Every SDK client's runtime config imports the default
+ * Node chain (`@aws-sdk/credential-provider-node`: env, SSO, ini, process, web identity,
+ * container/IMDS), which drags in the STS/SSO/sign-in clients (~90 KiB) that a Lambda never
+ * reaches: the runtime sets AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, the first
+ * link of that chain. The Lambda bundles get a chain of that one link, whose errors are the
+ * SDK's own. The worker (ECS task role: container credentials) keeps the full chain.
+ */
+export const lambdaCredentialsPlugin: Plugin = {
+  name: 'lambda-credentials',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: 'lambda-credentials',
+      namespace: 'lambda-credentials',
+    }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'lambda-credentials' }, () => ({
+      contents:
+        "import { fromEnv } from '@aws-sdk/credential-provider-env';\n" +
+        'export const defaultProvider = (init = {}) => fromEnv(init);\n',
+      loader: 'js',
+      resolveDir: REPO_ROOT,
+    }));
+  },
+};
+
+function esbuildOptions(name: BundleName, entryPoints: Record<string, string>, outdir: string): BuildOptions {
   return {
+    plugins: LAMBDA_BUNDLES.has(name) ? [lambdaCredentialsPlugin] : [],
+    // What a Lambda handler loads with a dynamic import (venue-api: the EventBridge publisher)
+    // goes to a chunk beside index.mjs, tree-shaken like the rest; inlined instead, esbuild
+    // would wrap it and keep every export (ADR 0910). The zip is the whole folder.
+    splitting: LAMBDA_BUNDLES.has(name),
+    chunkNames: 'chunks/[name]-[hash]',
     absWorkingDir: REPO_ROOT,
     entryPoints,
     outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
+    // The AWS SDK ships CommonJS (`main`) and ES modules (`module`); esbuild can tree-shake
+    // only the latter (ADR 0910: 684 → 450 KiB for venue-api).
+    mainFields: ['module', 'main'],
     format: 'esm',
     target: 'node20',
     minify: true,
@@ -93,7 +134,7 @@ export async function build(options: BuildOptionsInput = {}): Promise<BundleResu
     const dir = join(outDir, name);
     rmSync(dir, { recursive: true, force: true });
     const file = join(dir, 'index.mjs');
-    const result = await esbuild(esbuildOptions(entryPointsOf(name), dir));
+    const result = await esbuild(esbuildOptions(name, entryPointsOf(name), dir));
     const code = readFileSync(file);
     results.push({
       name,

@@ -47,6 +47,24 @@ describe('bundles', () => {
     );
   });
 
+  it('keep venue-api within 400 KiB in all and the Lambda bundles free of the off-Lambda credential chain', () => {
+    const venueApi = results.find((r) => r.name === 'venue-api');
+    if (venueApi) {
+      const total = Object.entries(venueApi.metafile.outputs)
+        .filter(([path]) => path.endsWith('.mjs'))
+        .reduce((sum, [, output]) => sum + output.bytes, 0);
+      assert.ok(total <= 400 * 1024, `venue-api is ${(total / 1024).toFixed(1)} KiB`);
+      // the publisher is a chunk of its own, loaded on the first publish
+      assert.ok(Object.keys(venueApi.metafile.outputs).some((path) => /chunks\/event-publisher-/.test(path)));
+    }
+    for (const result of results.filter((r) => r.name !== 'worker')) {
+      const offLambda = Object.keys(result.metafile.inputs).filter((path) =>
+        /@aws-sdk\/(credential-provider-(node|ini|sso|process)|nested-clients)\//.test(path),
+      );
+      assert.deepEqual(offLambda, [], result.name);
+    }
+  });
+
   it('contain nothing of src/local and no AWS SDK import from src/domain or src/queue', () => {
     for (const result of results) {
       assert.deepEqual(importViolations(result.metafile), [], result.name);
