@@ -6,7 +6,7 @@
  *   npm test                      everything
  *   npm test -- test/queue        only test files under these paths (static checks skipped)
  *   npm test -- --skip-static     node tests only
- *   npm test -- --sam-build       also `sam build` (no Docker; minutes, see docs/decisions/0500)
+ *   npm test -- --no-sam-build    skip `sam build` (no Docker; ~40 s on a quiet machine, see docs/decisions/0500)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -18,7 +18,7 @@ process.chdir(root);
 const args = process.argv.slice(2);
 const paths = args.filter((a) => !a.startsWith('--'));
 const skipStatic = args.includes('--skip-static') || paths.length > 0;
-const samBuild = args.includes('--sam-build');
+const samBuild = !skipStatic && !args.includes('--no-sam-build');
 
 function step(
   name: string,
