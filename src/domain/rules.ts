@@ -37,7 +37,7 @@ export interface QueueRules {
 }
 
 export interface VenueLimits {
-  /** active (confirmed or checked-in) reservations one user may hold at this venue */
+  /** confirmed (not yet checked-in) reservations one user may hold at this venue */
   activeReservationsPerUser: number;
   /** queue joins one user may make per clock hour at this venue */
   queueJoinsPerHour: number;
