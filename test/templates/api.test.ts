@@ -5,8 +5,14 @@
  * the platform conventions (runtime, arm64, tracing, esbuild, alias + canary with alarms).
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { BUNDLE_ENTRY_POINTS } from '../../src/local/bundles.ts';
+import { REPO_ROOT } from '../../src/local/dynamodb-local.ts';
 import { asArray, type Json, ROOT, references, resource, resourcesOf } from '../helpers/templates.ts';
+
+const makefile = readFileSync(join(REPO_ROOT, 'Makefile'), 'utf8');
 
 /** DESIGN.md §3, in order. */
 const ROUTES = [
@@ -139,18 +145,21 @@ describe('functions', () => {
   });
 
   for (const [id, entry] of Object.entries(FUNCTIONS)) {
-    it(`${id}: nodejs22.x on arm64, traced, bundled by esbuild from ${entry}`, () => {
+    it(`${id}: nodejs22.x on arm64, traced, shipping the npm run build bundle of ${entry}`, () => {
       const fn = resource('template.yaml', id);
       assert.equal(setting(fn.props, 'Runtime'), 'nodejs22.x');
       assert.deepEqual(setting(fn.props, 'Architectures'), ['arm64']);
       assert.equal(setting(fn.props, 'Tracing'), 'Active');
-      const metadata = fn.resource.Metadata as Json;
-      assert.equal(metadata.BuildMethod, 'esbuild');
-      const build = metadata.BuildProperties as Json;
-      assert.deepEqual(build.EntryPoints, [entry]);
-      assert.equal(build.Format, 'esm');
-      const handlerFile = entry.split('/').pop()!.replace(/\.ts$/, '');
-      assert.equal(fn.props.Handler, `${handlerFile}.handler`);
+      // sam build runs the Makefile target, which builds this function's bundle with
+      // scripts/build.ts and ships its folder (index.mjs + chunks): ADR 0910.
+      assert.equal((fn.resource.Metadata as Json).BuildMethod, 'makefile');
+      const bundle = entry.split('/').pop()!.replace(/\.ts$/, '');
+      assert.equal(BUNDLE_ENTRY_POINTS[bundle as keyof typeof BUNDLE_ENTRY_POINTS], entry);
+      const target = makefile.split(/\n(?=\S)/).find((block) => block.startsWith(`build-${id}:`));
+      assert.ok(target, `Makefile has no build-${id} target`);
+      assert.match(target, new RegExp(`scripts/build\\.ts ${bundle}\\n`));
+      assert.match(target, new RegExp(`cp -R dist/${bundle}/\\. "\\$\\(ARTIFACTS_DIR\\)"`));
+      assert.equal(fn.props.Handler, 'index.handler');
       assert.ok(Number(fn.props.ReservedConcurrentExecutions) > 0, 'reserved concurrency');
     });
 
