@@ -1,8 +1,11 @@
 /**
  * Times in the venue's time zone. The API speaks UTC ISO instants; people read and type wall
  * times of the venue. Only Intl is used (no time-zone library), so conversions go through the
- * zone's offset at the instant, re-checked once for the hours around a DST change.
+ * zone's offset at the instant; wall time → instant is the API's own conversion.
  */
+import { addDays, localToInstant } from '../../src/services/venue-time.ts';
+
+export { addDays };
 
 interface WallTime {
   year: number;
@@ -46,20 +49,11 @@ export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
 }
 
 /**
- * The instant at which the venue's clocks show `date` + `time` (`YYYY-MM-DD`, `HH:MM`). A wall
- * time skipped by a DST jump resolves forward, as the venue's clocks do.
+ * The instant at which the venue's clocks show `date` + `time` (`YYYY-MM-DD`, `HH:MM`): the
+ * API's own conversion (src/services/venue-time.ts), tested across DST changes.
  */
 export function zonedToUtc(date: string, time: string, timeZone: string): Date {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const [hh, mm] = time.split(':').map(Number) as [number, number];
-  const wall = Date.UTC(y, m - 1, d, hh, mm);
-  const guess = wall - zoneOffsetMinutes(new Date(wall), timeZone) * 60_000;
-  const corrected = wall - zoneOffsetMinutes(new Date(guess), timeZone) * 60_000;
-  // The offset at the first guess may be the other side of a DST change; the corrected
-  // instant wins only if the venue's clocks really show the asked-for wall time then.
-  const shows = wallParts(new Date(corrected), timeZone);
-  const matches = Date.UTC(shows.year, shows.month - 1, shows.day, shows.hour, shows.minute) === wall;
-  return new Date(matches ? corrected : guess);
+  return localToInstant(date, time, timeZone);
 }
 
 function pad(n: number): string {
@@ -82,12 +76,6 @@ export function toLocalInput(iso: string, timeZone: string): string {
 export function fromLocalInput(value: string, timeZone: string): string {
   const [date, time] = value.split('T') as [string, string];
   return zonedToUtc(date, time.slice(0, 5), timeZone).toISOString();
-}
-
-/** Adds whole days to a `YYYY-MM-DD` date. */
-export function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
 /** The UTC bounds `[from, to)` of a venue day, for the API's `from`/`to` filters. */
