@@ -141,6 +141,34 @@ function anotherLaneInTime(
   return false;
 }
 
+/**
+ * Per class, what its deadlines leave of slack, from the jobs still to be called. The class's
+ * jobs are called in their order; if its m lanes served nothing else, job k would be called
+ * (work of the jobs before it) ÷ m after the head (the fluid schedule of the class's lanes).
+ * `suffixMin[h]` = min over k ≥ h of (deadline_k − work before k ÷ m), so the slack of head h
+ * at time t is `suffixMin[h] + work before h ÷ m − t`: O(1) per dispatch step after an O(n)
+ * pass. A single deadline is the special case of a class of one.
+ */
+class Slack {
+  private readonly suffixMin: Float64Array;
+  private readonly workBefore: Float64Array;
+  constructor(readonly jobs: readonly Job[], private readonly lanes: number) {
+    const n = jobs.length;
+    this.workBefore = new Float64Array(n + 1);
+    for (let k = 0; k < n; k++) this.workBefore[k + 1] = this.workBefore[k]! + jobs[k]!.serviceMs;
+    this.suffixMin = new Float64Array(n + 1);
+    this.suffixMin[n] = Number.POSITIVE_INFINITY;
+    for (let k = n - 1; k >= 0; k--) {
+      const own = jobs[k]!.deadlineMs - this.workBefore[k]! / lanes;
+      this.suffixMin[k] = Math.min(own, this.suffixMin[k + 1]!);
+    }
+  }
+  /** ms the class can still give away at `t` with `head` its next job (negative: late already) */
+  at(head: number, t: number): number {
+    return this.suffixMin[head]! + this.workBefore[head]! / this.lanes - t;
+  }
+}
+
 /** Per open lane, the jobs it will call, in order. Every job of a class with lanes is placed. */
 export function dispatch(
   classes: readonly JobClass[],
@@ -154,6 +182,7 @@ export function dispatch(
     for (const lane of c.lanes) laneClasses[lane]!.push(ci);
   });
   const free = open.map((o) => o.freeMs);
+  const slacks = classes.map((c) => new Slack(c.jobs, Math.max(1, c.lanes.length)));
   const plans: Job[][] = open.map(() => []);
   const heap = new LaneHeap(free);
   open.forEach((_, i) => {
@@ -183,18 +212,32 @@ export function dispatch(
       }
     }
     if (best < 0) continue; // nothing left this lane can serve: it leaves the replay
-    // Serving `best` first ends at t + its service; any head whose deadline falls before that
-    // must go now instead (earliest deadline first).
-    const after = t + classes[best]!.serviceMs;
+    // Serving `best` first keeps this lane for its service. A class whose slack is less than
+    // that must go now instead (least slack first): its head would miss its deadline, or the
+    // class could no longer call all of its jobs by their deadlines on its lanes. Deadlines
+    // that are bunched (an overload's backlog) are so served in time rather than one by one
+    // once each is due.
+    const busy = classes[best]!.serviceMs;
     let chosen = best;
-    let earliest = Number.POSITIVE_INFINITY;
+    let least = Number.POSITIVE_INFINITY;
+    let promise = false;
     for (const ci of laneClasses[lane]!) {
       const head = classes[ci]!.jobs[heads[ci]!];
-      if (head === undefined || head.deadlineMs >= after || head.deadlineMs >= earliest) continue;
-      // Another lane of the class that frees before the deadline can take it instead.
-      if (ci !== best && anotherLaneInTime(classes[ci]!.lanes, lane, free, head.deadlineMs)) continue;
+      if (head === undefined) continue;
+      const c = classes[ci]!;
+      const slack = slacks[ci]!.at(heads[ci]!, t);
+      // Appointments are promises, walk-in deadlines a fairness bound: an appointment class is
+      // urgent one service earlier, and goes before urgent walk-ins.
+      const margin = c.appointment ? c.serviceMs : 0;
+      if (slack >= busy + margin) continue;
+      if (promise && !c.appointment) continue;
+      if (promise === c.appointment && slack >= least) continue;
+      // A lone head that another lane of its class reaches before its deadline can wait.
+      const alone = head.deadlineMs - t - slack < 1; // ms: the head itself is the bottleneck
+      if (ci !== best && alone && anotherLaneInTime(c.lanes, lane, free, head.deadlineMs - margin)) continue;
       chosen = ci;
-      earliest = head.deadlineMs;
+      least = slack;
+      promise = c.appointment;
     }
     const job = classes[chosen]!.jobs[heads[chosen]!]!;
     heads[chosen] = heads[chosen]! + 1;

@@ -29,7 +29,7 @@ export const DEFAULT_TUNING: PlannerTuning = {
   acceptableWaitMinutes: 0,
   stabilityPositions: 3,
   appointmentEarlyMinutes: 5,
-  scarcityWeight: 1,
+  scarcityWeight: 0.5,
   agingMinutes: 10,
   serviceCv: 0.6,
   fallbackServiceMinutes: 5,

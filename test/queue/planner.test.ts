@@ -116,6 +116,54 @@ describe('planQueue', () => {
     assert.ok(eta + 3 * 60_000 <= NOW.getTime() + 8 * 60_000, 'served before its slot ends');
   });
 
+  it('serves a class whose deadlines are bunched in time, not one by one once each is due', () => {
+    // Four returns (6 min) all due to be called within 12 minutes, on two lanes that also serve
+    // pickups (3 min, higher cμ index). Calling pickups until the first returns ticket is due
+    // would start the last two at minute 18; the class's slack starts them by minute 12.
+    const memory = new PlannerMemory();
+    const due = NOW.getTime() + 12 * 60_000;
+    const returns = Array.from({ length: 4 }, (_, i) =>
+      ticket({ serviceKind: 'returns', joinedAt: minutesAgo(30 - i) }),
+    );
+    for (const r of returns) memory.remember(r.ticketId, due);
+    const pickups = Array.from({ length: 10 }, (_, i) => ticket({ joinedAt: minutesAgo(40 - i) }));
+    const plan = planQueue(
+      {
+        tickets: [...pickups, ...returns],
+        lanes: [lane('A', ['pickup', 'returns']), lane('B', ['pickup', 'returns'])],
+        rules: rules({ fairnessMinutes: 60 }),
+        now: NOW,
+      },
+      memory,
+    );
+    const starts = returns.map((r) => Date.parse(byTicket(plan).get(r.ticketId)!.etaAt));
+    for (const start of starts) assert.ok(start <= due, `returns called ${(start - due) / 60_000} min late`);
+    assert.ok(
+      starts.some((start) => start > NOW.getTime()),
+      'pickups still go first while the returns can wait',
+    );
+  });
+
+  it('keeps an appointment ahead of walk-ins that are due at the same time', () => {
+    // Two walk-ins due at +4 and +5 min and an appointment whose slot ends at +7 (so it must be
+    // called by +4), one pickup lane: not all can be on time, and the appointment is the promise.
+    const memory = new PlannerMemory();
+    const walkIns = [4, 5].map((dueIn, i) => {
+      const walkIn = ticket({ joinedAt: minutesAgo(20 - i) });
+      memory.remember(walkIn.ticketId, NOW.getTime() + dueIn * 60_000);
+      return walkIn;
+    });
+    const appointment = ticket({
+      joinedAt: minutesAgo(1),
+      appointment: { startsAt: minutesAgo(2), endsAt: new Date(NOW.getTime() + 7 * 60_000).toISOString() },
+    });
+    const plan = planQueue(
+      { tickets: [...walkIns, appointment], lanes: [lane('P', ['pickup'])], rules: rules(), now: NOW },
+      memory,
+    );
+    assert.deepEqual(plan.lanes[0]!.ticketIds, [appointment.ticketId, ...walkIns.map((w) => w.ticketId)]);
+  });
+
   it('treats a check-in long after slot start as a walk-in', () => {
     const walkIn = ticket({ joinedAt: minutesAgo(5) });
     const late = ticket({
