@@ -41,6 +41,9 @@ export interface QueueBoard {
   };
 }
 
+/** plan writes land every few seconds; a handful of fresh reads always outlasts them */
+const LEAVE_ATTEMPTS = 5;
+
 function strip(ticket: QueueTicket | StoredTicket): QueueTicket {
   if (!('version' in ticket)) return ticket;
   const { version: _version, ...rest } = ticket;
@@ -103,18 +106,31 @@ export class QueueService {
     return this.withLivePosition(await this.visibleTicket(actor.caller, ticketId));
   }
 
-  /** Route 13: leave; a waiting or called ticket becomes `left`. */
+  /**
+   * Route 13: leave; a waiting or called ticket becomes `left`. The worker re-plans waiting
+   * tickets all the time (each plan write bumps the version), so a version race is retried on a
+   * fresh read as long as the ticket can still be left: leaving never fails because of a plan.
+   */
   async leave(actor: Actor, ticketId: string): Promise<QueueTicket> {
-    const ticket = await this.visibleTicket(actor.caller, ticketId);
-    if (ticket.status !== 'waiting' && ticket.status !== 'called') {
-      throw new InvalidState(`A ${ticket.status} ticket cannot be left.`);
+    let ticket = await this.visibleTicket(actor.caller, ticketId);
+    for (let attempt = 1; ; attempt++) {
+      if (ticket.status !== 'waiting' && ticket.status !== 'called') {
+        throw new InvalidState(`A ${ticket.status} ticket cannot be left.`);
+      }
+      try {
+        return strip(
+          await this.deps.stores.queue.transition(ticket, {
+            to: 'left',
+            at: this.deps.clock.now().toISOString(),
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof InvalidState) || attempt >= LEAVE_ATTEMPTS) throw error;
+        const fresh = await this.visibleTicket(actor.caller, ticketId);
+        if (fresh.version === ticket.version) throw error; // not a race: the store refused
+        ticket = fresh;
+      }
     }
-    return strip(
-      await this.deps.stores.queue.transition(ticket, {
-        to: 'left',
-        at: this.deps.clock.now().toISOString(),
-      }),
-    );
   }
 
   /** Route 19: the operators' board. */

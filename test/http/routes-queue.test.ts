@@ -201,6 +201,34 @@ describe('queue routes', () => {
     assert.equal(third.body.ticket.ticketId, a.ticketId);
   });
 
+  it('leaves a ticket the worker re-planned between the read and the write', async () => {
+    const h = await createHarness();
+    const a = (await join(h, 'alice')).body.ticket;
+    const transition = h.memory.queue.transition.bind(h.memory.queue);
+    let plans = 0;
+    h.memory.queue.transition = async (ticket, change) => {
+      // the worker writes a plan twice in a row just before each of the first two attempts
+      if (plans < 2) {
+        plans++;
+        await h.memory.queue.applyPlan([
+          {
+            ticketId: a.ticketId,
+            version: ticket.version,
+            laneId: 'L1',
+            position: plans,
+            etaAt: '2026-12-01T15:05:00.000Z',
+          },
+        ]);
+      }
+      return transition(ticket, change);
+    };
+    const left = await h.call('DELETE', `/queue/tickets/${a.ticketId}`, { as: 'alice' });
+    assert.equal(left.status, 200);
+    assert.equal(left.body.ticket.status, 'left');
+    assert.equal(plans, 2);
+    assert.equal(h.memory.state.tickets.get(a.ticketId)?.status, 'left');
+  });
+
   it('completes called tickets only; no_show outcome', async () => {
     const h = await createHarness();
     const a = (await join(h, 'alice')).body.ticket;
