@@ -194,6 +194,19 @@ export interface PlanAssignment {
   etaAt: string;
 }
 
+/**
+ * The worker takes back a plan it can no longer make: the ticket's kind has no open lane (its
+ * lane closed), so its lane, position and ETA are removed until a lane that serves it opens.
+ */
+export interface PlanClearing {
+  ticketId: string;
+  version: number;
+  unplanned: true;
+}
+
+/** One conditional plan write: an assignment, or the clearing of a plan no longer possible. */
+export type PlanWrite = PlanAssignment | PlanClearing;
+
 /** A ticket as stored, with the optimistic version that writers check. Never sent to clients. */
 export type StoredTicket = QueueTicket & { version: number };
 
@@ -213,7 +226,7 @@ export interface QueueStore {
    */
   transition(ticket: StoredTicket, change: TicketTransition): Promise<StoredTicket>;
   /** Worker: writes the plan where each ticket is still at its version; skips the others. */
-  applyPlan(assignments: PlanAssignment[]): Promise<{ written: number; skipped: number }>;
+  applyPlan(writes: PlanWrite[]): Promise<{ written: number; skipped: number }>;
 }
 
 // ---------------------------------------------------------------------------------------------

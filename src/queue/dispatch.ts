@@ -152,7 +152,10 @@ function anotherLaneInTime(
 class Slack {
   private readonly suffixMin: Float64Array;
   private readonly workBefore: Float64Array;
-  constructor(jobs: readonly Job[], private readonly lanes: number) {
+  constructor(
+    jobs: readonly Job[],
+    private readonly lanes: number,
+  ) {
     const n = jobs.length;
     this.workBefore = new Float64Array(n + 1);
     for (let k = 0; k < n; k++) this.workBefore[k + 1] = this.workBefore[k]! + jobs[k]!.serviceMs;

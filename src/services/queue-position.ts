@@ -2,7 +2,8 @@
  * Live position and ETA of waiting tickets. The worker's plan (laneId + position) is the truth
  * while it exists; positions are renumbered live so a ticket moves up as soon as the one ahead
  * is called. Tickets the worker has not planned yet get a FIFO estimate over the lanes that
- * could serve them.
+ * could serve them. A ticket that no open lane serves (its lanes closed) gets its place among
+ * the tickets waiting for the same lanes to open, and no ETA: nobody can say when that is.
  */
 
 import type { StoredTicket } from '../domain/ports.ts';
@@ -10,7 +11,7 @@ import type { Lane, VenueRules } from '../domain/rules.ts';
 
 export interface LivePosition {
   position: number;
-  etaAt: string;
+  etaAt?: string;
   laneId?: string;
 }
 
@@ -38,7 +39,7 @@ function byPlan(a: Ticket, b: Ticket): number {
 /** Positions of every waiting ticket of a venue, by ticket id. */
 export function livePositions(tickets: Ticket[], venue: VenueRules, now: Date): Map<string, LivePosition> {
   const result = new Map<string, LivePosition>();
-  const waiting = tickets.filter((t) => t.status === 'waiting');
+  const waiting = tickets.filter((t) => t.status === 'waiting' && !stranded(t, venue));
   const minutesOf = (t: Pick<Ticket, 'serviceKind'>) => venue.queue.serviceMinutes[t.serviceKind] ?? 5;
   const lanes = new Map<string, Ticket[]>();
   for (const t of waiting) {
@@ -66,5 +67,22 @@ export function livePositions(tickets: Ticket[], venue: VenueRules, now: Date): 
       etaAt: new Date(now.getTime() + aheadMinutes * 60_000).toISOString(),
     });
   });
+  const places = new Map<string, number>();
+  const byAge = tickets.filter((t) => t.status === 'waiting' && stranded(t, venue)).sort(byJoined);
+  for (const t of byAge) {
+    const key = `${t.serviceKind}|${t.accessibility}`;
+    const position = (places.get(key) ?? 0) + 1;
+    places.set(key, position);
+    result.set(t.ticketId, { position });
+  }
   return result;
+}
+
+function byJoined(a: Ticket, b: Ticket): number {
+  return a.joinedAt < b.joinedAt ? -1 : a.joinedAt > b.joinedAt ? 1 : 0;
+}
+
+/** No open lane serves the ticket: it waits for one to open, whatever plan it had before. */
+function stranded(ticket: Ticket, venue: VenueRules): boolean {
+  return eligibleLanes(venue, ticket).length === 0;
 }

@@ -19,7 +19,7 @@ import {
   type ServiceDeps,
   venueRules,
 } from './context.ts';
-import { eligibleLanes, livePositions } from './queue-position.ts';
+import { eligibleLanes, type LivePosition, livePositions } from './queue-position.ts';
 import { isOpenAt } from './venue-time.ts';
 
 export interface JoinRequest {
@@ -48,6 +48,12 @@ function strip(ticket: QueueTicket | StoredTicket): QueueTicket {
   if (!('version' in ticket)) return ticket;
   const { version: _version, ...rest } = ticket;
   return rest;
+}
+
+/** The ticket with its live place: lane, position and ETA come from `live` only (none stale). */
+function located(ticket: QueueTicket | StoredTicket, live: LivePosition): QueueTicket {
+  const { laneId: _lane, position: _position, etaAt: _eta, ...rest } = strip(ticket);
+  return { ...rest, ...live };
 }
 
 export class QueueService {
@@ -98,7 +104,7 @@ export class QueueService {
     if (!rules) return strip(ticket);
     const active = await this.deps.stores.queue.listActive(ticket.venueId);
     const live = livePositions(active, rules, this.deps.clock.now()).get(ticket.ticketId);
-    return live ? { ...strip(ticket), ...live } : strip(ticket);
+    return live ? located(ticket, live) : strip(ticket);
   }
 
   /** Route 12. */
@@ -141,7 +147,10 @@ export class QueueService {
     const live = livePositions(active, venue, now);
     const waiting = active
       .filter((t) => t.status === 'waiting')
-      .map((t) => ({ ...strip(t), ...live.get(t.ticketId) }));
+      .map((t) => {
+        const at = live.get(t.ticketId);
+        return at ? located(t, at) : strip(t);
+      });
     const called = active.filter((t) => t.status === 'called').map(strip);
     const lanes = venue.lanes.map((lane) => ({
       ...lane,

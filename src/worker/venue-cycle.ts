@@ -5,7 +5,7 @@
  * version the ticket was read at, so the API's concurrent changes are never overwritten).
  */
 import { DomainError } from '../domain/errors.ts';
-import type { PlanAssignment, QueueStore, StoredTicket } from '../domain/ports.ts';
+import type { PlanAssignment, PlanWrite, QueueStore, StoredTicket } from '../domain/ports.ts';
 import type { VenueRules } from '../domain/rules.ts';
 import type { Logger } from '../observability/log.ts';
 import type { ArrivalRateEstimator } from '../queue/arrival-rates.ts';
@@ -92,7 +92,14 @@ export async function runVenueCycle(
   );
   const replanMs = performance.now() - started;
   const byId = new Map(tickets.map((t) => [t.ticketId, t]));
-  const updates = plan.assignments.filter((a) => changed(byId.get(a.ticketId)!, a));
+  const updates: PlanWrite[] = plan.assignments.filter((a) => changed(byId.get(a.ticketId)!, a));
+  // A ticket no open lane serves any more (its lane closed) loses the lane and place it had.
+  for (const ticketId of plan.unplannedTicketIds) {
+    const ticket = byId.get(ticketId)!;
+    if (ticket.laneId !== undefined || ticket.position !== undefined || ticket.etaAt !== undefined) {
+      updates.push({ ticketId, version: ticket.version, unplanned: true });
+    }
+  }
   const { written, skipped } =
     updates.length === 0 ? { written: 0, skipped: 0 } : await queue.applyPlan(updates);
   return { venueId, replanMs, stats: plan.stats, written, skipped, noShows, observed };

@@ -1,6 +1,12 @@
 /** In-memory QueueStore: the guards and counters of the real one, checked before any change. */
 import { AlreadyQueued, InvalidState, NotFound, QueueFull, RateLimited } from '../../src/domain/errors.ts';
-import type { JoinCommand, QueueStore, StoredTicket, TicketTransition } from '../../src/domain/ports.ts';
+import type {
+  JoinCommand,
+  PlanWrite,
+  QueueStore,
+  StoredTicket,
+  TicketTransition,
+} from '../../src/domain/ports.ts';
 import { ACTIVE_TICKET, type MemoryState } from './memory-state.ts';
 import { copy } from './paging.ts';
 
@@ -74,25 +80,34 @@ export function memoryQueueStore(state: MemoryState): QueueStore {
       }
       return copy(next);
     },
-    async applyPlan(assignments) {
+    async applyPlan(writes) {
       let written = 0;
       let skipped = 0;
-      for (const a of assignments) {
-        const current = state.tickets.get(a.ticketId);
-        if (!current || current.version !== a.version || current.status !== 'waiting') {
+      for (const w of writes) {
+        const current = state.tickets.get(w.ticketId);
+        if (!current || current.version !== w.version || current.status !== 'waiting') {
           skipped += 1;
           continue;
         }
-        state.tickets.set(a.ticketId, {
-          ...current,
-          laneId: a.laneId,
-          position: a.position,
-          etaAt: a.etaAt,
-          version: current.version + 1,
-        });
+        state.tickets.set(w.ticketId, applyPlanWrite(current, w));
         written += 1;
       }
       return { written, skipped };
     },
   };
+}
+
+/** The ticket after one plan write (the store's update expression, in memory). */
+export function applyPlanWrite(ticket: StoredTicket, w: PlanWrite): StoredTicket {
+  const next: StoredTicket = { ...ticket, version: ticket.version + 1 };
+  if ('unplanned' in w) {
+    delete next.laneId;
+    delete next.position;
+    delete next.etaAt;
+  } else {
+    next.laneId = w.laneId;
+    next.position = w.position;
+    next.etaAt = w.etaAt;
+  }
+  return next;
 }

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { PlanAssignment, QueueStore, StoredTicket } from '../../src/domain/ports.ts';
+import type { PlanWrite, QueueStore, StoredTicket } from '../../src/domain/ports.ts';
 import { createLogger } from '../../src/observability/log.ts';
 import { QueueWorker } from '../../src/worker/queue-worker.ts';
 import { useStores } from '../adapters/dynamodb/fixtures.ts';
@@ -23,7 +23,7 @@ const rules = new FakeRulesProvider(deployedRules());
 
 /** A queue store whose process dies during `applyPlan`, after `survive` writes. */
 class DyingQueue implements QueueStore {
-  seen: PlanAssignment[] = [];
+  seen: PlanWrite[] = [];
   constructor(
     private readonly inner: QueueStore,
     private readonly survive: number,
@@ -33,7 +33,7 @@ class DyingQueue implements QueueStore {
   get = (id: string) => this.inner.get(id);
   listActive = (venueId: string) => this.inner.listActive(venueId);
   transition = (...args: Parameters<QueueStore['transition']>) => this.inner.transition(...args);
-  async applyPlan(assignments: PlanAssignment[]): Promise<{ written: number; skipped: number }> {
+  async applyPlan(assignments: PlanWrite[]): Promise<{ written: number; skipped: number }> {
     this.seen = assignments;
     await this.beforeWrite();
     await this.inner.applyPlan(assignments.slice(0, this.survive));
@@ -152,7 +152,7 @@ describe('the worker killed mid-write', () => {
     const active = (await db.stores.queue.listActive(VENUE)).filter((t) => t.status === 'waiting');
     assert.ok(active.length >= 2);
     const [first, second] = active as [StoredTicket, StoredTicket, ...StoredTicket[]];
-    const stale: PlanAssignment[] = [
+    const stale: PlanWrite[] = [
       {
         ticketId: first.ticketId,
         version: first.version - 1,

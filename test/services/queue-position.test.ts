@@ -52,6 +52,26 @@ describe('live positions', () => {
     assert.equal(etaMinutes, (15 + 3) / 2);
   });
 
+  it('gives a ticket no open lane serves its place among those waiting for the lanes, no ETA', () => {
+    const closed = {
+      ...venue,
+      lanes: venue.lanes.map((l) => (l.laneId === 'L3' ? { ...l, open: false } : l)),
+    };
+    // planned on L3 before it closed: the stale plan must not show
+    const a = ticket({
+      serviceKind: 'consultation',
+      laneId: 'L3',
+      position: 1,
+      etaAt: '2026-12-01T15:02:00.000Z',
+    });
+    const b = ticket({ serviceKind: 'consultation' });
+    const c = ticket({ serviceKind: 'returns' });
+    const live = livePositions([a, b, c], closed, now);
+    assert.deepEqual(live.get(a.ticketId), { position: 1 });
+    assert.deepEqual(live.get(b.ticketId), { position: 2 });
+    assert.equal(live.get(c.ticketId)?.position, 1, 'returns still has L1');
+  });
+
   it('sends accessibility tickets only to accessible lanes', () => {
     assert.deepEqual(
       eligibleLanes(venue, { serviceKind: 'pickup', accessibility: true }).map((l) => l.laneId),

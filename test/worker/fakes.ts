@@ -5,7 +5,7 @@ import type {
   EventPublisher,
   JoinCommand,
   OutboxStore,
-  PlanAssignment,
+  PlanWrite,
   QueueStore,
   RulesProvider,
   StoredTicket,
@@ -13,10 +13,11 @@ import type {
 } from '../../src/domain/ports.ts';
 import type { RulesDocument, RulesSnapshot } from '../../src/domain/rules.ts';
 import type { Logger } from '../../src/observability/log.ts';
+import { applyPlanWrite } from '../fakes/memory-queue.ts';
 
 export class FakeQueueStore implements QueueStore {
   readonly tickets = new Map<string, StoredTicket>();
-  applied: PlanAssignment[][] = [];
+  applied: PlanWrite[][] = [];
   failListActive = false;
 
   put(ticket: StoredTicket): void {
@@ -52,22 +53,16 @@ export class FakeQueueStore implements QueueStore {
     this.tickets.set(ticket.ticketId, next);
     return structuredClone(next);
   }
-  async applyPlan(assignments: PlanAssignment[]): Promise<{ written: number; skipped: number }> {
-    this.applied.push(assignments);
+  async applyPlan(writes: PlanWrite[]): Promise<{ written: number; skipped: number }> {
+    this.applied.push(writes);
     let written = 0;
-    for (const a of assignments) {
-      const t = this.tickets.get(a.ticketId);
-      if (t === undefined || t.version !== a.version || t.status !== 'waiting') continue;
-      this.tickets.set(a.ticketId, {
-        ...t,
-        laneId: a.laneId,
-        position: a.position,
-        etaAt: a.etaAt,
-        version: t.version + 1,
-      });
+    for (const w of writes) {
+      const t = this.tickets.get(w.ticketId);
+      if (t === undefined || t.version !== w.version || t.status !== 'waiting') continue;
+      this.tickets.set(w.ticketId, applyPlanWrite(t, w));
       written++;
     }
-    return { written, skipped: assignments.length - written };
+    return { written, skipped: writes.length - written };
   }
 }
 

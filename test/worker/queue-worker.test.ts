@@ -93,6 +93,26 @@ describe('QueueWorker', () => {
     assert.ok('ReplanMs' in emf && 'PredictedWaitMinutes' in emf && 'Overtakes' in emf);
   });
 
+  it('takes the lane and place away from a ticket whose lanes all closed', async () => {
+    const { queue, worker } = setup(doc({ v1: venue() }));
+    const returns = ticket({ serviceKind: 'returns' });
+    queue.put(returns);
+    await worker.runOnce();
+    assert.equal(queue.tickets.get(returns.ticketId)!.laneId, 'L1');
+    // A rules change closes L1, the only lane that serves returns.
+    const closed = venue({
+      lanes: venue().lanes.map((l) => (l.laneId === 'L1' ? { ...l, open: false } : l)),
+    });
+    const { queue: after, worker: next } = setup(doc({ v1: closed }));
+    after.put(queue.tickets.get(returns.ticketId)!);
+    const report = await next.runOnce();
+    assert.equal(report.venues[0]!.stats.unplanned, 1);
+    assert.equal(report.venues[0]!.written, 1);
+    const stored = after.tickets.get(returns.ticketId)!;
+    assert.deepEqual([stored.laneId, stored.position, stored.etaAt], [undefined, undefined, undefined]);
+    assert.equal((await next.runOnce()).venues[0]!.written, 0, 'cleared once');
+  });
+
   it('never overwrites a ticket the API changed since it was read', async () => {
     const { queue, worker } = setup(doc({ v1: venue() }));
     const t = ticket();

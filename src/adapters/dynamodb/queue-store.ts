@@ -9,7 +9,7 @@ import { InvalidState, NotFound } from '../../domain/errors.ts';
 import type { TicketStatus } from '../../domain/model.ts';
 import type {
   JoinCommand,
-  PlanAssignment,
+  PlanWrite,
   QueueStore,
   StoredTicket,
   TicketTransition,
@@ -164,18 +164,28 @@ export class DynamoQueueStore implements QueueStore {
     ];
   }
 
-  async applyPlan(assignments: PlanAssignment[]): Promise<{ written: number; skipped: number }> {
-    const outcomes = await mapLimit(assignments, PLAN_CONCURRENCY, async (a) => {
+  async applyPlan(writes: PlanWrite[]): Promise<{ written: number; skipped: number }> {
+    const outcomes = await mapLimit(writes, PLAN_CONCURRENCY, async (w) => {
+      // the plan is no client-visible change, but it bumps `version` so that a writer who read
+      // the ticket before the plan cannot overwrite it unknowingly
+      const plan =
+        'unplanned' in w
+          ? {
+              UpdateExpression: 'REMOVE #laneId, #position, #etaAt SET #version = #version + :one',
+              values: {},
+            }
+          : {
+              UpdateExpression:
+                'SET #laneId = :lane, #position = :position, #etaAt = :eta, #version = #version + :one',
+              values: { ':lane': w.laneId, ':position': w.position, ':eta': w.etaAt },
+            };
       try {
         await this.db.run(() =>
           this.db.doc.send(
             new UpdateCommand({
               TableName: this.table,
-              Key: queueKeys.ticket(a.ticketId),
-              // the plan is no client-visible change, but it bumps `version` so that a writer who
-              // read the ticket before the plan cannot overwrite it unknowingly
-              UpdateExpression:
-                'SET #laneId = :lane, #position = :position, #etaAt = :eta, #version = #version + :one',
+              Key: queueKeys.ticket(w.ticketId),
+              UpdateExpression: plan.UpdateExpression,
               ConditionExpression: '#version = :v AND #status = :waiting',
               ExpressionAttributeNames: {
                 '#version': 'version',
@@ -185,11 +195,9 @@ export class DynamoQueueStore implements QueueStore {
                 '#etaAt': 'etaAt',
               },
               ExpressionAttributeValues: {
-                ':lane': a.laneId,
-                ':position': a.position,
-                ':eta': a.etaAt,
+                ...plan.values,
                 ':one': 1,
-                ':v': a.version,
+                ':v': w.version,
                 ':waiting': 'waiting',
               },
             }),

@@ -141,6 +141,31 @@ describe('DynamoQueueStore', () => {
     assert.deepEqual(await f.stores.queue.applyPlan([]), { written: 0, skipped: 0 });
   });
 
+  it('applyPlan clears the plan of a ticket no open lane serves, where the version holds', async () => {
+    const venueId = 'v-clear';
+    const a = await f.stores.queue.join(join(ticket({ venueId })));
+    const b = await f.stores.queue.join(join(ticket({ venueId, joinedAt: '2026-12-01T12:01:00.000Z' })));
+    const planned = (id: string) => ({
+      ticketId: id,
+      version: 1,
+      laneId: 'L3',
+      position: 1,
+      etaAt: '2026-12-01T12:10:00.000Z',
+    });
+    await f.stores.queue.applyPlan([planned(a.ticketId), planned(b.ticketId)]);
+    const result = await f.stores.queue.applyPlan([
+      { ticketId: a.ticketId, version: 2, unplanned: true },
+      { ticketId: b.ticketId, version: 1, unplanned: true }, // read before the plan: skipped
+    ]);
+    assert.deepEqual(result, { written: 1, skipped: 1 });
+    const cleared = await f.stores.queue.get(a.ticketId);
+    assert.deepEqual(
+      [cleared?.laneId, cleared?.position, cleared?.etaAt, cleared?.status, cleared?.version],
+      [undefined, undefined, undefined, 'waiting', 3],
+    );
+    assert.equal((await f.stores.queue.get(b.ticketId))?.laneId, 'L3');
+  });
+
   it('a served pickup completes its reservation and emits PickupCompleted, in one transaction', async () => {
     const [slot] = await f.stores.slots.createMany([
       {
