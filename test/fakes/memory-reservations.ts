@@ -48,7 +48,9 @@ function checkBooking(state: MemoryState, cmd: BookingCommand): Target {
     (x) => x.userId === r.userId && ACTIVE_RESERVATION.has(x.status),
   );
   if (mine.some((x) => x.type === r.type && targetId(x) === targetId(r))) throw new AlreadyBooked();
-  if (mine.filter((x) => x.venueId === r.venueId).length >= cmd.maxActiveReservations) {
+  // as the store: the cap counts reservations still to be used (confirmed), the guard all active
+  const toUse = mine.filter((x) => x.venueId === r.venueId && x.status === 'confirmed');
+  if (toUse.length >= cmd.maxActiveReservations) {
     throw new RateLimited('You hold the maximum number of active reservations at this venue.');
   }
   if ((target.booked ?? 0) + r.partySize > target.capacity) throw new CapacityExceeded();

@@ -159,6 +159,22 @@ describe('POST /events/{eventId}/reservations', () => {
         .status,
       201,
     );
+    // A checked-in reservation is being used: it no longer counts against the cap.
+    const fourth = (await createEvent(h, { title: 'E3' })).eventId;
+    assert.equal(
+      (await h.call('POST', `/events/${fourth}/reservations`, { as: 'alice', body: { partySize: 1 } }))
+        .status,
+      429,
+    );
+    h.clock.set('2026-12-02T14:50:00.000Z');
+    const used = [...h.memory.state.reservations.values()].find((r) => r.status === 'confirmed')!;
+    const checkIn = await h.call('POST', `/reservations/${used.reservationId}/check-in`, { as: 'alice' });
+    assert.equal(checkIn.status, 200);
+    assert.equal(
+      (await h.call('POST', `/events/${fourth}/reservations`, { as: 'alice', body: { partySize: 1 } }))
+        .status,
+      201,
+    );
   });
 
   it('replays the same Idempotency-Key: one reservation, one event, 201 then 200; other body → 409', async () => {
