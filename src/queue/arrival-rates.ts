@@ -1,25 +1,49 @@
 /**
- * Recent arrival rates per service kind: joins counted over a sliding window. The planner uses
- * them to foresee overtaking: a ticket of a long service will see shorter services that join
- * later go first (until its fairness deadline), and its ETA should say so.
+ * Recent walk-in rates per service kind: joins counted over a sliding window. The planner uses
+ * them to forecast who joins later (src/queue/forecast.ts): shorter services that join later
+ * overtake a longer one until its fairness deadline, and a ticket's ETA should say so.
+ * Appointment check-ins are not walk-ins (their slot decides when they are called) and are
+ * not counted; accessible walk-ins are also counted apart, as only accessible lanes serve them.
  */
 const MINUTE = 60_000;
 
+interface Join {
+  at: number;
+  kind: string;
+  accessible: boolean;
+  ticketId: string;
+}
+
 export class ArrivalRateEstimator {
   private readonly seen = new Set<string>();
-  private joins: { at: number; kind: string; ticketId: string }[] = [];
+  private joins: Join[] = [];
 
   constructor(private readonly windowMinutes = 30) {}
 
   /** Notes a ticket's join once (later calls with the same id are ignored). */
-  observe(ticketId: string, kind: string, joinedMs: number): void {
+  observe(
+    ticketId: string,
+    kind: string,
+    joinedMs: number,
+    flags: { accessible?: boolean; appointment?: boolean } = {},
+  ): void {
     if (this.seen.has(ticketId)) return;
     this.seen.add(ticketId);
-    this.joins.push({ at: joinedMs, kind, ticketId });
+    if (flags.appointment === true) return;
+    this.joins.push({ at: joinedMs, kind, accessible: flags.accessible === true, ticketId });
   }
 
-  /** Joins per minute per kind over the window ending at `nowMs`. */
+  /** Walk-ins per minute per kind over the window ending at `nowMs`. */
   perMinute(nowMs: number): Record<string, number> {
+    return this.rates(nowMs, () => true);
+  }
+
+  /** The accessible part of `perMinute`. */
+  accessiblePerMinute(nowMs: number): Record<string, number> {
+    return this.rates(nowMs, (j) => j.accessible);
+  }
+
+  private rates(nowMs: number, counted: (join: Join) => boolean): Record<string, number> {
     const from = nowMs - this.windowMinutes * MINUTE;
     if (this.joins.length > 0 && this.joins[0]!.at < from) {
       const kept = this.joins.filter((j) => j.at >= from);
@@ -27,7 +51,7 @@ export class ArrivalRateEstimator {
       this.joins = kept;
     }
     const counts: Record<string, number> = {};
-    for (const j of this.joins) counts[j.kind] = (counts[j.kind] ?? 0) + 1;
+    for (const j of this.joins) if (counted(j)) counts[j.kind] = (counts[j.kind] ?? 0) + 1;
     for (const kind of Object.keys(counts)) counts[kind] = counts[kind]! / this.windowMinutes;
     return counts;
   }

@@ -41,49 +41,91 @@ export function fifoTurns(
     const job = jobs[i]!;
     let best = -1;
     for (const lane of classes[job.cls]!.lanes) if (best < 0 || free[lane]! < free[best]!) best = lane;
-    starts[i] = free[best]!;
-    free[best] = free[best]! + job.serviceMs;
+    // a ticket that joins later (a forecast one) cannot be called before it joins
+    starts[i] = Math.max(free[best]!, job.joinedMs);
+    free[best] = starts[i]! + job.serviceMs;
   }
   return starts;
 }
 
 /**
- * Scarcity-weighted cμ index of each class (higher is called first). Scarcity is a property
- * of the set of lanes that may serve a class, not of the class's size: the backlog of all
- * classes with that lane set, per lane, against the venue's backlog per lane.
+ * Scarcity-weighted cμ index of each class (higher is called first), kept current while the
+ * replay runs: the backlog shrinks as jobs are called and grows as forecast jobs join, and the
+ * scarcity of a class moves with it (late in an overload, once the short kinds are drained,
+ * the kinds few lanes serve rise). Scarcity is a property of the set of lanes that may serve a
+ * class, not of the class's size: the backlog of all classes with that lane set, per lane,
+ * against the venue's backlog per lane.
  */
-export function classIndices(
-  classes: readonly JobClass[],
-  laneCount: number,
-  scarcityWeight: number,
-): number[] {
-  let totalWork = 0;
-  const workByLaneSet = new Map<string, number>();
-  const laneSetKey = (c: JobClass) => c.lanes.join(',');
-  for (const c of classes) {
-    const work = c.jobs.length * c.serviceMs;
-    totalWork += work;
-    workByLaneSet.set(laneSetKey(c), (workByLaneSet.get(laneSetKey(c)) ?? 0) + work);
+class Indices {
+  private readonly cmu: number[];
+  private readonly setOf: number[];
+  private readonly setLanes: number[];
+  private readonly setWork: number[];
+  private readonly joined: number[];
+  private readonly current: number[];
+
+  constructor(
+    private readonly classes: readonly JobClass[],
+    private readonly heads: readonly number[],
+    private readonly laneCount: number,
+    private readonly scarcityWeight: number,
+  ) {
+    // The weight is the mean party size of the kind, not of the class: classes of one kind
+    // (walk-ins, appointments, accessible) then share c and μ and go oldest first.
+    const kindWeight = new Map<string, { sum: number; count: number }>();
+    for (const c of classes) {
+      const w = kindWeight.get(c.kind) ?? { sum: 0, count: 0 };
+      for (const job of c.jobs) w.sum += job.weight;
+      w.count += c.jobs.length;
+      kindWeight.set(c.kind, w);
+    }
+    this.cmu = classes.map((c) => {
+      const w = kindWeight.get(c.kind)!;
+      return w.count === 0 ? 0 : w.sum / w.count / c.serviceMs;
+    });
+    const sets = new Map<string, number>();
+    this.setLanes = [];
+    this.setOf = classes.map((c) => {
+      const key = c.lanes.join(',');
+      let id = sets.get(key);
+      if (id === undefined) {
+        id = sets.size;
+        sets.set(key, id);
+        this.setLanes.push(c.lanes.length);
+      }
+      return id;
+    });
+    this.setWork = this.setLanes.map(() => 0);
+    this.joined = classes.map(() => 0);
+    this.current = classes.map(() => 0);
   }
-  // The weight is the mean party size of the kind, not of the class: classes of one kind
-  // (walk-ins, appointments, accessible) then share c and μ and go oldest first.
-  const kindWeight = new Map<string, { sum: number; count: number }>();
-  for (const c of classes) {
-    const w = kindWeight.get(c.kind) ?? { sum: 0, count: 0 };
-    for (const job of c.jobs) w.sum += job.weight;
-    w.count += c.jobs.length;
-    kindWeight.set(c.kind, w);
+
+  /** Recomputes every class's index for the backlog at `t` (jobs joined by then, not yet called). */
+  at(t: number): readonly number[] {
+    const { classes, heads, joined, setWork, setOf } = this;
+    setWork.fill(0);
+    let total = 0;
+    classes.forEach((c, ci) => {
+      let n = joined[ci]!;
+      while (n < c.jobs.length && c.jobs[n]!.joinedMs <= t) n++;
+      joined[ci] = n;
+      const work = Math.max(0, n - heads[ci]!) * c.serviceMs;
+      setWork[setOf[ci]!] = setWork[setOf[ci]!]! + work;
+      total += work;
+    });
+    const venueLoad = total / Math.max(1, this.laneCount);
+    classes.forEach((_, ci) => {
+      const cmu = this.cmu[ci]!;
+      if (this.scarcityWeight === 0 || venueLoad === 0) {
+        this.current[ci] = cmu;
+        return;
+      }
+      const setLoad = setWork[setOf[ci]!]! / this.setLanes[setOf[ci]!]!;
+      const ratio = Math.min(4, Math.max(0.25, setLoad / venueLoad));
+      this.current[ci] = cmu * ratio ** this.scarcityWeight;
+    });
+    return this.current;
   }
-  const venueLoad = totalWork / Math.max(1, laneCount);
-  return classes.map((c) => {
-    if (c.jobs.length === 0) return 0;
-    const w = kindWeight.get(c.kind)!;
-    const cmu = w.sum / w.count / c.serviceMs;
-    if (scarcityWeight === 0 || venueLoad === 0) return cmu;
-    const setLoad = workByLaneSet.get(laneSetKey(c))! / c.lanes.length;
-    const ratio = Math.min(4, Math.max(0.25, setLoad / venueLoad));
-    return cmu * ratio ** scarcityWeight;
-  });
 }
 
 /** A binary min-heap of lane indices keyed by free time (ties: lower index first). */
@@ -172,14 +214,20 @@ class Slack {
   }
 }
 
-/** Per open lane, the jobs it will call, in order. Every job of a class with lanes is placed. */
+/**
+ * Per open lane, the jobs it will call, in order. Every job of a class with lanes is placed.
+ * A job is not called before it joins (forecast jobs join in the future; a lane with nothing
+ * to call yet waits for the next one). `starts`, when given, receives each job's call time.
+ */
 export function dispatch(
   classes: readonly JobClass[],
   open: readonly OpenLane[],
-  indices: readonly number[],
-  agingMs: number,
+  tuning: { scarcityWeight: number; agingMs: number },
+  starts?: Map<Job, number>,
 ): Job[][] {
+  const { agingMs } = tuning;
   const heads = classes.map(() => 0);
+  const scarcity = new Indices(classes, heads, open.length, tuning.scarcityWeight);
   const laneClasses: number[][] = open.map(() => []);
   classes.forEach((c, ci) => {
     for (const lane of c.lanes) laneClasses[lane]!.push(ci);
@@ -195,12 +243,18 @@ export function dispatch(
     const lane = heap.pop();
     const t = free[lane]!;
     const accessibleLane = open[lane]!.lane.accessible;
+    const indices = scarcity.at(t);
     let best = -1;
     let bestKey = Number.NEGATIVE_INFINITY;
     let bestJoined = Number.POSITIVE_INFINITY;
+    let nextJoin = Number.POSITIVE_INFINITY;
     for (const ci of laneClasses[lane]!) {
       const head = classes[ci]!.jobs[heads[ci]!];
       if (head === undefined) continue;
+      if (head.joinedMs > t) {
+        nextJoin = Math.min(nextJoin, head.joinedMs);
+        continue;
+      }
       // Generalized cμ (convex waiting cost): the index grows with the head's wait, so that
       // long waits are not left to the hard deadline alone. Accessible tickets rank above
       // every index on an accessible lane. Equal indices (walk-ins and appointments of one
@@ -214,7 +268,14 @@ export function dispatch(
         bestJoined = head.joinedMs;
       }
     }
-    if (best < 0) continue; // nothing left this lane can serve: it leaves the replay
+    if (best < 0) {
+      // nothing this lane can serve has joined yet: it waits for the next join, else it is done
+      if (Number.isFinite(nextJoin)) {
+        free[lane] = nextJoin;
+        heap.push(lane);
+      }
+      continue;
+    }
     // Serving `best` first keeps this lane for its service. A class whose slack is less than
     // that must go now instead (least slack first): its head would miss its deadline, or the
     // class could no longer call all of its jobs by their deadlines on its lanes. Deadlines
@@ -226,7 +287,7 @@ export function dispatch(
     let promise = false;
     for (const ci of laneClasses[lane]!) {
       const head = classes[ci]!.jobs[heads[ci]!];
-      if (head === undefined) continue;
+      if (head === undefined || head.joinedMs > t) continue;
       const c = classes[ci]!;
       const slack = slacks[ci]!.at(heads[ci]!, t);
       // Appointments are promises, walk-in deadlines a fairness bound: an appointment class is
@@ -245,6 +306,7 @@ export function dispatch(
     const job = classes[chosen]!.jobs[heads[chosen]!]!;
     heads[chosen] = heads[chosen]! + 1;
     plans[lane]!.push(job);
+    starts?.set(job, t);
     free[lane] = t + job.serviceMs;
     heap.push(lane);
   }

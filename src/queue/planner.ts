@@ -5,8 +5,8 @@
  * simulator's `optimizer` policy both call `planQueue`. See docs/queue.md for the objective.
  */
 import type { PlanAssignment, StoredTicket } from '../domain/ports.ts';
-import { classIndices, dispatch, fifoTurns, isOldestFirst } from './dispatch.ts';
-import { etaOf, overtakingLoads } from './eta.ts';
+import { dispatch, fifoTurns, isOldestFirst } from './dispatch.ts';
+import { forecastStarts } from './forecast.ts';
 import { classify, expectedMinutes, type Job, MINUTE, openLanes } from './jobs.ts';
 import type { PlannerMemory } from './memory.ts';
 import { stabilize } from './stability.ts';
@@ -48,9 +48,24 @@ export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
     if (c.appointment) c.jobs.sort((a, b) => a.deadlineMs - b.deadlineMs || a.joinedMs - b.joinedMs);
     else if (!isOldestFirst(c.jobs)) c.jobs.sort((a, b) => a.joinedMs - b.joinedMs);
   }
-  const indices = classIndices(classes, open.length, tuning.scarcityWeight);
-  const orders = dispatch(classes, open, indices, tuning.agingMinutes * MINUTE);
-  const loads = overtakingLoads(classes, open, serviceMs, input.arrivalsPerMinute);
+  const orders = dispatch(classes, open, {
+    scarcityWeight: tuning.scarcityWeight,
+    agingMs: tuning.agingMinutes * MINUTE,
+  });
+  const forecast =
+    input.arrivalsPerMinute === undefined
+      ? new Map<Job, number>()
+      : forecastStarts({
+          classes,
+          jobs,
+          open,
+          tuning,
+          serviceMs,
+          arrivalsPerMinute: input.arrivalsPerMinute,
+          accessiblePerMinute: input.accessibleArrivalsPerMinute ?? {},
+          joinsUntilMs: input.joinsUntil?.getTime() ?? Number.POSITIVE_INFINITY,
+          nowMs,
+        });
 
   const assignments: PlanAssignment[] = [];
   const lanes: LanePlan[] = [];
@@ -64,7 +79,7 @@ export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
         version: job.ticket.version,
         laneId: o.lane.laneId,
         position: k + 1,
-        etaAt: new Date(etaOf(t, job.deadlineMs, nowMs, loads[job.cls]!)).toISOString(),
+        etaAt: new Date(forecast.get(job) ?? t).toISOString(),
       });
       t += job.serviceMs;
     });

@@ -14,8 +14,12 @@ export interface PlannerInput {
   now: Date;
   /** observed mean service minutes per kind (ServiceTimeEstimator); the rules fill the gaps */
   observedServiceMinutes?: Readonly<Record<string, number>>;
-  /** recent joins per minute per kind (ArrivalRateEstimator); without them ETAs foresee no overtaking */
+  /** recent walk-ins per minute per kind (ArrivalRateEstimator); without them ETAs foresee no joins */
   arrivalsPerMinute?: Readonly<Record<string, number>>;
+  /** the accessible part of `arrivalsPerMinute` */
+  accessibleArrivalsPerMinute?: Readonly<Record<string, number>>;
+  /** nobody joins after this (the venue closes); ETAs then forecast no joins past it */
+  joinsUntil?: Date;
 }
 
 /** One open lane's plan: waiting tickets in call order, and when the lane is next free. */

@@ -103,3 +103,21 @@ export function isOpenAt(venue: VenueRules, instant: Date): boolean {
   if (!hours) return false;
   return local.minutes >= minutesOf(hours[0]) && local.minutes < minutesOf(hours[1]);
 }
+
+/**
+ * When the venue next closes, seen from an instant: the end of the opening hours in force, or
+ * the instant itself when it is closed. Hours that end at 24:00 and go on from 00:00 the next
+ * day run on (a venue open around the clock closes at most a week ahead, as far as it looks).
+ */
+export function closesAt(venue: VenueRules, instant: Date): Date {
+  if (!isOpenAt(venue, instant)) return instant;
+  let date = localParts(instant, venue.timezone).date;
+  for (let day = 0; day < 7; day++) {
+    const hours = hoursOn(venue, date)!;
+    const next = addDays(date, 1);
+    const continues = hours[1] === '24:00' && hoursOn(venue, next)?.[0] === '00:00';
+    if (!continues) return localToInstant(date, hours[1], venue.timezone);
+    date = next;
+  }
+  return localToInstant(date, '00:00', venue.timezone);
+}

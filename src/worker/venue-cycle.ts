@@ -13,6 +13,7 @@ import type { PlannerMemory } from '../queue/memory.ts';
 import { planQueue } from '../queue/planner.ts';
 import type { ServiceTimeEstimator } from '../queue/service-times.ts';
 import type { PlanStats } from '../queue/types.ts';
+import { closesAt } from '../services/venue-time.ts';
 
 const MINUTE = 60_000;
 
@@ -53,7 +54,12 @@ export async function runVenueCycle(
   logger: Logger,
 ): Promise<VenueCycleResult> {
   const active = await queue.listActive(venueId);
-  for (const t of active) state.arrivals.observe(t.ticketId, t.serviceKind, Date.parse(t.joinedAt));
+  for (const t of active) {
+    state.arrivals.observe(t.ticketId, t.serviceKind, Date.parse(t.joinedAt), {
+      accessible: t.accessibility,
+      appointment: t.appointment !== undefined,
+    });
+  }
   const observed = await learnServiceTimes(active, queue, state);
   const graceMs = venue.queue.noShowGraceMinutes * MINUTE;
   const tickets: StoredTicket[] = [];
@@ -87,6 +93,9 @@ export async function runVenueCycle(
       now,
       observedServiceMinutes: state.estimator.snapshot(),
       arrivalsPerMinute: state.arrivals.perMinute(now.getTime()),
+      accessibleArrivalsPerMinute: state.arrivals.accessiblePerMinute(now.getTime()),
+      // nobody joins a closed venue: ETAs foresee no joins after closing time
+      joinsUntil: closesAt(venue, now),
     },
     state.memory,
   );

@@ -164,6 +164,54 @@ describe('planQueue', () => {
     assert.deepEqual(plan.lanes[0]!.ticketIds, [appointment.ticketId, ...walkIns.map((w) => w.ticketId)]);
   });
 
+  it('raises a kind few lanes serve as the short kinds drain (scarcity follows the backlog)', () => {
+    // Lane A serves pickups and consultations, B and C pickups only. With 13 pickups waiting
+    // the consultation's lane set carries less backlog per lane than the venue, so pickups
+    // go first; once fewer than four are left it carries more, and A takes the consultation
+    // at minute 12 instead of one more pickup (it would wait until 15 with the scarcity of now).
+    const consultation = ticket({ serviceKind: 'consultation', joinedAt: minutesAgo(2) });
+    const pickups = Array.from({ length: 13 }, () => ticket({ joinedAt: minutesAgo(1) }));
+    const plan = planQueue({
+      tickets: [consultation, ...pickups],
+      lanes: [lane('A', ['pickup', 'consultation']), lane('B', ['pickup']), lane('C', ['pickup'])],
+      rules: rules({ scarcityWeight: 1, agingMinutes: 1e6, fairnessMinutes: 600 }),
+      now: NOW,
+    });
+    const a = byTicket(plan).get(consultation.ticketId)!;
+    assert.equal(a.laneId, 'A');
+    assert.equal(a.position, 5);
+    assert.equal(a.etaAt, new Date(NOW.getTime() + 12 * 60_000).toISOString());
+  });
+
+  it('shows an ETA that foresees later walk-ins until the venue closes, and none after', () => {
+    // Lane A is busy for 6 more minutes; one returns ticket waits (deadline: minute 16).
+    const serving = ticket({
+      status: 'called',
+      calledAt: NOW.toISOString(),
+      calledLaneId: 'A',
+      serviceKind: 'returns',
+    });
+    const returns = ticket({ serviceKind: 'returns', joinedAt: minutesAgo(1) });
+    const input = {
+      tickets: [serving, returns],
+      lanes: [lane('A', ['pickup', 'returns'])],
+      rules: rules({ fairnessMinutes: 10 }),
+      now: NOW,
+      arrivalsPerMinute: { pickup: 0.5 },
+    };
+    const at = (plan: ReturnType<typeof planQueue>) =>
+      (Date.parse(plan.assignments[0]!.etaAt) - NOW.getTime()) / 60_000;
+    // Nobody else is here: the lane calls it when it frees.
+    assert.equal(at(planQueue({ ...input, arrivalsPerMinute: undefined })), 6);
+    // Pickups expected at minutes 1, 3, 5, … (3 min each, a higher cμ index) go first until
+    // its deadline leaves no room for another one.
+    assert.equal(at(planQueue(input)), 15);
+    // The venue closes now: nobody will join, so nobody will overtake it.
+    assert.equal(at(planQueue({ ...input, joinsUntil: NOW })), 6);
+    // Accessible walk-ins only use accessible lanes: they cannot delay it on lane A.
+    assert.equal(at(planQueue({ ...input, accessibleArrivalsPerMinute: { pickup: 0.5 } })), 6);
+  });
+
   it('treats a check-in long after slot start as a walk-in', () => {
     const walkIn = ticket({ joinedAt: minutesAgo(5) });
     const late = ticket({

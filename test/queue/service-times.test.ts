@@ -46,4 +46,14 @@ describe('ArrivalRateEstimator', () => {
     // Five minutes later the first half has left the window.
     assert.deepEqual(rates.perMinute(t0 + 15 * 60_000), { pickup: 0.5, returns: 0.5 });
   });
+
+  it('counts walk-ins only, and their accessible part apart', () => {
+    const rates = new ArrivalRateEstimator(10);
+    const t0 = Date.parse('2026-12-05T15:00:00.000Z');
+    rates.observe('a', 'pickup', t0, { accessible: true });
+    rates.observe('b', 'pickup', t0);
+    rates.observe('c', 'pickup', t0, { appointment: true });
+    assert.deepEqual(rates.perMinute(t0 + 60_000), { pickup: 0.2 });
+    assert.deepEqual(rates.accessiblePerMinute(t0 + 60_000), { pickup: 0.1 });
+  });
 });

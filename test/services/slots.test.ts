@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { planSlotDay } from '../../src/services/slots.ts';
-import { isOpenAt, localParts, localToInstant } from '../../src/services/venue-time.ts';
+import { closesAt, isOpenAt, localParts, localToInstant } from '../../src/services/venue-time.ts';
 import { demoVenue } from '../fakes/demo-rules.ts';
 
 const NY = 'America/New_York';
@@ -149,5 +149,15 @@ describe('opening hours', () => {
     assert.equal(isOpenAt(venue, new Date('2026-12-02T01:59:00Z')), true);
     assert.equal(isOpenAt(venue, new Date('2026-12-02T15:00:00Z')), false); // Wednesday: no hours
     assert.equal(isOpenAt(venue, new Date('2026-12-08T16:00:00Z')), false); // closed date
+  });
+
+  it('tells when the venue next closes: its hours in force, now when closed, run on across midnight', () => {
+    const venue = demoVenue({ hours: { tue: ['10:00', '21:00'] }, closedDates: [] });
+    assert.equal(closesAt(venue, new Date('2026-12-01T15:00:00Z')).toISOString(), '2026-12-02T02:00:00.000Z');
+    const closed = new Date('2026-12-02T15:00:00Z');
+    assert.equal(closesAt(venue, closed).toISOString(), closed.toISOString());
+    const late = demoVenue({ hours: { fri: ['08:00', '24:00'], sat: ['00:00', '02:00'] }, closedDates: [] });
+    // Friday 2026-12-04 20:00 New York: open until Saturday 02:00 local (07:00Z)
+    assert.equal(closesAt(late, new Date('2026-12-05T01:00:00Z')).toISOString(), '2026-12-05T07:00:00.000Z');
   });
 });

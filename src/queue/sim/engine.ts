@@ -30,6 +30,8 @@ export interface SimContext {
   rules: QueueRules;
   estimator: ServiceTimeEstimator;
   records: readonly TicketRecord[];
+  /** the end of the day's arrivals (epoch ms): the venue's closing time, which the worker knows */
+  joinsUntil: number;
   /** expected service ms of a kind, as a policy would know it (rules corrected by observations) */
   expectedMs(kind: string): number;
   eligible(lane: Lane, ticket: SimTicket): boolean;
@@ -126,6 +128,7 @@ export function runDay(scenario: Scenario, tickets: readonly SimTicket[], policy
     rules,
     estimator,
     records,
+    joinsUntil: dayStart + scenario.durationMinutes * MINUTE_MS,
     expectedMs: (kind) => (estimator.estimate(kind) ?? 5) * MINUTE_MS,
     eligible,
   };

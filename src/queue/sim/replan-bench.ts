@@ -1,12 +1,14 @@
 /**
  * The planner's speed on a large queue: `tickets` waiting tickets over `lanes` lanes (three
  * kinds, mixed lane capabilities, 5% accessibility, some appointments), re-planned `rounds`
- * times as the worker would — with memory, each round writing the previous plan back onto the
- * tickets and a few tickets joining and leaving. Reports the re-plan duration quantiles.
+ * times as the worker would — with memory and the recent arrival rates (so the ETA forecast is
+ * part of the cost), each round writing the previous plan back onto the tickets and a few
+ * tickets joining and leaving. Reports the re-plan duration quantiles.
  */
 import { performance } from 'node:perf_hooks';
 import type { StoredTicket } from '../../domain/ports.ts';
 import type { Lane, QueueRules } from '../../domain/rules.ts';
+import { ArrivalRateEstimator } from '../arrival-rates.ts';
 import { PlannerMemory } from '../memory.ts';
 import { planQueue } from '../planner.ts';
 import { quantile } from './metrics.ts';
@@ -67,11 +69,28 @@ export function runReplanBench(tickets = 5000, lanes = 40, rounds = 60, seed = 1
   let queue = Array.from({ length: tickets }, (_, i) => ticket(rng, i, start + i * 1000));
   let seq = tickets;
   const memory = new PlannerMemory();
+  const arrivals = new ArrivalRateEstimator();
   const durations: number[] = [];
   for (let round = 0; round < rounds; round++) {
     const now = new Date(start + tickets * 1000 + round * 2000);
+    for (const t of queue) {
+      arrivals.observe(t.ticketId, t.serviceKind, Date.parse(t.joinedAt), {
+        accessible: t.accessibility,
+        appointment: t.appointment !== undefined,
+      });
+    }
     const began = performance.now();
-    const plan = planQueue({ tickets: queue, lanes: laneList, rules, now }, memory);
+    const plan = planQueue(
+      {
+        tickets: queue,
+        lanes: laneList,
+        rules,
+        now,
+        arrivalsPerMinute: arrivals.perMinute(now.getTime()),
+        accessibleArrivalsPerMinute: arrivals.accessiblePerMinute(now.getTime()),
+      },
+      memory,
+    );
     durations.push(performance.now() - began);
     const byId = new Map(queue.map((t) => [t.ticketId, t]));
     for (const a of plan.assignments) {

@@ -68,6 +68,8 @@ export function optimizerPolicy(): Policy {
         now: new Date(ctx.now),
         observedServiceMinutes: ctx.estimator.snapshot(),
         arrivalsPerMinute: arrivals.perMinute(ctx.now),
+        accessibleArrivalsPerMinute: arrivals.accessiblePerMinute(ctx.now),
+        joinsUntil: new Date(ctx.joinsUntil),
       },
       memory,
     );
@@ -108,7 +110,11 @@ export function optimizerPolicy(): Policy {
     name: 'optimizer',
     replanMs,
     arrive(record) {
-      arrivals.observe(record.ticket.ticketId, record.ticket.kind, record.ticket.arrivalMs);
+      const t = record.ticket;
+      arrivals.observe(t.ticketId, t.kind, t.arrivalMs, {
+        accessible: t.accessible,
+        appointment: t.appointment !== undefined,
+      });
       waiting.add(record);
       fresh.add(record);
       dirty = true;

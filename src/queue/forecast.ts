@@ -1,0 +1,139 @@
+/**
+ * ETAs that foresee who joins later. The plan itself only orders the tickets that are here;
+ * but shorter services that join later overtake a longer one until its fairness deadline, and
+ * later tickets of a class make the class urgent sooner. So the ETA comes from a second
+ * dispatch of the same tickets plus forecast walk-ins: per kind, evenly spaced at the recent
+ * arrival rate, up to the latest deadline of a ticket that is here or until the venue closes
+ * (nobody joins then), each with the fairness
+ * deadline a real walk-in would get. The forecast tickets only shape the ETAs: lane plans and
+ * positions come from the plan of the real tickets.
+ */
+import type { StoredTicket } from '../domain/ports.ts';
+import { dispatch, fifoTurns } from './dispatch.ts';
+import { type Job, type JobClass, MINUTE, type OpenLane } from './jobs.ts';
+import type { PlannerTuning } from './tuning.ts';
+
+/** Beyond this, a forecast says nothing useful (and it bounds the work). */
+const HORIZON_MS = 8 * 60 * MINUTE;
+/** Forecast tickets at most this many, or as many as are waiting: the ETA costs at most a second plan. */
+const MIN_BUDGET = 500;
+
+export interface ForecastInput {
+  classes: readonly JobClass[];
+  jobs: readonly Job[];
+  open: readonly OpenLane[];
+  tuning: PlannerTuning;
+  serviceMs: (kind: string) => number;
+  /** recent walk-ins per minute per kind */
+  arrivalsPerMinute: Readonly<Record<string, number>>;
+  /** the accessible part of it */
+  accessiblePerMinute: Readonly<Record<string, number>>;
+  /** nobody joins after this (epoch ms) */
+  joinsUntilMs: number;
+  nowMs: number;
+}
+
+/** Call time of each real job when the forecast joins are planned too (empty: none forecast). */
+export function forecastStarts(input: ForecastInput): Map<Job, number> {
+  const { classes, jobs, open, tuning, nowMs } = input;
+  const starts = new Map<Job, number>();
+  if (jobs.length === 0) return starts;
+  let horizon = nowMs;
+  for (const job of jobs) horizon = Math.max(horizon, job.deadlineMs);
+  horizon = Math.min(horizon, nowMs + HORIZON_MS);
+
+  // Forecast walk-ins join the class of the walk-ins of their kind, behind them (they join
+  // later): a class's slack then counts the tickets that will queue behind its head.
+  const all: JobClass[] = classes.map((c) => ({ ...c, jobs: [...c.jobs] }));
+  const forecast: Job[] = [];
+  // The horizon shrinks until the forecast fits its budget (an overload's rates over hours).
+  let totalRate = 0;
+  for (const perMinute of Object.values(input.arrivalsPerMinute)) if (perMinute > 0) totalRate += perMinute;
+  const budget = Math.max(MIN_BUDGET, jobs.length);
+  const until = Math.min(horizon, input.joinsUntilMs, nowMs + (budget / Math.max(totalRate, 1e-9)) * MINUTE);
+  const streams: { kind: string; accessible: boolean; perMinute: number }[] = [];
+  for (const [kind, all] of Object.entries(input.arrivalsPerMinute)) {
+    const accessible = Math.min(all, input.accessiblePerMinute[kind] ?? 0);
+    streams.push({ kind, accessible: false, perMinute: all - accessible });
+    streams.push({ kind, accessible: true, perMinute: accessible });
+  }
+  for (const { kind, accessible, perMinute } of streams) {
+    if (!(perMinute > 0)) continue;
+    let cls = all.findIndex((c) => c.kind === kind && c.accessible === accessible && !c.appointment);
+    if (cls < 0) {
+      const lanes = open.flatMap((o, i) =>
+        o.lane.serviceKinds.includes(kind) && (!accessible || o.lane.accessible) ? [i] : [],
+      );
+      if (lanes.length === 0) continue;
+      cls = all.length;
+      all.push({
+        key: `${kind}|${accessible}|false`,
+        kind,
+        accessible,
+        appointment: false,
+        serviceMs: input.serviceMs(kind),
+        lanes,
+        jobs: [],
+      });
+    }
+    const target = all[cls]!;
+    if (target.lanes.length === 0) continue;
+    const gap = MINUTE / perMinute;
+    const ticket = standIn(kind, accessible);
+    for (let at = nowMs + gap / 2; at < until; at += gap) {
+      const job: Job = {
+        ticket,
+        kind,
+        serviceMs: target.serviceMs,
+        weight: 1,
+        accessible,
+        joinedMs: at,
+        deadlineMs: Number.POSITIVE_INFINITY,
+        startMs: Number.NaN,
+        cls,
+      };
+      target.jobs.push(job);
+      forecast.push(job);
+    }
+  }
+  // nobody is expected to join: the plan of the real tickets is the forecast
+  if (forecast.length === 0) return starts;
+  // The deadline a walk-in joining then would get: its turn in one shared line (behind
+  // everyone here and everyone forecast before it) plus the fairness bound.
+  const line = [...jobs, ...forecast];
+  const turns = fifoTurns(line, all, open);
+  for (let i = jobs.length; i < line.length; i++) {
+    const job = line[i]!;
+    job.deadlineMs = Math.max(
+      turns[i]! + tuning.fairnessMinutes * MINUTE,
+      job.joinedMs + tuning.acceptableWaitMinutes * MINUTE,
+    );
+  }
+  const timed = new Map<Job, number>();
+  dispatch(
+    all,
+    open,
+    { scarcityWeight: tuning.scarcityWeight, agingMs: tuning.agingMinutes * MINUTE },
+    timed,
+  );
+  for (const job of jobs) {
+    const start = timed.get(job);
+    if (start !== undefined) starts.set(job, start);
+  }
+  return starts;
+}
+
+/** The stand-in ticket of a forecast stream (the dispatch never reads it; no per-job garbage). */
+function standIn(kind: string, accessible: boolean): StoredTicket {
+  return {
+    ticketId: `forecast:${kind}:${accessible}`,
+    venueId: '',
+    userId: '',
+    serviceKind: kind,
+    partySize: 1,
+    accessibility: accessible,
+    status: 'waiting',
+    joinedAt: '',
+    version: 0,
+  };
+}
