@@ -49,12 +49,13 @@ export function fifoTurns(
 }
 
 /**
- * Scarcity-weighted cμ index of each class (higher is called first), kept current while the
- * replay runs: the backlog shrinks as jobs are called and grows as forecast jobs join, and the
- * scarcity of a class moves with it (late in an overload, once the short kinds are drained,
- * the kinds few lanes serve rise). Scarcity is a property of the set of lanes that may serve a
- * class, not of the class's size: the backlog of all classes with that lane set, per lane,
- * against the venue's backlog per lane.
+ * Scarcity-weighted cμ index of each class (higher is called first). Scarcity is a property of
+ * the set of lanes that may serve a class, not of the class's size: the backlog of all classes
+ * with that lane set, per lane, against the venue's backlog per lane. The plan takes the
+ * backlog of now for the whole replay: the worker re-plans every few seconds, so only the
+ * first calls of a plan are ever made, each with the scarcity of its moment. The ETA forecast
+ * instead follows the backlog through the replay (`follow`): as the short kinds drain, the
+ * kinds few lanes serve rise, which is what the re-plans to come will do.
  */
 class Indices {
   private readonly cmu: number[];
@@ -69,6 +70,7 @@ class Indices {
     private readonly heads: readonly number[],
     private readonly laneCount: number,
     private readonly scarcityWeight: number,
+    private readonly follow: boolean,
   ) {
     // The weight is the mean party size of the kind, not of the class: classes of one kind
     // (walk-ins, appointments, accessible) then share c and μ and go oldest first.
@@ -101,7 +103,11 @@ class Indices {
   }
 
   /** Recomputes every class's index for the backlog at `t` (jobs joined by then, not yet called). */
+  private computed = false;
+
   at(t: number): readonly number[] {
+    if (this.computed && !this.follow) return this.current;
+    this.computed = true;
     const { classes, heads, joined, setWork, setOf } = this;
     setWork.fill(0);
     let total = 0;
@@ -222,12 +228,18 @@ class Slack {
 export function dispatch(
   classes: readonly JobClass[],
   open: readonly OpenLane[],
-  tuning: { scarcityWeight: number; agingMs: number },
+  tuning: { scarcityWeight: number; agingMs: number; followBacklog?: boolean },
   starts?: Map<Job, number>,
 ): Job[][] {
   const { agingMs } = tuning;
   const heads = classes.map(() => 0);
-  const scarcity = new Indices(classes, heads, open.length, tuning.scarcityWeight);
+  const scarcity = new Indices(
+    classes,
+    heads,
+    open.length,
+    tuning.scarcityWeight,
+    tuning.followBacklog === true,
+  );
   const laneClasses: number[][] = open.map(() => []);
   classes.forEach((c, ci) => {
     for (const lane of c.lanes) laneClasses[lane]!.push(ci);

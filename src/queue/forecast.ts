@@ -33,7 +33,7 @@ export interface ForecastInput {
   nowMs: number;
 }
 
-/** Call time of each real job when the forecast joins are planned too (empty: none forecast). */
+/** Call time of each real job when the forecast joins are planned too. */
 export function forecastStarts(input: ForecastInput): Map<Job, number> {
   const { classes, jobs, open, tuning, nowMs } = input;
   const starts = new Map<Job, number>();
@@ -96,8 +96,6 @@ export function forecastStarts(input: ForecastInput): Map<Job, number> {
       forecast.push(job);
     }
   }
-  // nobody is expected to join: the plan of the real tickets is the forecast
-  if (forecast.length === 0) return starts;
   // The deadline a walk-in joining then would get: its turn in one shared line (behind
   // everyone here and everyone forecast before it) plus the fairness bound.
   const line = [...jobs, ...forecast];
@@ -113,7 +111,7 @@ export function forecastStarts(input: ForecastInput): Map<Job, number> {
   dispatch(
     all,
     open,
-    { scarcityWeight: tuning.scarcityWeight, agingMs: tuning.agingMinutes * MINUTE },
+    { scarcityWeight: tuning.scarcityWeight, agingMs: tuning.agingMinutes * MINUTE, followBacklog: true },
     timed,
   );
   for (const job of jobs) {
