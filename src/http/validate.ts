@@ -51,6 +51,19 @@ function join(path: string, key: string | number): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
+/** Characters of a string as JSON Schema counts them: code points (a lone surrogate is one). */
+export function codePoints(value: string): number {
+  let n = 0;
+  for (let i = 0; i < value.length; i++, n++) {
+    const unit = value.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < value.length) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+  }
+  return n;
+}
+
 /** All problems of `value` against `schema` (empty when valid). */
 export function check(schema: Schema, value: unknown, path = ''): ErrorDetail[] {
   const at = path === '' ? '(body)' : path;
@@ -60,8 +73,10 @@ export function check(schema: Schema, value: unknown, path = ''): ErrorDetail[] 
       if (schema.enum && !schema.enum.includes(value)) {
         return [{ path: at, message: `must be one of ${schema.enum.join(', ')}` }];
       }
-      if (value.length < (schema.minLength ?? 1)) return [{ path: at, message: 'must not be empty' }];
-      if (value.length > schema.maxLength)
+      // lengths in characters (code points), as JSON Schema and openapi.yaml count them
+      const length = codePoints(value);
+      if (length < (schema.minLength ?? 1)) return [{ path: at, message: 'must not be empty' }];
+      if (length > schema.maxLength)
         return [{ path: at, message: `must be at most ${schema.maxLength} characters` }];
       if (schema.pattern && !schema.pattern.test(value))
         return [{ path: at, message: 'has characters that are not allowed' }];

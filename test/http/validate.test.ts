@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { DomainError } from '../../src/domain/errors.ts';
 import { MAX_BODY_BYTES, parsePage, readBody } from '../../src/http/request.ts';
 import { bookEventBody, joinQueueBody, preferencesBody, slotDayBody } from '../../src/http/schemas.ts';
-import { check, obj, str } from '../../src/http/validate.ts';
+import { check, codePoints, obj, str } from '../../src/http/validate.ts';
 
 const codeOf = (fn: () => unknown): string | undefined => {
   try {
@@ -19,6 +19,17 @@ const codeOf = (fn: () => unknown): string | undefined => {
 };
 
 describe('validator', () => {
+  it('counts string lengths in characters (code points), as openapi.yaml does', () => {
+    const name = obj({ name: str(3) });
+    assert.deepEqual(check(name, { name: '🎟️🎟' }), []); // 🎟 + VS16 + 🎟: 3 code points, 5 UTF-16 units
+    assert.deepEqual(check(name, { name: '😀😀😀' }), []);
+    assert.equal(check(name, { name: '😀😀😀😀' }).length, 1);
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (s) => codePoints(s) === [...s].length),
+    );
+    assert.equal(codePoints('\ud800x'), 2, 'a lone surrogate is one');
+  });
+
   it('accepts every valid booking body and rejects everything else, never throwing', () => {
     fc.assert(
       fc.property(fc.anything(), (value) => {
