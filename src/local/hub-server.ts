@@ -55,6 +55,11 @@ export interface HubServerParts {
   /** environment the bundles run with (for `npm run invoke` against this hub) */
   bundleEnv: () => Record<string, string>;
   logger: Logger;
+  /**
+   * False while the hub is still starting (the demo data is being seeded through the API):
+   * GET /health then answers 503, so that whatever waits for the hub waits for the data too.
+   */
+  ready?: () => boolean;
 }
 
 const API_GATEWAY_UNAUTHORIZED = { message: 'Unauthorized' };
@@ -103,6 +108,9 @@ async function handle(parts: HubServerParts, req: IncomingMessage): Promise<Outg
   if (path === '/local' || path.startsWith('/local/'))
     return handleLocal(parts, method, url, path, req, body);
 
+  if (path === '/health' && parts.ready?.() === false) {
+    return errorResponse(503, 'SERVICE_UNAVAILABLE', 'The local hub is still starting (seeding demo data).');
+  }
   const match = parts.router.match(method, path);
   if (match) {
     const request: IncomingRequest = {

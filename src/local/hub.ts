@@ -155,13 +155,17 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     });
     const { bus } = parts;
     cleanups.push(() => Promise.race([bus.idle(), new Promise<void>((r) => setTimeout(r, 3000))]));
-    listener = createHubListener(parts);
+    let seeded = options.demoData === false;
+    listener = createHubListener({ ...parts, ready: () => seeded });
 
     if (options.worker !== false) {
       const worker = superviseWorker(bundlePath('worker', buildDir), env, logger);
       cleanups.push(() => worker.stop());
     }
-    if (options.demoData !== false) await seedDemoData(url, issuer, logger);
+    if (!seeded) {
+      await seedDemoData(url, issuer, logger);
+      seeded = true;
+    }
     return { url, port, dynamodbEndpoint: dynamo.endpoint, env, parts, stop };
   } catch (error) {
     await stop();

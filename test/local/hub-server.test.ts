@@ -35,6 +35,23 @@ describe('local Cognito endpoints', () => {
 });
 
 describe('HTTP API front', () => {
+  it('answers GET /health with 503 while the hub is still seeding, then passes it on', async () => {
+    const ready = hub.parts.ready;
+    let seeded = false;
+    hub.parts.ready = () => seeded;
+    try {
+      const starting = await http(hub, 'GET', '/health');
+      assert.equal(starting.status, 503);
+      assert.equal(starting.json.error.code, 'SERVICE_UNAVAILABLE');
+      // the API itself answers meanwhile (the seeding goes through it)
+      assert.equal((await http(hub, 'GET', '/venues/flagship-001/events?kind=event')).status, 200);
+      seeded = true;
+      assert.equal((await http(hub, 'GET', '/health')).status, 200);
+    } finally {
+      hub.parts.ready = ready;
+    }
+  });
+
   it('passes public routes without a token', async () => {
     const response = await http(hub, 'GET', '/venues/flagship-001/events?kind=event');
     assert.equal(response.status, 200);
