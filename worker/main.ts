@@ -52,6 +52,15 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     stop.abort();
   });
 }
+// Started by the local hub (a child with an IPC channel; ECS gives none): when the hub is
+// gone, even SIGKILLed, the channel closes and the worker stops as on SIGTERM.
+if (process.channel) {
+  process.channel.unref();
+  process.once('disconnect', () => {
+    logger.info('stop requested; finishing the current cycle', { signal: 'parent gone' });
+    stop.abort();
+  });
+}
 
 logger.info('worker started', { intervalMs: settings.intervalMs });
 await runLoop({

