@@ -234,7 +234,7 @@ function phaseTable(
 
 async function main(): Promise<void> {
   const logFile = join(OUT, 'hub.log');
-  const hub = await startHubProcess(logFile);
+  const hub = await startHubProcess({ via: 'node', logFile, attempts: 2 });
   const lines: string[] = [
     '# API benchmark',
     '',

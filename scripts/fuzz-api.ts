@@ -123,7 +123,7 @@ function schemathesis(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: n
 export async function fuzzApi(options: FuzzOptions): Promise<{ code: number; output: string }> {
   const outDir = options.outDir ?? join(REPO_ROOT, 'artifacts', 'fuzz');
   mkdirSync(outDir, { recursive: true });
-  const hub = await startHubProcess(join(outDir, 'hub.log'));
+  const hub = await startHubProcess({ via: 'node', logFile: join(outDir, 'hub.log'), attempts: 2 });
   try {
     const shopper = await hubToken(hub.url, 'fuzz-shopper', ['shoppers']);
     const operator = await hubToken(hub.url, 'fuzz-operator', ['operators']);

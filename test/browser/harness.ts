@@ -3,13 +3,11 @@
  * process, Debian's Chromium through playwright-core, axe-core injected into each screen, and
  * screenshots into the git-ignored `artifacts/screenshots/`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { startHubProcess } from '../../scripts/hub-process.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = join(root, 'artifacts/screenshots');
@@ -23,18 +21,6 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
 export interface RunningHub {
   url: string;
   output: () => string;
@@ -42,58 +28,21 @@ export interface RunningHub {
 }
 
 /**
- * Starts `npm start` in its own process group and waits until /health answers. With
- * `SITE_TEST_HUB_URL` set, uses that running hub instead (quicker when iterating on the site).
+ * Starts `npm start` in its own process group and waits until it is ready (demo data
+ * included). With `SITE_TEST_HUB_URL` set, uses that running hub instead (quicker when
+ * iterating on the site).
  */
 export async function startHub(timeoutMs = 180_000): Promise<RunningHub> {
   const running = process.env.SITE_TEST_HUB_URL;
   if (running) return { url: running.replace(/\/$/, ''), output: () => '', stop: async () => undefined };
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  let log = '';
-  // its own build folder, so that other suites starting a hub in parallel never rebuild under it
-  const buildDir = mkdtempSync(join(tmpdir(), 'site-browser-build-'));
-  const child: ChildProcess = spawn('npm', ['start'], {
-    cwd: root,
-    detached: true,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HUB_STORE: 'memory',
-      HUB_BUILD_DIR: buildDir,
-      NODE_ENV: 'development',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const hub = await startHubProcess({
+    group: true,
+    privateBuild: true,
+    env: { NODE_ENV: 'development' },
+    timeoutMs,
   });
-  child.stdout?.on('data', (chunk) => {
-    log += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    log += chunk;
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const stop = async () => {
-    if (child.exitCode === null && child.pid !== undefined) {
-      // The hub stops Java and the worker on SIGTERM; the group signal covers npm's wrapper too.
-      process.kill(-child.pid, 'SIGTERM');
-      const done = await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)]);
-      if (!done) process.kill(-child.pid, 'SIGKILL');
-    }
-    rmSync(buildDir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the hub exited early:\n${log}`);
-    // /health proves the API answers; the banner proves start-up (demo data included) is over.
-    const healthy = await fetch(`${url}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (healthy && log.includes('ready at')) return { url, output: () => log, stop };
-    await sleep(500);
-  }
-  await stop();
-  throw new Error(`the hub did not become ready in ${timeoutMs} ms:\n${log}`);
+  // The hub stops Java and the worker on SIGTERM; the group signal covers npm's wrapper too.
+  return { url: hub.url, output: hub.output, stop: async () => void (await hub.stop({ group: true })) };
 }
 
 export function sleep(ms: number): Promise<void> {

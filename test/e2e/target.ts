@@ -10,13 +10,12 @@
  *
  * The local-only checks (/local/outbox, /local/appconfig) are skipped against a stack.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hubToken, REPO_ROOT, startHubProcess } from '../../scripts/hub-process.ts';
 import { BUNDLE_ENTRY_POINTS } from '../../src/local/bundles.ts';
-import { freePort, REPO_ROOT } from '../../src/local/dynamodb-local.ts';
 
 export type Role = 'shopper' | 'shopper2' | 'operator';
 
@@ -60,76 +59,23 @@ function remoteTarget(baseUrl: string): Target {
   };
 }
 
-/** Starts `npm start` and resolves once it prints that it is ready. */
+/** Starts `npm start` (its own process group) and resolves once it prints that it is ready. */
 export async function startLocalHub(
   extraEnv: Record<string, string> = {},
 ): Promise<Target & { child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn('npm', ['start'], {
-    cwd: REPO_ROOT,
-    // Its own process group: the suite stops the whole tree (npm, node, Java, worker) at once.
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HUB_STORE: 'memory',
-      // A private build folder: other test files may be building dist/ at the same time.
-      HUB_BUILD_DIR: mkdtempSync(join(tmpdir(), 'hub-e2e-build-')),
-      DYNAMODB_ENDPOINT: '',
-      ...extraEnv,
-    },
+  const hub = await startHubProcess({
+    group: true,
+    privateBuild: true,
+    env: { DYNAMODB_ENDPOINT: '', ...extraEnv },
   });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
-    child.once('exit', (code, signal) => r({ code, signal })),
-  );
-  const deadline = Date.now() + 240_000;
-  while (!output.includes('Venue hub ready at')) {
-    if (child.exitCode !== null)
-      throw new Error(`npm start exited with ${child.exitCode}:\n${output.slice(-4000)}`);
-    if (Date.now() > deadline) {
-      process.kill(-(child.pid as number), 'SIGKILL');
-      throw new Error(`npm start was not ready within 240 s:\n${output.slice(-4000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const baseUrl = `http://127.0.0.1:${port}`;
   return {
-    child,
-    baseUrl,
+    child: hub.child,
+    baseUrl: hub.url,
     venueId: 'flagship-001',
     local: true,
-    async token(role) {
-      const response = await fetch(`${baseUrl}/local/cognito/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(USERS[role]),
-      });
-      return ((await response.json()) as { access_token: string }).access_token;
-    },
-    output: () => output,
-    async stop(options = {}) {
-      const pid = child.pid as number;
-      if (child.exitCode === null && child.signalCode === null)
-        process.kill(options.group ? -pid : pid, 'SIGTERM');
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-(child.pid as number), 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }, 20_000);
-      const result = await exited;
-      clearTimeout(timer);
-      return result;
-    },
+    token: (role) => hubToken(hub.url, USERS[role].username, USERS[role].groups),
+    output: hub.output,
+    stop: (options = {}) => hub.stop(options),
   };
 }
 

@@ -213,21 +213,32 @@ describe('the venue workflow, end to end', {
   });
 
   it('books a pickup slot that is open now', async () => {
-    const now = new Date();
-    const today = localDate(now, TIMEZONE);
-    const midnight = localToInstant(today, '00:00', TIMEZONE).getTime();
-    const minutes = Math.floor((now.getTime() - midnight) / 60_000 / 30) * 30;
+    // A slot that starts this very minute (so it has most of its time left, whenever the suite
+    // runs); in the last two minutes of the local day, the next day's first minute instead.
+    let now = new Date();
+    let today = localDate(now, TIMEZONE);
+    let midnight = localToInstant(today, '00:00', TIMEZONE).getTime();
+    if (now.getTime() - midnight > (1440 - 2) * 60_000) {
+      await new Promise((r) =>
+        setTimeout(r, localToInstant(addDays(today, 1), '00:00', TIMEZONE).getTime() - now.getTime() + 1000),
+      );
+      now = new Date();
+      today = localDate(now, TIMEZONE);
+      midnight = localToInstant(today, '00:00', TIMEZONE).getTime();
+    }
+    const minutes = Math.floor((now.getTime() - midnight) / 60_000);
     const hhmm = (m: number) =>
       m >= 1440
         ? '24:00'
         : `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+    const to = Math.min(minutes + 60, 1440);
     const slots = await call('POST', `/venues/${venue()}/pickup-slots`, {
       as: 'operator',
       body: {
         date: today,
         from: hhmm(minutes),
-        to: hhmm(Math.min(minutes + 60, 1440)),
-        slotMinutes: 30,
+        to: hhmm(to),
+        slotMinutes: Math.min(30, to - minutes),
         capacity: 5,
       },
     });
