@@ -192,6 +192,11 @@ export interface PlanAssignment {
   laneId: string;
   position: number;
   etaAt: string;
+  /**
+   * The ticket's fairness deadline, fixed by its first plan and kept with the ticket, so that a
+   * restarted worker (or another task) keeps it instead of computing a later one.
+   */
+  fairnessDeadlineAt?: string;
 }
 
 /**
@@ -207,8 +212,11 @@ export interface PlanClearing {
 /** One conditional plan write: an assignment, or the clearing of a plan no longer possible. */
 export type PlanWrite = PlanAssignment | PlanClearing;
 
-/** A ticket as stored, with the optimistic version that writers check. Never sent to clients. */
-export type StoredTicket = QueueTicket & { version: number };
+/**
+ * A ticket as stored, with the optimistic version that writers check and the worker's fairness
+ * deadline. Neither is sent to clients.
+ */
+export type StoredTicket = QueueTicket & { version: number; fairnessDeadlineAt?: string };
 
 export interface QueueStore {
   /**

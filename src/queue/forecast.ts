@@ -89,6 +89,7 @@ export function forecastStarts(input: ForecastInput): Map<Job, number> {
         accessible,
         joinedMs: at,
         deadlineMs: Number.POSITIVE_INFINITY,
+        fairnessMs: Number.POSITIVE_INFINITY,
         startMs: Number.NaN,
         cls,
       };

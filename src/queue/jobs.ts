@@ -22,6 +22,8 @@ export interface Job {
   appointmentEndMs?: number;
   /** latest planned call time (fairness and appointment); set by the planner */
   deadlineMs: number;
+  /** the fairness part of it (FIFO turn + bound, fixed at the first plan); set by the planner */
+  fairnessMs: number;
   /** planned call time; set by the planner */
   startMs: number;
   cls: number;
@@ -140,6 +142,7 @@ export function classify(
       accessible: ticket.accessibility,
       joinedMs,
       deadlineMs: Number.POSITIVE_INFINITY,
+      fairnessMs: Number.POSITIVE_INFINITY,
       startMs: Number.NaN,
       cls,
     };

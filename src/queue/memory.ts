@@ -2,8 +2,9 @@
  * What the planner remembers between two re-plans of one venue: each ticket's fairness
  * deadline, fixed the first time the ticket is planned. Without it the deadline would be
  * recomputed from a queue the optimizer has already reordered, and every overtaking would push
- * it later (a ticket could be deferred forever). A restarted worker starts empty: each ticket
- * then gets one fresh deadline, a bounded one-time shift.
+ * it later (a ticket could be deferred forever). A restarted worker starts empty and reads
+ * the deadline back from the ticket (`fairnessDeadlineAt`, written with its first plan); only
+ * a ticket never planned before gets a fresh one.
  */
 export class PlannerMemory {
   private readonly deadlines = new Map<string, number>();

@@ -80,6 +80,7 @@ export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
         laneId: o.lane.laneId,
         position: k + 1,
         etaAt: new Date(forecast.get(job) ?? t).toISOString(),
+        fairnessDeadlineAt: new Date(job.fairnessMs).toISOString(),
       });
       t += job.serviceMs;
     });
@@ -106,12 +107,19 @@ function assignDeadlines(
 ): void {
   let turns: number[] | undefined;
   jobs.forEach((job, i) => {
+    // the deadline of the ticket's first plan: remembered, else kept with the ticket (a
+    // restarted worker), else computed now
     let deadline = memory?.deadline(job.ticket.ticketId);
+    if (deadline === undefined && job.ticket.fairnessDeadlineAt !== undefined) {
+      const kept = Date.parse(job.ticket.fairnessDeadlineAt);
+      if (Number.isFinite(kept)) deadline = kept;
+    }
     if (deadline === undefined) {
       turns ??= computeTurns();
       deadline = Math.max(turns[i]! + bounds.fairnessMs, job.joinedMs + bounds.acceptableWaitMs);
-      memory?.remember(job.ticket.ticketId, deadline);
     }
+    memory?.remember(job.ticket.ticketId, deadline);
+    job.fairnessMs = deadline;
     if (job.appointmentEndMs !== undefined)
       deadline = Math.min(deadline, job.appointmentEndMs - job.serviceMs);
     job.deadlineMs = deadline;

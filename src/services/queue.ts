@@ -46,7 +46,7 @@ const LEAVE_ATTEMPTS = 5;
 
 function strip(ticket: QueueTicket | StoredTicket): QueueTicket {
   if (!('version' in ticket)) return ticket;
-  const { version: _version, ...rest } = ticket;
+  const { version: _version, fairnessDeadlineAt: _deadline, ...rest } = ticket;
   return rest;
 }
 

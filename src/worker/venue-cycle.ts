@@ -41,6 +41,7 @@ export interface VenueCycleResult {
 
 function changed(ticket: StoredTicket, a: PlanAssignment): boolean {
   if (ticket.laneId !== a.laneId || ticket.position !== a.position || ticket.etaAt === undefined) return true;
+  if (a.fairnessDeadlineAt !== undefined && ticket.fairnessDeadlineAt !== a.fairnessDeadlineAt) return true;
   return Math.abs(Date.parse(ticket.etaAt) - Date.parse(a.etaAt)) >= ETA_TOLERANCE_MS;
 }
 

@@ -108,6 +108,7 @@ export function applyPlanWrite(ticket: StoredTicket, w: PlanWrite): StoredTicket
     next.laneId = w.laneId;
     next.position = w.position;
     next.etaAt = w.etaAt;
+    if (w.fairnessDeadlineAt !== undefined) next.fairnessDeadlineAt = w.fairnessDeadlineAt;
   }
   return next;
 }

@@ -135,10 +135,13 @@ describe('queue routes', () => {
         laneId: 'L1',
         position: 2,
         etaAt: '2026-12-01T15:07:00.000Z',
+        fairnessDeadlineAt: '2026-12-01T15:20:00.000Z',
       },
     ]);
     const got = await h.call('GET', `/queue/tickets/${a.ticketId}`, { as: 'alice' });
     assert.equal(got.body.ticket.position, 2);
+    assert.equal('fairnessDeadlineAt' in got.body.ticket, false, 'the worker’s deadline is never shown');
+    assert.equal('version' in got.body.ticket, false);
     assert.equal(got.body.ticket.laneId, 'L1');
     assert.equal(got.body.ticket.etaAt, '2026-12-01T15:07:00.000Z');
     assert.equal(

@@ -290,6 +290,27 @@ describe('planQueue', () => {
     assert.equal(memory.deadline(long.ticketId), undefined, 'forgotten once it left');
   });
 
+  it('keeps the fairness deadline written with the ticket when its memory is gone (a restarted worker)', () => {
+    const long = ticket({ serviceKind: 'consultation', joinedAt: minutesAgo(1) });
+    const input = {
+      lanes: [lane('M', ['pickup', 'consultation'])],
+      rules: rules({ fairnessMinutes: 6 }),
+      now: NOW,
+    };
+    const first = planQueue({ ...input, tickets: [long] }, new PlannerMemory()).assignments[0]!;
+    assert.equal(first.fairnessDeadlineAt, new Date(NOW.getTime() + 6 * 60_000).toISOString());
+    // A fresh worker, a minute later, with many pickups: without the stored deadline the
+    // consultation would get a new, later one (its FIFO turn is now behind nothing but it is
+    // recomputed from a minute later); with it, it keeps the first.
+    const later = new Date(NOW.getTime() + 60_000);
+    const shorts = Array.from({ length: 5 }, () => ticket({ joinedAt: later.toISOString() }));
+    const stored = { ...long, fairnessDeadlineAt: first.fairnessDeadlineAt };
+    const memory = new PlannerMemory();
+    const plan = planQueue({ ...input, now: later, tickets: [stored, ...shorts] }, memory);
+    assert.equal(memory.deadline(long.ticketId), NOW.getTime() + 6 * 60_000);
+    assert.equal(byTicket(plan).get(long.ticketId)!.fairnessDeadlineAt, first.fairnessDeadlineAt);
+  });
+
   it('does not move a ticket back more than stabilityPositions on its lane', () => {
     // Previously planned: three consultations at positions 1–3 on lane M.
     const consults = [1, 2, 3].map((p) =>

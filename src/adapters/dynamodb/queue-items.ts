@@ -13,7 +13,9 @@ import type { TxAction } from './transactions.ts';
 const FIELDS = QUEUE_TICKET_FIELDS;
 
 export function toStoredTicket(stored: Record<string, unknown>): StoredTicket {
-  return { ...pick<QueueTicket>(stored, FIELDS), version: Number(stored.version) };
+  const ticket: StoredTicket = { ...pick<QueueTicket>(stored, FIELDS), version: Number(stored.version) };
+  if (typeof stored.fairnessDeadlineAt === 'string') ticket.fairnessDeadlineAt = stored.fairnessDeadlineAt;
+  return ticket;
 }
 
 /** `YYYY-MM-DDTHH` of an ISO time: the clock hour a join counts in. */

@@ -168,38 +168,36 @@ export class DynamoQueueStore implements QueueStore {
     const outcomes = await mapLimit(writes, PLAN_CONCURRENCY, async (w) => {
       // the plan is no client-visible change, but it bumps `version` so that a writer who read
       // the ticket before the plan cannot overwrite it unknowingly
-      const plan =
-        'unplanned' in w
-          ? {
-              UpdateExpression: 'REMOVE #laneId, #position, #etaAt SET #version = #version + :one',
-              values: {},
-            }
-          : {
-              UpdateExpression:
-                'SET #laneId = :lane, #position = :position, #etaAt = :eta, #version = #version + :one',
-              values: { ':lane': w.laneId, ':position': w.position, ':eta': w.etaAt },
-            };
+      const names: Record<string, string> = {
+        '#version': 'version',
+        '#status': 'status',
+        '#position': 'position',
+        '#laneId': 'laneId',
+        '#etaAt': 'etaAt',
+      };
+      const values: Record<string, unknown> = { ':one': 1, ':v': w.version, ':waiting': 'waiting' };
+      let update: string;
+      if ('unplanned' in w) {
+        update = 'REMOVE #laneId, #position, #etaAt SET #version = #version + :one';
+      } else {
+        update = 'SET #laneId = :lane, #position = :position, #etaAt = :eta, #version = #version + :one';
+        Object.assign(values, { ':lane': w.laneId, ':position': w.position, ':eta': w.etaAt });
+        if (w.fairnessDeadlineAt !== undefined) {
+          update += ', #deadline = :deadline';
+          names['#deadline'] = 'fairnessDeadlineAt';
+          values[':deadline'] = w.fairnessDeadlineAt;
+        }
+      }
       try {
         await this.db.run(() =>
           this.db.doc.send(
             new UpdateCommand({
               TableName: this.table,
               Key: queueKeys.ticket(w.ticketId),
-              UpdateExpression: plan.UpdateExpression,
+              UpdateExpression: update,
               ConditionExpression: '#version = :v AND #status = :waiting',
-              ExpressionAttributeNames: {
-                '#version': 'version',
-                '#status': 'status',
-                '#position': 'position',
-                '#laneId': 'laneId',
-                '#etaAt': 'etaAt',
-              },
-              ExpressionAttributeValues: {
-                ...plan.values,
-                ':one': 1,
-                ':v': w.version,
-                ':waiting': 'waiting',
-              },
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
             }),
           ),
         );

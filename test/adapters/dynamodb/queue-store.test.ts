@@ -141,6 +141,28 @@ describe('DynamoQueueStore', () => {
     assert.deepEqual(await f.stores.queue.applyPlan([]), { written: 0, skipped: 0 });
   });
 
+  it('applyPlan keeps the fairness deadline with the ticket', async () => {
+    const a = await f.stores.queue.join(join(ticket({ venueId: 'v-deadline' })));
+    const deadline = '2026-12-01T12:20:00.000Z';
+    await f.stores.queue.applyPlan([
+      {
+        ticketId: a.ticketId,
+        version: 1,
+        laneId: 'L1',
+        position: 1,
+        etaAt: NOW,
+        fairnessDeadlineAt: deadline,
+      },
+    ]);
+    assert.equal((await f.stores.queue.get(a.ticketId))?.fairnessDeadlineAt, deadline);
+    // a later plan without one leaves it as it is
+    await f.stores.queue.applyPlan([
+      { ticketId: a.ticketId, version: 2, laneId: 'L2', position: 1, etaAt: NOW },
+    ]);
+    const stored = await f.stores.queue.get(a.ticketId);
+    assert.deepEqual([stored?.laneId, stored?.fairnessDeadlineAt], ['L2', deadline]);
+  });
+
   it('applyPlan clears the plan of a ticket no open lane serves, where the version holds', async () => {
     const venueId = 'v-clear';
     const a = await f.stores.queue.join(join(ticket({ venueId })));
