@@ -83,6 +83,7 @@ describe('QueueWorker', () => {
     for (const t of tickets) {
       const stored = (await queue.get(t.ticketId))!;
       assert.ok(stored.laneId !== undefined && stored.position !== undefined && stored.etaAt !== undefined);
+      assert.ok(stored.fairnessDeadlineAt !== undefined, 'the deadline is kept with the ticket');
     }
     const second = await worker.runOnce();
     assert.equal(second.venues[0]!.written, 0, 'an unchanged plan writes nothing');
