@@ -53,6 +53,35 @@ export async function run(
   }
 }
 
+/**
+ * Asks before an action that cannot be undone, in a modal dialog (the browser's own: focus
+ * stays inside, Escape answers no, screen readers announce it). Focus starts on the safe
+ * answer. Resolves true only for the confirming button.
+ */
+export function confirmAction(question: string, yes: string, no: string): Promise<boolean> {
+  const text = h('p', { id: `confirm-${Date.now()}` }, question);
+  const confirm = h('button', { type: 'button' }, yes);
+  const keep = h('button', { type: 'button', class: 'secondary', autofocus: true }, no);
+  const dialog = h('dialog', { class: 'confirm' }, text, h('div', { class: 'actions' }, keep, confirm));
+  dialog.setAttribute('aria-labelledby', text.id);
+  document.body.append(dialog);
+  return new Promise((resolve) => {
+    const answer = (value: boolean) => {
+      dialog.close();
+      dialog.remove();
+      resolve(value);
+    };
+    confirm.addEventListener('click', () => answer(true));
+    keep.addEventListener('click', () => answer(false));
+    dialog.addEventListener('cancel', (event) => {
+      event.preventDefault();
+      answer(false);
+    });
+    dialog.showModal();
+    keep.focus();
+  });
+}
+
 /** A function that names a contract value in the reader's language (unknown values as they are). */
 export function labelFrom(keys: Record<string, MessageKey>): (value: string) => string {
   return (value) => {

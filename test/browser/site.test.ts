@@ -199,13 +199,28 @@ describe('venue site in Chromium against the local hub', {
     await shopper.getByLabel('Service', { exact: true }).selectOption('returns');
     await shopper.getByRole('button', { name: 'Join the queue' }).click();
     await shopper.getByRole('heading', { name: /Your ticket/ }).waitFor(WAIT);
+    // Leaving asks first; staying keeps the ticket.
     await shopper.getByRole('button', { name: 'Leave the queue' }).click();
+    await shopper.getByRole('dialog', { name: /Leave the queue\?/ }).waitFor(WAIT);
+    await shopper.getByRole('button', { name: 'Stay in the queue' }).click();
+    assert.equal(await shopper.getByRole('dialog').count(), 0);
+    assert.equal(await shopper.getByText('You left the queue.').count(), 0);
+    await shopper.getByRole('button', { name: 'Leave the queue' }).click();
+    await shopper.getByRole('button', { name: 'Yes, leave' }).click();
     await shopper.getByText('You left the queue.').waitFor(WAIT);
   });
 
   it('shopper cancels the event booking and the places come back', async () => {
     await shopper.goto(`${hub.url}/#/reservations`);
+    // Cancelling asks first (an accessible modal dialog); Escape keeps the reservation.
     await shopper.getByRole('button', { name: `Cancel reservation: ${title}` }).click();
+    await shopper.getByRole('dialog', { name: /Cancel this reservation\?/ }).waitFor(WAIT);
+    assert.deepEqual(await axeViolations(shopper), []);
+    await screenshot(shopper, 'shopper-confirm-cancel');
+    await shopper.keyboard.press('Escape');
+    assert.equal(await shopper.getByRole('dialog').count(), 0);
+    await shopper.getByRole('button', { name: `Cancel reservation: ${title}` }).click();
+    await shopper.getByRole('button', { name: 'Yes, cancel it' }).click();
     await shopper.getByText('Reservation cancelled.').waitFor(WAIT);
     await shopper.goto(`${hub.url}/${eventPath}`);
     await shopper.getByText('5 of 5 places left').waitFor(WAIT);
@@ -304,6 +319,12 @@ describe('venue site in Chromium against the local hub', {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'My reservations' }).waitFor(WAIT);
     await tabTo(page, 'button[aria-label^="Cancel reservation"]');
+    await page.keyboard.press('Enter');
+    // the dialog opens with the focus on the safe answer; Tab reaches the other one
+    await page.getByRole('dialog').waitFor(WAIT);
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Keep it');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Yes, cancel it');
     await page.keyboard.press('Enter');
     await page.getByText('Reservation cancelled.').waitFor(WAIT);
   });

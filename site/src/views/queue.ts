@@ -11,7 +11,7 @@ import { checkbox, field, formChecked, h, replace, select } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { forgetTicket, rememberedTicket, rememberTicket } from '../ticket-store.ts';
 import { formatTime } from '../time.ts';
-import { errorBox, run, SERVICE_KINDS, serviceLabel, showError } from '../ui.ts';
+import { confirmAction, errorBox, run, SERVICE_KINDS, serviceLabel, showError } from '../ui.ts';
 
 const POLL_MS = 2000;
 
@@ -179,14 +179,18 @@ function followTicket(
     if (!stopped) timer = setTimeout(poll, POLL_MS);
   };
 
-  leave.addEventListener('click', () =>
-    run(leave, errors, async () => {
+  leave.addEventListener('click', async () => {
+    if (!(await confirmAction(t('confirmLeaveQueue'), t('confirmLeaveYes'), t('stayInQueue')))) {
+      leave.focus();
+      return;
+    }
+    await run(leave, errors, async () => {
       const left = await ctx.api.leaveQueue(first.ticketId);
       stopped = true;
       clearTimeout(timer);
       show(left);
-    }),
-  );
+    });
+  });
   ctx.onLeave(() => {
     stopped = true;
     clearTimeout(timer);

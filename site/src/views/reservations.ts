@@ -8,7 +8,7 @@ import { h, replace } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { rememberTicket } from '../ticket-store.ts';
 import { formatRange } from '../time.ts';
-import { errorBox, reservationStatusLabel, run, showError, statusBox } from '../ui.ts';
+import { confirmAction, errorBox, reservationStatusLabel, run, showError, statusBox } from '../ui.ts';
 
 export async function reservationsView(ctx: AppContext, main: HTMLElement) {
   const errors = errorBox();
@@ -57,12 +57,16 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
           );
         }),
       );
-      cancel.addEventListener('click', () =>
-        run(cancel, actionErrors, async () => {
+      cancel.addEventListener('click', async () => {
+        if (!(await confirmAction(t('confirmCancel'), t('confirmCancelYes'), t('keepReservation')))) {
+          cancel.focus();
+          return;
+        }
+        await run(cancel, actionErrors, async () => {
           li.replaceWith(await card(await ctx.api.cancelReservation(reservation.reservationId)));
           replace(notice, t('cancelled'));
-        }),
-      );
+        });
+      });
       actions.append(checkIn, cancel);
     }
     if (reservation.status === 'checked_in' && reservation.type === 'pickup') {
