@@ -39,6 +39,8 @@ export interface BoardLane {
   serviceKinds?: string[];
   accessible?: boolean;
   open?: boolean;
+  /** a closed lane's announced return */
+  reopensAt?: string;
   tickets?: QueueTicket[];
   planned?: QueueTicket[];
   called?: QueueTicket[];

@@ -10,6 +10,8 @@ export interface Lane {
   serviceKinds: string[];
   accessible: boolean;
   open: boolean;
+  /** a closed lane's announced return (ISO time): shown ETAs count on it, nothing else does */
+  reopensAt?: string;
 }
 
 export interface QueueRules {

@@ -22,6 +22,8 @@ export interface ForecastInput {
   classes: readonly JobClass[];
   jobs: readonly Job[];
   open: readonly OpenLane[];
+  /** closed lanes whose return is announced (`reopensAt`): in the forecast they open then */
+  reopening: readonly OpenLane[];
   tuning: PlannerTuning;
   serviceMs: (kind: string) => number;
   /** recent walk-ins per minute per kind */
@@ -35,7 +37,13 @@ export interface ForecastInput {
 
 /** Call time of each real job when the forecast joins are planned too. */
 export function forecastStarts(input: ForecastInput): Map<Job, number> {
-  const { classes, jobs, open, tuning, nowMs } = input;
+  const { classes, jobs, tuning, nowMs } = input;
+  // Lanes announced to come back join the forecast from that time on (after the open ones, so
+  // the class lane indices of the plan stay valid); each class also gets those it may use.
+  const open = [...input.open, ...input.reopening];
+  const extra = input.reopening.map((_, k) => input.open.length + k);
+  const mayUse = (lane: OpenLane, kind: string, accessible: boolean) =>
+    lane.lane.serviceKinds.includes(kind) && (!accessible || lane.lane.accessible);
   const starts = new Map<Job, number>();
   if (jobs.length === 0) return starts;
   let horizon = nowMs;
@@ -44,7 +52,11 @@ export function forecastStarts(input: ForecastInput): Map<Job, number> {
 
   // Forecast walk-ins join the class of the walk-ins of their kind, behind them (they join
   // later): a class's slack then counts the tickets that will queue behind its head.
-  const all: JobClass[] = classes.map((c) => ({ ...c, jobs: [...c.jobs] }));
+  const all: JobClass[] = classes.map((c) => ({
+    ...c,
+    lanes: [...c.lanes, ...extra.filter((i) => mayUse(open[i]!, c.kind, c.accessible))],
+    jobs: [...c.jobs],
+  }));
   const forecast: Job[] = [];
   // The horizon shrinks until the forecast fits its budget (an overload's rates over hours).
   let totalRate = 0;
@@ -61,9 +73,7 @@ export function forecastStarts(input: ForecastInput): Map<Job, number> {
     if (!(perMinute > 0)) continue;
     let cls = all.findIndex((c) => c.kind === kind && c.accessible === accessible && !c.appointment);
     if (cls < 0) {
-      const lanes = open.flatMap((o, i) =>
-        o.lane.serviceKinds.includes(kind) && (!accessible || o.lane.accessible) ? [i] : [],
-      );
+      const lanes = open.flatMap((o, i) => (mayUse(o, kind, accessible) ? [i] : []));
       if (lanes.length === 0) continue;
       cls = all.length;
       all.push({

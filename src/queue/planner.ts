@@ -7,7 +7,7 @@
 import type { PlanAssignment, StoredTicket } from '../domain/ports.ts';
 import { dispatch, fifoTurns, isOldestFirst } from './dispatch.ts';
 import { forecastStarts } from './forecast.ts';
-import { classify, expectedMinutes, type Job, MINUTE, openLanes } from './jobs.ts';
+import { classify, expectedMinutes, type Job, MINUTE, type OpenLane, openLanes } from './jobs.ts';
 import type { PlannerMemory } from './memory.ts';
 import { stabilize } from './stability.ts';
 import { tuningOf } from './tuning.ts';
@@ -59,6 +59,7 @@ export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
           classes,
           jobs,
           open,
+          reopening: reopeningLanes(input.lanes, nowMs),
           tuning,
           serviceMs,
           arrivalsPerMinute: input.arrivalsPerMinute,
@@ -148,4 +149,16 @@ function planStats(jobs: readonly Job[], waiting: number, unplanned: number, now
     meanPredictedWaitMinutes: jobs.length === 0 ? 0 : sumWait / jobs.length,
     overtakes,
   };
+}
+
+/** Closed lanes whose return is announced for later, free from then on (for the ETA forecast). */
+function reopeningLanes(lanes: PlannerInput['lanes'], nowMs: number): OpenLane[] {
+  const reopening: OpenLane[] = [];
+  for (const lane of lanes) {
+    if (lane.open || lane.reopensAt === undefined) continue;
+    const at = Date.parse(lane.reopensAt);
+    // an announced time that has passed with the lane still closed says nothing any more
+    if (Number.isFinite(at) && at > nowMs) reopening.push({ lane: { ...lane, open: true }, freeMs: at });
+  }
+  return reopening;
 }

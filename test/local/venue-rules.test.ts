@@ -33,6 +33,7 @@ const LANE_KEYS: Record<keyof Lane, true> = {
   serviceKinds: true,
   accessible: true,
   open: true,
+  reopensAt: true,
 };
 const FEATURE_KEYS: Record<keyof Features, true> = { queue: true, pickup: true, campaigns: true };
 
@@ -89,6 +90,12 @@ describe('validateRules', () => {
     assert.equal(validateRules(document).valid, true);
   });
 
+  it('accepts a closed lane with its announced return', () => {
+    const doc = copy();
+    Object.assign(flagship(doc).lanes[0]!, { open: false, reopensAt: '2026-12-05T17:30:00-05:00' });
+    assert.equal(validateRules(doc).valid, true);
+  });
+
   const rejects: Array<[string, (doc: RulesDocument) => void, string]> = [
     ['an unknown top-level field', (d) => Object.assign(d, { extra: 1 }), '/'],
     ['an unknown venue field', (d) => Object.assign(flagship(d), { colour: 'red' }), '/venues/flagship-001'],
@@ -134,6 +141,11 @@ describe('validateRules', () => {
       'a bad closed date',
       (d) => (flagship(d).closedDates = ['2026-13-01']),
       '/venues/flagship-001/closedDates/0',
+    ],
+    [
+      'a lane return that is not a time',
+      (d) => (flagship(d).lanes[0]!.reopensAt = 'after lunch'),
+      '/venues/flagship-001/lanes/0/reopensAt',
     ],
     ['no venues at all', (d) => (d.venues = {}), '/venues'],
     ['a venue id with capitals', (d) => (d.venues.Flagship = flagship(d)), '/venues'],

@@ -214,6 +214,41 @@ describe('planQueue', () => {
     assert.equal(at(planQueue({ ...input, accessibleArrivalsPerMinute: { pickup: 0.5 } })), 6);
   });
 
+  it('counts on a closed lane whose return is announced, in the ETA only', () => {
+    // Lane A is busy with a consultation for 15 more minutes; lane B is closed, announced back
+    // in 5 minutes. The returns ticket is planned on A (B gets nothing while closed) but its
+    // ETA says minute 5, when B is back; an announcement that has passed says nothing.
+    const serving = ticket({
+      status: 'called',
+      calledAt: NOW.toISOString(),
+      calledLaneId: 'A',
+      serviceKind: 'consultation',
+    });
+    const returns = ticket({ serviceKind: 'returns', joinedAt: minutesAgo(1) });
+    const lanes = (reopensIn: number) => [
+      lane('A', ['consultation', 'returns']),
+      lane('B', ['returns'], {
+        open: false,
+        reopensAt: new Date(NOW.getTime() + reopensIn * 60_000).toISOString(),
+      }),
+    ];
+    const input = { tickets: [serving, returns], rules: rules(), now: NOW, arrivalsPerMinute: {} };
+    const announced = planQueue({ ...input, lanes: lanes(5) });
+    assert.deepEqual(
+      [
+        announced.assignments[0]!.laneId,
+        (Date.parse(announced.assignments[0]!.etaAt) - NOW.getTime()) / 60_000,
+      ],
+      ['A', 5],
+    );
+    assert.equal(
+      announced.lanes.find((l) => l.laneId === 'B'),
+      undefined,
+    );
+    const passed = planQueue({ ...input, lanes: lanes(-1) });
+    assert.equal((Date.parse(passed.assignments[0]!.etaAt) - NOW.getTime()) / 60_000, 15);
+  });
+
   it('treats a check-in long after slot start as a walk-in', () => {
     const walkIn = ticket({ joinedAt: minutesAgo(5) });
     const late = ticket({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setLanguage } from '../../site/src/i18n.ts';
-import { calledTickets, plannedFor } from '../../site/src/operator/queue-board.ts';
+import { calledTickets, laneTitle, plannedFor } from '../../site/src/operator/queue-board.ts';
 import { ticketAnnouncement } from '../../site/src/views/queue.ts';
 import type { QueueTicket } from '../../src/domain/model.ts';
 
@@ -20,6 +20,18 @@ function ticket(id: string, extra: Partial<QueueTicket> = {}): QueueTicket {
 }
 
 describe('queue screens', () => {
+  it('titles a lane with its kinds, and a closed one with its announced return', () => {
+    setLanguage('en');
+    const tz = 'America/New_York';
+    const lane = { laneId: 'L2', serviceKinds: ['pickup'], accessible: true, open: true };
+    assert.equal(laneTitle(lane, tz, 'en-US'), 'Lane L2 — Order pickup · accessible');
+    const closed = { ...lane, accessible: false, open: false, reopensAt: '2026-12-01T17:30:00.000Z' };
+    assert.match(laneTitle(closed, tz, 'en-US'), /^Lane L2 — Order pickup · closed · back at 12:30\sPM$/);
+    setLanguage('es');
+    assert.match(laneTitle(closed, tz, 'es-US'), /cerrado · vuelve a las 12:30/);
+    setLanguage('en');
+  });
+
   it('announces position and ETA, being called, and the end of a ticket', () => {
     setLanguage('en');
     const tz = 'America/New_York';

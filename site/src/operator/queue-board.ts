@@ -122,12 +122,7 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
         laneEls.set(lane.laneId, entry);
         lanesEl.append(entry.section);
       }
-      const flags = [
-        (lane.serviceKinds ?? []).map(serviceLabel).join(', '),
-        lane.accessible ? t('accessibleLane') : '',
-        lane.open === false ? t('closedLane') : '',
-      ].filter(Boolean);
-      entry.title.textContent = `${t('lane')} ${lane.laneId}${flags.length > 0 ? ` — ${flags.join(' · ')}` : ''}`;
+      entry.title.textContent = laneTitle(lane, ctx.config.timezone, ctx.locale());
       const planned = plannedFor(board, lane);
       replace(
         entry.list,
@@ -210,4 +205,17 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
     ),
   );
   timer = setTimeout(poll, POLL_MS);
+}
+
+/** A lane's heading on the board: its kinds, accessible, closed (and when it is announced back). */
+export function laneTitle(lane: BoardLane, timeZone: string, locale: string): string {
+  const flags = [
+    (lane.serviceKinds ?? []).map(serviceLabel).join(', '),
+    lane.accessible ? t('accessibleLane') : '',
+    lane.open === false ? t('closedLane') : '',
+    lane.open === false && lane.reopensAt
+      ? t('laneBackAt', { time: formatTime(lane.reopensAt, timeZone, locale) })
+      : '',
+  ].filter(Boolean);
+  return `${t('lane')} ${lane.laneId}${flags.length > 0 ? ` — ${flags.join(' · ')}` : ''}`;
 }

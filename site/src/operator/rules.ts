@@ -6,6 +6,7 @@
 import type { AppContext } from '../app.ts';
 import { h, replace } from '../dom.ts';
 import { t } from '../i18n.ts';
+import { formatTime } from '../time.ts';
 import { errorBox, serviceLabel, showError } from '../ui.ts';
 
 interface VenueRulesView {
@@ -13,7 +14,13 @@ interface VenueRulesView {
   timezone?: string;
   hours?: Record<string, [string, string]>;
   maxPartySize?: number;
-  lanes?: { laneId: string; serviceKinds: string[]; accessible: boolean; open: boolean }[];
+  lanes?: {
+    laneId: string;
+    serviceKinds: string[];
+    accessible: boolean;
+    open: boolean;
+    reopensAt?: string;
+  }[];
   limits?: Record<string, number>;
 }
 
@@ -78,6 +85,9 @@ export async function rulesView(ctx: AppContext, main: HTMLElement) {
               `${lane.laneId}: ${lane.serviceKinds.map(serviceLabel).join(', ')}`,
               lane.accessible ? ` · ${t('accessibleLane')}` : '',
               lane.open ? '' : ` · ${t('closedLane')}`,
+              !lane.open && lane.reopensAt
+                ? ` · ${t('laneBackAt', { time: formatTime(lane.reopensAt, venue.timezone ?? ctx.config.timezone, ctx.locale()) })}`
+                : '',
             ),
           ),
         ),

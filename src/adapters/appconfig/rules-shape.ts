@@ -43,6 +43,12 @@ function checkLanes(value: unknown, path: string, problems: Problems): void {
       problems.push(`${at}.serviceKinds must be an array of strings`);
     if (typeof lane.accessible !== 'boolean') problems.push(`${at}.accessible must be a boolean`);
     if (typeof lane.open !== 'boolean') problems.push(`${at}.open must be a boolean`);
+    if (
+      lane.reopensAt !== undefined &&
+      (typeof lane.reopensAt !== 'string' || Number.isNaN(Date.parse(lane.reopensAt)))
+    ) {
+      problems.push(`${at}.reopensAt must be an ISO time`);
+    }
   });
 }
 

@@ -52,7 +52,7 @@ export interface Policy {
 type SimEvent =
   | { at: number; seq: number; type: 'arrive'; record: TicketRecord }
   | { at: number; seq: number; type: 'free'; lane: SimLane }
-  | { at: number; seq: number; type: 'lane'; laneId: string; open: boolean }
+  | { at: number; seq: number; type: 'lane'; laneId: string; open: boolean; reopensAt?: string }
   | { at: number; seq: number; type: 'tick' };
 
 type NewEvent = SimEvent extends infer E ? (E extends SimEvent ? Omit<E, 'seq'> : never) : never;
@@ -140,6 +140,9 @@ export function runDay(scenario: Scenario, tickets: readonly SimTicket[], policy
       type: 'lane',
       laneId: change.laneId,
       open: change.open,
+      ...(change.open || change.backAtMinute === undefined
+        ? {}
+        : { reopensAt: new Date(dayStart + change.backAtMinute * MINUTE_MS).toISOString() }),
     });
   }
   const tickMs = scenario.replanSeconds * 1000;
@@ -191,7 +194,8 @@ export function runDay(scenario: Scenario, tickets: readonly SimTicket[], policy
       }
       case 'lane': {
         const lane = lanes.find((l) => l.lane.laneId === event.laneId)!;
-        lane.lane = { ...lane.lane, open: event.open };
+        const { reopensAt: _announced, ...rest } = lane.lane;
+        lane.lane = { ...rest, open: event.open, ...(event.reopensAt ? { reopensAt: event.reopensAt } : {}) };
         policy.lanesChanged(ctx);
         fillIdleLanes();
         break;

@@ -42,7 +42,7 @@ export interface Scenario {
   /** arrivals happen in [0, durationMinutes); lanes keep serving until the queue is empty */
   durationMinutes: number;
   lanes: Lane[];
-  laneChanges: { atMinute: number; laneId: string; open: boolean }[];
+  laneChanges: { atMinute: number; laneId: string; open: boolean; backAtMinute?: number }[];
   /** true mean service minutes per kind */
   serviceMinutes: Record<string, number>;
   serviceDistribution: 'lognormal' | 'exponential';

@@ -92,7 +92,8 @@ const documents: Record<string, object> = {
     },
     appointments: { kind: 'pickup', fromMinute: 15, toMinute: 240, slotMinutes: 15, bookingsPerSlot: 8 },
   },
-  // 10 lanes at ≈ 70 %; four flexible lanes close for two hours at minute 180 (a rules change).
+  // 10 lanes at ≈ 70 %; four flexible lanes close for two hours at minute 180 (a rules change
+  // that says when they are back, as an operator closing lanes for a training would).
   'lane-outage': {
     description: '10 mixed lanes at about 70% load; 4 lanes close at minute 180 and reopen at minute 300',
     durationMinutes: 480,
@@ -102,7 +103,12 @@ const documents: Record<string, object> = {
       ...lanes(2, ['consultation'], 'C'),
     ],
     laneChanges: [
-      ...['M2', 'M3', 'F1', 'F2'].map((laneId) => ({ atMinute: 180, laneId, open: false })),
+      ...['M2', 'M3', 'F1', 'F2'].map((laneId) => ({
+        atMinute: 180,
+        laneId,
+        open: false,
+        backAtMinute: 300,
+      })),
       ...['M2', 'M3', 'F1', 'F2'].map((laneId) => ({ atMinute: 300, laneId, open: true })),
     ],
     serviceMinutes: SERVICE,

@@ -10,6 +10,7 @@ import {
   type AppConfigDataSender,
   AppConfigRulesProvider,
 } from '../../../src/adapters/appconfig/rules-provider.ts';
+import { rulesDocumentProblems } from '../../../src/adapters/appconfig/rules-shape.ts';
 import { ServiceUnavailable } from '../../../src/domain/errors.ts';
 import { createLogger } from '../../../src/observability/log.ts';
 import { sampleRules } from '../../helpers/sample-rules.ts';
@@ -205,6 +206,17 @@ describe('AppConfigRulesProvider', () => {
       ['v2', 'v3'],
     );
     assert.deepEqual(rejected[0]?.problems, ['venues.flagship-001.timezone must be an IANA time zone']);
+  });
+
+  it('checks an announced lane return is a time', () => {
+    const doc = sampleRules();
+    const lane = doc.venues['flagship-001']!.lanes[0]!;
+    Object.assign(lane, { open: false, reopensAt: '2026-12-05T17:30:00Z' });
+    assert.deepEqual(rulesDocumentProblems(doc), []);
+    Object.assign(lane, { reopensAt: 'after lunch' });
+    assert.deepEqual(rulesDocumentProblems(doc), [
+      'venues.flagship-001.lanes[0].reopensAt must be an ISO time',
+    ]);
   });
 
   it('throws ServiceUnavailable when the very first load fails, and recovers on a later call', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { drawTickets } from '../../../src/queue/sim/arrivals.ts';
 import { runBenchCli, UsageError } from '../../../src/queue/sim/bench-cli.ts';
+import { type Policy, runDay } from '../../../src/queue/sim/engine.ts';
 import { parseScenario, ScenarioError } from '../../../src/queue/sim/scenario.ts';
 import { builtInScenario, SCENARIO_NAMES } from '../../../src/queue/sim/scenarios.ts';
 import { simulate } from '../../../src/queue/sim/simulate.ts';
@@ -92,6 +93,27 @@ describe('simulate', () => {
       assert.ok(result.byClass.pickup!.tickets + result.byClass.returns!.tickets === tickets);
     }
     assert.ok(simulate(scenario, 'optimizer', 3).replans > 0);
+  });
+
+  it('hands the planner a closing’s announced return, and drops it once the lane is back', () => {
+    const scenario = parseScenario({
+      ...SMALL,
+      laneChanges: [
+        { atMinute: 60, laneId: 'B', open: false, backAtMinute: 90 },
+        { atMinute: 90, laneId: 'B', open: true },
+      ],
+    });
+    const seen: (string | undefined)[] = [];
+    const spy: Policy = {
+      name: 'spy',
+      replanMs: [],
+      arrive: () => undefined,
+      select: () => undefined,
+      lanesChanged: (ctx) => seen.push(ctx.lanes[1]!.lane.reopensAt),
+    };
+    runDay(scenario, drawTickets(scenario, 1), spy);
+    const start = Date.parse(scenario.startAt);
+    assert.deepEqual(seen, [new Date(start + 90 * 60_000).toISOString(), undefined]);
   });
 
   it('is deterministic for a seed', () => {
