@@ -49,21 +49,21 @@ export interface CatalogQuery {
   includeDrafts: boolean;
 }
 
-export type CatalogChanges = Partial<
-  Pick<
-    CatalogItem,
-    | 'title'
-    | 'description'
-    | 'status'
-    | 'category'
-    | 'campaignId'
-    | 'startsAt'
-    | 'endsAt'
-    | 'capacity'
-    | 'itemIds'
-    | 'priceCents'
-  >
->;
+/** The fields of a catalog item an operator may change (route 10), one list for type and store. */
+export const CATALOG_CHANGE_FIELDS = [
+  'title',
+  'description',
+  'status',
+  'category',
+  'campaignId',
+  'startsAt',
+  'endsAt',
+  'capacity',
+  'itemIds',
+  'priceCents',
+] as const satisfies readonly (keyof CatalogItem)[];
+
+export type CatalogChanges = Partial<Pick<CatalogItem, (typeof CATALOG_CHANGE_FIELDS)[number]>>;
 
 export interface CatalogStore {
   get(eventId: string): Promise<CatalogItem | undefined>;

@@ -8,7 +8,12 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CapacityBelowBooked, InvalidState, NotFound } from '../../domain/errors.ts';
 import { CATALOG_ITEM_FIELDS, type CatalogItem, type Page, type PageRequest } from '../../domain/model.ts';
-import type { CatalogChanges, CatalogQuery, CatalogStore } from '../../domain/ports.ts';
+import {
+  CATALOG_CHANGE_FIELDS,
+  type CatalogChanges,
+  type CatalogQuery,
+  type CatalogStore,
+} from '../../domain/ports.ts';
 import { type Db, isConditionFailure, pick, plainItem } from './db.ts';
 import { versionedUpdate } from './expressions.ts';
 import { catalogKeys } from './keys.ts';
@@ -17,18 +22,7 @@ import { queryPage } from './pagination.ts';
 const FIELDS = CATALOG_ITEM_FIELDS;
 
 /** what `update` may change: never keys, counters or versions, whatever the caller passes */
-const CHANGE_FIELDS = new Set<string>([
-  'title',
-  'description',
-  'status',
-  'category',
-  'campaignId',
-  'startsAt',
-  'endsAt',
-  'capacity',
-  'itemIds',
-  'priceCents',
-]);
+const CHANGE_FIELDS = new Set<string>(CATALOG_CHANGE_FIELDS);
 
 const SCHEDULE_KINDS = ['event', 'program', 'campaign'];
 /** concurrent edits retried before giving up with InvalidState */
