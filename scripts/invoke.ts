@@ -78,7 +78,10 @@ async function main(): Promise<void> {
   }
 
   const buildDir = settings.buildDir ? resolve(settings.buildDir) : DIST;
-  await buildBundles(settings.hubUrl ? [bundle] : ['venue-api', 'notification-fanout', bundle], buildDir);
+  await buildBundles(
+    settings.hubUrl ? [bundle] : [...new Set(['venue-api', 'notification-fanout', 'post-confirmation', bundle] as const)],
+    buildDir,
+  );
   let hub: RunningHub | undefined;
   if (settings.hubUrl) {
     const env = await (await fetch(`${settings.hubUrl}/local/env`)).json();
@@ -93,6 +96,13 @@ async function main(): Promise<void> {
       worker: false,
       demoData: false,
     });
+  }
+  if (typeof event.triggerSource === 'string' && typeof event.userName === 'string') {
+    // A Cognito trigger's sample event names a pool and a user of its own: as with tokens in
+    // HTTP events, the local pool stands in (the user is created there, not yet in a group).
+    const base = settings.hubUrl ?? hub?.url;
+    const created = await post(`${base}/local/cognito/users`, { username: event.userName });
+    event = { ...event, userPoolId: created.userPoolId };
   }
   if (settings.invokeUser) {
     const tokenUrl = `${settings.hubUrl ?? hub?.url}/local/cognito/token`;

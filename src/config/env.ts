@@ -106,19 +106,22 @@ export function awsRegion(env: Env = process.env): string {
 
 /**
  * Endpoint overrides for the SDK clients. Unset in AWS; the local hub points them at DynamoDB
- * Local and at its own wire-compatible stand-ins for EventBridge, SNS and AppConfigData.
+ * Local and at its own wire-compatible stand-ins for EventBridge, SNS, AppConfigData and the
+ * Cognito user pool.
  */
 export function serviceEndpoints(env: Env = process.env): {
   dynamodb?: string;
   eventbridge?: string;
   sns?: string;
   appconfigdata?: string;
+  cognitoidp?: string;
 } {
   const entries = {
     dynamodb: optional(env, 'DYNAMODB_ENDPOINT'),
     eventbridge: optional(env, 'EVENTBRIDGE_ENDPOINT'),
     sns: optional(env, 'SNS_ENDPOINT'),
     appconfigdata: optional(env, 'APPCONFIG_ENDPOINT'),
+    cognitoidp: optional(env, 'COGNITO_ENDPOINT'),
   };
   return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
 }

@@ -6,7 +6,7 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
 import { CognitoUserDirectory } from '../adapters/cognito/user-directory.ts';
-import { awsRegion } from '../config/env.ts';
+import { awsRegion, serviceEndpoints } from '../config/env.ts';
 import { DomainError } from '../domain/errors.ts';
 import { enrolConfirmedShopper, type UserDirectory } from '../identity/sign-up.ts';
 import { createLogger, type Logger } from '../observability/log.ts';
@@ -38,7 +38,8 @@ export function createPostConfirmationHandler(deps: {
   };
 }
 
-const client = new CognitoIdentityProviderClient({ region: awsRegion() });
+const endpoint = serviceEndpoints().cognitoidp; // the local hub's stand-in; unset in AWS
+const client = new CognitoIdentityProviderClient({ region: awsRegion(), ...(endpoint ? { endpoint } : {}) });
 
 export const handler = createPostConfirmationHandler({
   directory: new CognitoUserDirectory(client),

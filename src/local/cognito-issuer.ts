@@ -39,7 +39,7 @@ export interface VerifiedToken {
 }
 
 const MAX_LIFETIME = 24 * 3600;
-const USERNAME = /^[\w.@+-]{1,128}$/;
+export const USERNAME = /^[\w.@+-]{1,128}$/;
 const GROUP = /^[\w.@+-]{1,128}$/;
 const CLIENT_ID = /^[\w.-]{1,128}$/;
 

@@ -15,6 +15,8 @@ export const LOCAL_PARAMETERS = { AppName: 'venue-hub', Stage: 'local' };
 
 /** The app client id of local tokens (JWT_CLIENT_ID). */
 export const LOCAL_CLIENT_ID = 'local-site';
+/** the local user pool (the post-confirmation trigger's events carry it) */
+export const LOCAL_USER_POOL_ID = `${LOCAL_REGION}_localhub`;
 
 const PSEUDO = { 'AWS::Region': LOCAL_REGION, 'AWS::AccountId': LOCAL_ACCOUNT, 'AWS::Partition': 'aws' };
 
@@ -74,6 +76,7 @@ export function bundleEnvironment(input: BundleEnvironmentInput): Record<string,
     EVENTBRIDGE_ENDPOINT: `${url}${STAND_IN_PATHS.eventbridge}`,
     SNS_ENDPOINT: `${url}${STAND_IN_PATHS.sns}`,
     APPCONFIG_ENDPOINT: `${url}${STAND_IN_PATHS.appconfigdata}`,
+    COGNITO_ENDPOINT: `${url}${STAND_IN_PATHS.cognitoidp}`,
     JWT_ISSUER: `${url}/local/cognito`,
     JWKS_URL: `${url}/local/cognito/.well-known/jwks.json`,
     JWT_CLIENT_ID: LOCAL_CLIENT_ID,

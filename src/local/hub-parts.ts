@@ -7,12 +7,13 @@ import type { Logger } from '../observability/log.ts';
 import type { CfnTemplate } from './cfn-template.ts';
 import type { LocalIssuer } from './cognito-issuer.ts';
 import { HttpApiRouter, readHttpApiRoutes } from './http-api-routes.ts';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './hub-env.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION, LOCAL_USER_POOL_ID } from './hub-env.ts';
 import type { HubServerParts } from './hub-server.ts';
 import { LocalBus, type LocalBusOptions, readBusRules } from './local-bus.ts';
 import { LocalSns, readSubscriptions, readTopics } from './local-sns.ts';
 import type { LocalRulesStore } from './rules-store.ts';
 import { AppConfigDataStandIn } from './stand-ins/appconfigdata.ts';
+import { CognitoIdpStandIn, readUserPoolGroups } from './stand-ins/cognito-idp.ts';
 import { StaticSite } from './static-site.ts';
 
 export interface HubPartsInput {
@@ -37,6 +38,8 @@ export function assembleHubParts(input: HubPartsInput): HubServerParts {
     issuer: input.issuer,
     router: new HttpApiRouter(readHttpApiRoutes(template)),
     invokeApi: (event) => input.invoke('VenueApiFunction', event),
+    invokeFunction: input.invoke,
+    cognitoIdp: new CognitoIdpStandIn(LOCAL_USER_POOL_ID, readUserPoolGroups(template)),
     eventBridge: {
       busNames: [busName, `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${busName}`],
       account: LOCAL_ACCOUNT,

@@ -5,6 +5,7 @@
  * site's `/config.json`, and the static site with an SPA fallback. Everything else is a 404
  * in the error shape.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../observability/log.ts';
 import {
@@ -13,7 +14,7 @@ import {
   type OutgoingResponse,
   toHttpApiEvent,
 } from './api-gateway-event.ts';
-import { type LocalIssuer, parseTokenRequest } from './cognito-issuer.ts';
+import { type LocalIssuer, parseTokenRequest, USERNAME } from './cognito-issuer.ts';
 import type { HttpApiRouter } from './http-api-routes.ts';
 import {
   BodyTooLarge,
@@ -24,10 +25,12 @@ import {
   parseJsonBody,
   readBody,
 } from './http-util.ts';
+import { LOCAL_REGION } from './hub-env.ts';
 import type { LocalBus } from './local-bus.ts';
 import type { LocalSns } from './local-sns.ts';
 import type { LocalRulesStore } from './rules-store.ts';
 import type { AppConfigDataStandIn } from './stand-ins/appconfigdata.ts';
+import type { CognitoIdpStandIn } from './stand-ins/cognito-idp.ts';
 import { type EventBridgeStandInOptions, handleEventBridge } from './stand-ins/eventbridge.ts';
 import { handleSns } from './stand-ins/sns.ts';
 import type { StaticSite } from './static-site.ts';
@@ -37,6 +40,7 @@ export const STAND_IN_PATHS = {
   eventbridge: '/local/aws/eventbridge',
   sns: '/local/aws/sns',
   appconfigdata: '/local/aws/appconfigdata',
+  cognitoidp: '/local/aws/cognito-idp',
 } as const;
 
 export interface HubServerParts {
@@ -49,6 +53,9 @@ export interface HubServerParts {
   sns: LocalSns;
   rules: LocalRulesStore;
   appConfigData: AppConfigDataStandIn;
+  cognitoIdp: CognitoIdpStandIn;
+  /** runs a function of the template by its logical id (the post-confirmation trigger) */
+  invokeFunction?: (functionId: string, event: unknown) => Promise<unknown>;
   site: StaticSite;
   /** `/config.json` for the site */
   siteConfig: () => Record<string, unknown>;
@@ -186,8 +193,15 @@ async function handleLocal(
     case `POST ${STAND_IN_PATHS.sns}`:
     case `POST ${STAND_IN_PATHS.sns}/`:
       return handleSns(body, parts.sns);
+    case `POST ${STAND_IN_PATHS.cognitoidp}`:
+    case `POST ${STAND_IN_PATHS.cognitoidp}/`:
+      return parts.cognitoIdp.handle(req.headers['x-amz-target'] as string | undefined, body);
     case 'POST /local/cognito/token':
       return mintToken(parts, body);
+    case 'POST /local/cognito/sign-up':
+      return signUp(parts, body);
+    case 'POST /local/cognito/users':
+      return addUser(parts, body);
     case 'GET /local/cognito/.well-known/jwks.json':
       return jsonResponse(200, parts.issuer.jwks());
     case 'GET /local/outbox':
@@ -218,6 +232,72 @@ async function mintToken(parts: HubServerParts, body: Buffer): Promise<OutgoingR
     if (isDomainError(error)) return domainErrorResponse(error);
     throw error;
   }
+}
+
+/** The `{"username": …}` of a body, or the 400 answer. */
+function usernameOf(body: Buffer): string | OutgoingResponse {
+  const parsed = parseJsonBody(body);
+  if (!parsed.ok) return parsed.response;
+  const input = (typeof parsed.value === 'object' && parsed.value !== null ? parsed.value : {}) as Record<
+    string,
+    unknown
+  >;
+  const extra = Object.keys(input).filter((key) => key !== 'username');
+  if (typeof input.username !== 'string' || !USERNAME.test(input.username) || extra.length > 0) {
+    return errorResponse(
+      400,
+      'VALIDATION_FAILED',
+      'The body must be {"username": …} (1–128 letters, digits or ._@+-).',
+    );
+  }
+  return input.username;
+}
+
+/** A user in the local pool, not confirmed yet (what `npm run invoke` of the trigger needs). */
+function addUser(parts: HubServerParts, body: Buffer): OutgoingResponse {
+  const username = usernameOf(body);
+  if (typeof username !== 'string') return username;
+  parts.cognitoIdp.signUp(username);
+  return jsonResponse(200, { username, userPoolId: parts.cognitoIdp.userPoolId });
+}
+
+/**
+ * A shopper's self sign-up as Cognito runs it: the user is confirmed, the post-confirmation
+ * trigger (the shipped bundle) runs with Cognito's event and adds them to their group through
+ * the pool stand-in, and they sign in: the token carries the groups the pool now has.
+ */
+async function signUp(parts: HubServerParts, body: Buffer): Promise<OutgoingResponse> {
+  const username = usernameOf(body);
+  if (typeof username !== 'string') return username;
+  if (!parts.invokeFunction)
+    return errorResponse(503, 'SERVICE_UNAVAILABLE', 'The local hub is still starting.');
+  parts.cognitoIdp.signUp(username);
+  const event = {
+    version: '1',
+    region: LOCAL_REGION,
+    userPoolId: parts.cognitoIdp.userPoolId,
+    userName: username,
+    triggerSource: 'PostConfirmation_ConfirmSignUp',
+    callerContext: { awsSdkVersion: 'local-hub', clientId: parts.issuer.clientId },
+    request: { userAttributes: { sub: randomUUID(), 'cognito:user_status': 'CONFIRMED' } },
+    response: {},
+  };
+  try {
+    await parts.invokeFunction('PostConfirmationFunction', event);
+  } catch (error) {
+    parts.logger.error('post-confirmation trigger failed', {
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
+    // what Cognito tells the user when the trigger fails
+    return errorResponse(
+      502,
+      'SERVICE_UNAVAILABLE',
+      'The sign-up could not be completed (PostConfirmation failed).',
+    );
+  }
+  const groups = parts.cognitoIdp.groupsOf(username) ?? [];
+  const token = await parts.issuer.mint(parseTokenRequest({ username, groups }, parts.issuer.clientId));
+  return jsonResponse(200, { username, groups, ...token }, { 'cache-control': 'no-store' });
 }
 
 function deployRules(parts: HubServerParts, body: Buffer): OutgoingResponse {

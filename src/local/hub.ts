@@ -107,7 +107,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const buildDir = options.buildDir ?? DIST;
     // All four by default (what ships); without the worker, only what the hub runs.
     const needed: BundleName[] =
-      options.worker === false ? ['venue-api', 'notification-fanout'] : [...BUNDLE_NAMES];
+      options.worker === false
+        ? ['venue-api', 'notification-fanout', 'post-confirmation']
+        : [...BUNDLE_NAMES];
     if (options.build !== false || missingBundles(buildDir, needed).length > 0)
       await buildBundles(needed, buildDir);
     const missing = missingBundles(buildDir, needed);
@@ -136,6 +138,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const handlers = {
       VenueApiFunction: await loadHandler(bundlePath('venue-api', buildDir)),
       NotificationFanoutFunction: await loadHandler(bundlePath('notification-fanout', buildDir)),
+      // Cognito's sign-up trigger, run by POST /local/cognito/sign-up against the pool stand-in
+      PostConfirmationFunction: await loadHandler(bundlePath('post-confirmation', buildDir)),
     };
     const settings = functionSettings(template);
     const invoke = (functionId: string, event: unknown) => {

@@ -70,6 +70,14 @@ describe('npm run invoke', { skip: !ready && 'the venue-api handler has not land
     assert.ok(JSON.parse(result.body).preferences);
   });
 
+  it('runs the post-confirmation trigger’s sample event against the local user pool', () => {
+    const run = invoke(['PostConfirmationFunction', join(REPO_ROOT, 'events/post-confirmation.json')]);
+    assert.equal(run.status, 0, run.stderr.slice(-3000));
+    const result = JSON.parse(run.stdout);
+    assert.equal(result.triggerSource, 'PostConfirmation_ConfirmSignUp');
+    assert.match(run.stderr, /enrolled in shoppers/);
+  });
+
   it('refuses an unknown function and a missing argument', () => {
     const unknown = invoke(['NoSuchFunction', join(work, 'health.json')]);
     assert.equal(unknown.status, 1);

@@ -152,6 +152,19 @@ describe('the venue workflow, end to end', {
     assert.equal(config.json.apiBaseUrl, '');
   });
 
+  it('signs a shopper up through the shipped post-confirmation trigger (local)', async (t) => {
+    if (!target.local) return t.skip('the local user pool is the hub’s');
+    const username = `e2e-${randomUUID().slice(0, 8)}`;
+    const signed = await call('POST', '/local/cognito/sign-up', { body: { username } });
+    expectStatus(signed, 200, 'sign up');
+    assert.deepEqual(signed.json.groups, ['shoppers']);
+    assert.match(target.output(), /enrolled in shoppers/);
+    const mine = await call('GET', '/me/preferences', {
+      headers: { authorization: `Bearer ${signed.json.access_token}` },
+    });
+    expectStatus(mine, 200, 'a new shopper reads their preferences');
+  });
+
   it('browses events, programs and products', async () => {
     const startsAt = new Date(Date.now() + 2 * 3600_000);
     const created = await call('POST', `/venues/${venue()}/events`, {

@@ -1,6 +1,16 @@
 /** The hub's HTTP front (issuer endpoints, API Gateway behaviour, site) around the fixture hub. */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { PostConfirmationTriggerEvent } from 'aws-lambda';
+import { CognitoUserDirectory } from '../../src/adapters/cognito/user-directory.ts';
+import { createPostConfirmationHandler } from '../../src/handlers/post-confirmation.ts';
+import { loadTemplate } from '../../src/local/cfn-template.ts';
+import { REPO_ROOT } from '../../src/local/dynamodb-local.ts';
+import { STAND_IN_PATHS } from '../../src/local/hub-server.ts';
+import { readUserPoolGroups } from '../../src/local/stand-ins/cognito-idp.ts';
+import { createLogger } from '../../src/observability/log.ts';
 import { http, useHubFixture } from './helpers/hub-fixture.ts';
 
 const hub = useHubFixture();
@@ -120,5 +130,75 @@ describe('HTTP API front', () => {
       (await http(hub, 'GET', '/../../etc/passwd', undefined, { accept: 'application/json' })).status,
       404,
     );
+  });
+});
+
+describe('local user pool', () => {
+  it('has the groups of template.yaml’s user pool', () => {
+    assert.deepEqual(readUserPoolGroups(loadTemplate(join(REPO_ROOT, 'template.yaml'))).sort(), [
+      'operators',
+      'shoppers',
+    ]);
+  });
+
+  // The shipped trigger's core, with the real SDK client pointed at the pool stand-in.
+  const trigger = () =>
+    createPostConfirmationHandler({
+      directory: new CognitoUserDirectory(
+        new CognitoIdentityProviderClient({
+          region: 'us-east-1',
+          endpoint: `${hub.url}${STAND_IN_PATHS.cognitoidp}`,
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }),
+      ),
+      logger: createLogger('test', { sink: () => undefined }),
+    });
+
+  it('signs a shopper up: the post-confirmation trigger adds them to shoppers, the token says so', async () => {
+    const before = hub.parts.invokeFunction;
+    const handler = trigger();
+    hub.parts.invokeFunction = async (functionId, event) => {
+      assert.equal(functionId, 'PostConfirmationFunction');
+      return handler(event as PostConfirmationTriggerEvent);
+    };
+    try {
+      const signed = await http(hub, 'POST', '/local/cognito/sign-up', { username: 'newcomer' });
+      assert.equal(signed.status, 200);
+      assert.deepEqual(signed.json.groups, ['shoppers']);
+      const claims = JSON.parse(Buffer.from(signed.json.access_token.split('.')[1], 'base64url').toString());
+      assert.deepEqual(claims['cognito:groups'], ['shoppers']);
+      assert.deepEqual(hub.parts.cognitoIdp.groupsOf('newcomer'), ['shoppers']);
+      assert.equal((await http(hub, 'POST', '/local/cognito/sign-up', { user: 'x' })).status, 400);
+    } finally {
+      hub.parts.invokeFunction = before;
+    }
+  });
+
+  it('answers a failing trigger as Cognito does, and the pool’s errors as the real one', async () => {
+    const before = hub.parts.invokeFunction;
+    hub.parts.invokeFunction = async () => {
+      throw new Error('trigger down');
+    };
+    try {
+      const failed = await http(hub, 'POST', '/local/cognito/sign-up', { username: 'unlucky' });
+      assert.equal(failed.status, 502);
+    } finally {
+      hub.parts.invokeFunction = before;
+    }
+    const handler = trigger();
+    const event = (userName: string, userPoolId: string) =>
+      ({
+        version: '1',
+        region: 'us-east-1',
+        userPoolId,
+        userName,
+        triggerSource: 'PostConfirmation_ConfirmSignUp',
+        callerContext: { awsSdkVersion: 'x', clientId: 'local-site' },
+        request: { userAttributes: {} },
+        response: {},
+      }) as unknown as PostConfirmationTriggerEvent;
+    const pool = hub.parts.cognitoIdp.userPoolId;
+    await assert.rejects(handler(event('nobody', pool)), (e: Error) => e.message.includes('user'));
+    await assert.rejects(handler(event('newcomer', 'us-east-1_other')), /does not exist/);
   });
 });

@@ -37,7 +37,8 @@ export interface EventBridgeStandInOptions {
   deliver(events: BusEvent[]): void;
 }
 
-function awsJsonError(status: number, type: string, message: string): OutgoingResponse {
+/** An error as AWS JSON 1.1 services send it (the SDKs map `__type` to their exception classes). */
+export function awsJsonError(status: number, type: string, message: string): OutgoingResponse {
   return {
     status,
     headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type },
