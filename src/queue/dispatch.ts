@@ -223,13 +223,14 @@ class Slack {
 /**
  * Per open lane, the jobs it will call, in order. Every job of a class with lanes is placed.
  * A job is not called before it joins (forecast jobs join in the future; a lane with nothing
- * to call yet waits for the next one). `starts`, when given, receives each job's call time.
+ * to call yet waits for the next one). With `forecast`, each job's call time goes to its
+ * `forecastMs` (the ETA replay; no map to fill).
  */
 export function dispatch(
   classes: readonly JobClass[],
   open: readonly OpenLane[],
   tuning: { scarcityWeight: number; agingMs: number; followBacklog?: boolean },
-  starts?: Map<Job, number>,
+  forecast = false,
 ): Job[][] {
   const { agingMs } = tuning;
   const heads = classes.map(() => 0);
@@ -318,7 +319,7 @@ export function dispatch(
     const job = classes[chosen]!.jobs[heads[chosen]!]!;
     heads[chosen] = heads[chosen]! + 1;
     plans[lane]!.push(job);
-    starts?.set(job, t);
+    if (forecast) job.forecastMs = t;
     free[lane] = t + job.serviceMs;
     heap.push(lane);
   }

@@ -35,8 +35,8 @@ export interface ForecastInput {
   nowMs: number;
 }
 
-/** Call time of each real job when the forecast joins are planned too. */
-export function forecastStarts(input: ForecastInput): Map<Job, number> {
+/** Sets each job's `forecastMs`: its call time when the forecast joins are planned along. */
+export function forecastStarts(input: ForecastInput): void {
   const { classes, jobs, tuning, nowMs } = input;
   // Lanes announced to come back join the forecast from that time on (after the open ones, so
   // the class lane indices of the plan stay valid); each class also gets those it may use.
@@ -44,8 +44,7 @@ export function forecastStarts(input: ForecastInput): Map<Job, number> {
   const extra = input.reopening.map((_, k) => input.open.length + k);
   const mayUse = (lane: OpenLane, kind: string, accessible: boolean) =>
     lane.lane.serviceKinds.includes(kind) && (!accessible || lane.lane.accessible);
-  const starts = new Map<Job, number>();
-  if (jobs.length === 0) return starts;
+  if (jobs.length === 0) return;
   let horizon = nowMs;
   for (const job of jobs) horizon = Math.max(horizon, job.deadlineMs);
   horizon = Math.min(horizon, nowMs + HORIZON_MS);
@@ -101,6 +100,7 @@ export function forecastStarts(input: ForecastInput): Map<Job, number> {
         deadlineMs: Number.POSITIVE_INFINITY,
         fairnessMs: Number.POSITIVE_INFINITY,
         startMs: Number.NaN,
+        forecastMs: Number.NaN,
         cls,
       };
       target.jobs.push(job);
@@ -118,18 +118,12 @@ export function forecastStarts(input: ForecastInput): Map<Job, number> {
       job.joinedMs + tuning.acceptableWaitMinutes * MINUTE,
     );
   }
-  const timed = new Map<Job, number>();
   dispatch(
     all,
     open,
     { scarcityWeight: tuning.scarcityWeight, agingMs: tuning.agingMinutes * MINUTE, followBacklog: true },
-    timed,
+    true,
   );
-  for (const job of jobs) {
-    const start = timed.get(job);
-    if (start !== undefined) starts.set(job, start);
-  }
-  return starts;
 }
 
 /** The stand-in ticket of a forecast stream (the dispatch never reads it; no per-job garbage). */

@@ -26,6 +26,8 @@ export interface Job {
   fairnessMs: number;
   /** planned call time; set by the planner */
   startMs: number;
+  /** call time in the ETA forecast (src/queue/forecast.ts); NaN until it runs */
+  forecastMs: number;
   cls: number;
 }
 
@@ -144,6 +146,7 @@ export function classify(
       deadlineMs: Number.POSITIVE_INFINITY,
       fairnessMs: Number.POSITIVE_INFINITY,
       startMs: Number.NaN,
+      forecastMs: Number.NaN,
       cls,
     };
     if (honoured && slot !== undefined) job.appointmentEndMs = Date.parse(slot.endsAt);

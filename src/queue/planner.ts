@@ -52,21 +52,20 @@ export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
     scarcityWeight: tuning.scarcityWeight,
     agingMs: tuning.agingMinutes * MINUTE,
   });
-  const forecast =
-    input.arrivalsPerMinute === undefined
-      ? new Map<Job, number>()
-      : forecastStarts({
-          classes,
-          jobs,
-          open,
-          reopening: reopeningLanes(input.lanes, nowMs),
-          tuning,
-          serviceMs,
-          arrivalsPerMinute: input.arrivalsPerMinute,
-          accessiblePerMinute: input.accessibleArrivalsPerMinute ?? {},
-          joinsUntilMs: input.joinsUntil?.getTime() ?? Number.POSITIVE_INFINITY,
-          nowMs,
-        });
+  if (input.arrivalsPerMinute !== undefined) {
+    forecastStarts({
+      classes,
+      jobs,
+      open,
+      reopening: reopeningLanes(input.lanes, nowMs),
+      tuning,
+      serviceMs,
+      arrivalsPerMinute: input.arrivalsPerMinute,
+      accessiblePerMinute: input.accessibleArrivalsPerMinute ?? {},
+      joinsUntilMs: input.joinsUntil?.getTime() ?? Number.POSITIVE_INFINITY,
+      nowMs,
+    });
+  }
 
   const assignments: PlanAssignment[] = [];
   const lanes: LanePlan[] = [];
@@ -80,8 +79,11 @@ export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
         version: job.ticket.version,
         laneId: o.lane.laneId,
         position: k + 1,
-        etaAt: new Date(forecast.get(job) ?? t).toISOString(),
-        fairnessDeadlineAt: new Date(job.fairnessMs).toISOString(),
+        etaAt: new Date(Number.isNaN(job.forecastMs) ? t : job.forecastMs).toISOString(),
+        // written once, with the ticket's first plan; afterwards the ticket carries it
+        ...(job.ticket.fairnessDeadlineAt === undefined
+          ? { fairnessDeadlineAt: new Date(job.fairnessMs).toISOString() }
+          : {}),
       });
       t += job.serviceMs;
     });

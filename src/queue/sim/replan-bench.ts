@@ -100,6 +100,7 @@ export function runReplanBench(tickets = 5000, lanes = 40, rounds = 60, seed = 1
         laneId: a.laneId,
         position: a.position,
         etaAt: a.etaAt,
+        ...(a.fairnessDeadlineAt === undefined ? {} : { fairnessDeadlineAt: a.fairnessDeadlineAt }),
         version: t.version + 1,
       });
     }
