@@ -79,7 +79,9 @@ async function main(): Promise<void> {
 
   const buildDir = settings.buildDir ? resolve(settings.buildDir) : DIST;
   await buildBundles(
-    settings.hubUrl ? [bundle] : [...new Set(['venue-api', 'notification-fanout', 'post-confirmation', bundle] as const)],
+    settings.hubUrl
+      ? [bundle]
+      : [...new Set(['venue-api', 'notification-fanout', 'post-confirmation', bundle] as const)],
     buildDir,
   );
   let hub: RunningHub | undefined;
