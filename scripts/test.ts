@@ -94,7 +94,16 @@ process.stdout.write(`  DynamoDB Local at ${dynamo.endpoint}\n`);
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', env: { ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint, NODE_ENV: 'test' } },
+  {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      NODE_ENV: 'test',
+      // the AWS SDK's Node 22 notice (see src/local/hub-env.ts), once per test file otherwise
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+  },
 );
 const stop = async (code: number): Promise<void> => {
   await dynamo.stop();

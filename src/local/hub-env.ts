@@ -90,6 +90,10 @@ export function bundleEnvironment(input: BundleEnvironmentInput): Record<string,
     WORKER_INTERVAL_MS: '1000',
     OUTBOX_GRACE_SECONDS: '2',
     WORKER_HEALTH_FILE: input.healthFile,
+    // The SDK's notice, once per process on Node 20, that its releases after January 2027 need
+    // Node 22: Lambda (nodejs22.x) and the worker image (node:22) never see it, and the
+    // lockfile pins today's SDK, so locally it is noise.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }
 
