@@ -4,9 +4,8 @@
  * later tickets of a class make the class urgent sooner. So the ETA comes from a second
  * dispatch of the same tickets plus forecast walk-ins: per kind, evenly spaced at the recent
  * arrival rate, up to the latest deadline of a ticket that is here or until the venue closes
- * (nobody joins then), each with the fairness
- * deadline a real walk-in would get. The forecast tickets only shape the ETAs: lane plans and
- * positions come from the plan of the real tickets.
+ * (nobody joins then), each with the fairness deadline a real walk-in would get. The forecast
+ * tickets only shape the ETAs: lane plans and positions come from the plan of the real tickets.
  */
 import type { StoredTicket } from '../domain/ports.ts';
 import { dispatch, fifoTurns } from './dispatch.ts';
@@ -15,7 +14,7 @@ import type { PlannerTuning } from './tuning.ts';
 
 /** Beyond this, a forecast says nothing useful (and it bounds the work). */
 const HORIZON_MS = 8 * 60 * MINUTE;
-/** Forecast tickets at most this many, or as many as are waiting: the ETA costs at most a second plan. */
+/** At most max(this, tickets waiting) forecast tickets: an ETA costs at most a second plan. */
 const MIN_BUDGET = 500;
 
 export interface ForecastInput {
@@ -36,15 +35,15 @@ export interface ForecastInput {
 }
 
 /** Sets each job's `forecastMs`: its call time when the forecast joins are planned along. */
-export function forecastStarts(input: ForecastInput): void {
+export function forecastCallTimes(input: ForecastInput): void {
   const { classes, jobs, tuning, nowMs } = input;
+  if (jobs.length === 0) return;
   // Lanes announced to come back join the forecast from that time on (after the open ones, so
   // the class lane indices of the plan stay valid); each class also gets those it may use.
   const open = [...input.open, ...input.reopening];
   const extra = input.reopening.map((_, k) => input.open.length + k);
   const mayUse = (lane: OpenLane, kind: string, accessible: boolean) =>
     lane.lane.serviceKinds.includes(kind) && (!accessible || lane.lane.accessible);
-  if (jobs.length === 0) return;
   let horizon = nowMs;
   for (const job of jobs) horizon = Math.max(horizon, job.deadlineMs);
   horizon = Math.min(horizon, nowMs + HORIZON_MS);
@@ -63,9 +62,9 @@ export function forecastStarts(input: ForecastInput): void {
   const budget = Math.max(MIN_BUDGET, jobs.length);
   const until = Math.min(horizon, input.joinsUntilMs, nowMs + (budget / Math.max(totalRate, 1e-9)) * MINUTE);
   const streams: { kind: string; accessible: boolean; perMinute: number }[] = [];
-  for (const [kind, all] of Object.entries(input.arrivalsPerMinute)) {
-    const accessible = Math.min(all, input.accessiblePerMinute[kind] ?? 0);
-    streams.push({ kind, accessible: false, perMinute: all - accessible });
+  for (const [kind, total] of Object.entries(input.arrivalsPerMinute)) {
+    const accessible = Math.min(total, input.accessiblePerMinute[kind] ?? 0);
+    streams.push({ kind, accessible: false, perMinute: total - accessible });
     streams.push({ kind, accessible: true, perMinute: accessible });
   }
   for (const { kind, accessible, perMinute } of streams) {

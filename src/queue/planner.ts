@@ -6,7 +6,7 @@
  */
 import type { PlanAssignment, StoredTicket } from '../domain/ports.ts';
 import { dispatch, fifoTurns, isOldestFirst } from './dispatch.ts';
-import { forecastStarts } from './forecast.ts';
+import { forecastCallTimes } from './forecast.ts';
 import { classify, expectedMinutes, type Job, MINUTE, type OpenLane, openLanes } from './jobs.ts';
 import type { PlannerMemory } from './memory.ts';
 import { stabilize } from './stability.ts';
@@ -53,7 +53,7 @@ export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
     agingMs: tuning.agingMinutes * MINUTE,
   });
   if (input.arrivalsPerMinute !== undefined) {
-    forecastStarts({
+    forecastCallTimes({
       classes,
       jobs,
       open,
