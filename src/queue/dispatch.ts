@@ -102,9 +102,12 @@ class Indices {
     this.current = classes.map(() => 0);
   }
 
-  /** Recomputes every class's index for the backlog at `t` (jobs joined by then, not yet called). */
   private computed = false;
 
+  /**
+   * Every class's index for the backlog at `t` (jobs joined by then, not yet called); computed
+   * once unless it follows the backlog.
+   */
   at(t: number): readonly number[] {
     if (this.computed && !this.follow) return this.current;
     this.computed = true;
@@ -223,24 +226,18 @@ class Slack {
 /**
  * Per open lane, the jobs it will call, in order. Every job of a class with lanes is placed.
  * A job is not called before it joins (forecast jobs join in the future; a lane with nothing
- * to call yet waits for the next one). With `forecast`, each job's call time goes to its
- * `forecastMs` (the ETA replay; no map to fill).
+ * to call yet waits for the next one). The ETA replay (`forecast`) lets scarcity follow the
+ * backlog and records each job's call time in its `forecastMs`.
  */
 export function dispatch(
   classes: readonly JobClass[],
   open: readonly OpenLane[],
-  tuning: { scarcityWeight: number; agingMs: number; followBacklog?: boolean },
-  forecast = false,
+  tuning: { scarcityWeight: number; agingMs: number; forecast?: boolean },
 ): Job[][] {
   const { agingMs } = tuning;
+  const forecast = tuning.forecast === true;
   const heads = classes.map(() => 0);
-  const scarcity = new Indices(
-    classes,
-    heads,
-    open.length,
-    tuning.scarcityWeight,
-    tuning.followBacklog === true,
-  );
+  const scarcity = new Indices(classes, heads, open.length, tuning.scarcityWeight, forecast);
   const laneClasses: number[][] = open.map(() => []);
   classes.forEach((c, ci) => {
     for (const lane of c.lanes) laneClasses[lane]!.push(ci);

@@ -117,12 +117,11 @@ export function forecastCallTimes(input: ForecastInput): void {
       job.joinedMs + tuning.acceptableWaitMinutes * MINUTE,
     );
   }
-  dispatch(
-    all,
-    open,
-    { scarcityWeight: tuning.scarcityWeight, agingMs: tuning.agingMinutes * MINUTE, followBacklog: true },
-    true,
-  );
+  dispatch(all, open, {
+    scarcityWeight: tuning.scarcityWeight,
+    agingMs: tuning.agingMinutes * MINUTE,
+    forecast: true,
+  });
 }
 
 /** The stand-in ticket of a forecast stream (the dispatch never reads it; no per-job garbage). */
