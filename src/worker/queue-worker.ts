@@ -6,7 +6,7 @@
  * metrics per venue: re-plan ms, waiting count, predicted wait, overtakes, writes.
  */
 import type { Clock, EventPublisher, OutboxStore, QueueStore, RulesProvider } from '../domain/ports.ts';
-import { emitMetrics, type Logger, type LogSink } from '../observability/log.ts';
+import { emitMetrics, type Logger, type LogSink, type MetricUnit } from '../observability/log.ts';
 import { ArrivalRateEstimator } from '../queue/arrival-rates.ts';
 import { PlannerMemory } from '../queue/memory.ts';
 import { ServiceTimeEstimator } from '../queue/service-times.ts';
@@ -84,6 +84,7 @@ export class QueueWorker {
         estimator: new ServiceTimeEstimator(serviceMinutes),
         arrivals: new ArrivalRateEstimator(),
         called: new Map(),
+        firstEta: new Map(),
       };
       this.venues.set(venueId, state);
     }
@@ -133,6 +134,7 @@ export class QueueWorker {
         PlanWrites: { value: result.written, unit: 'Count' },
         PlanWritesSkipped: { value: result.skipped, unit: 'Count' },
         NoShows: { value: result.noShows, unit: 'Count' },
+        ...etaAccuracy(result.etaErrors),
       },
       this.deps.metricsSink,
     );
@@ -141,4 +143,23 @@ export class QueueWorker {
 
 function errorName(error: unknown): string {
   return error instanceof Error ? error.name : 'UnknownError';
+}
+
+/**
+ * The ETA quality of the tickets called this cycle, in the simulator's terms (docs/queue.md):
+ * mean absolute error, share within ±5 min, share called more than a minute late. Nothing when
+ * no ticket that waited was called.
+ */
+function etaAccuracy(errors: readonly number[]): Record<string, { value: number; unit: MetricUnit }> {
+  if (errors.length === 0) return {};
+  const share = (test: (e: number) => boolean) => errors.filter(test).length / errors.length;
+  return {
+    EtaChecked: { value: errors.length, unit: 'Count' },
+    EtaAbsErrorMinutes: {
+      value: errors.reduce((sum, e) => sum + Math.abs(e), 0) / errors.length,
+      unit: 'None',
+    },
+    EtaWithin5MinShare: { value: share((e) => Math.abs(e) <= 5), unit: 'None' },
+    EtaLateShare: { value: share((e) => e > 1), unit: 'None' },
+  };
 }

@@ -27,6 +27,11 @@ export interface VenueState {
   arrivals: ArrivalRateEstimator;
   /** tickets seen `called` last cycle: id → kind, to learn their service time once done */
   called: Map<string, string>;
+  /**
+   * The ETA each waiting ticket was first given by this worker (epoch ms), to measure, when it
+   * is called, how far off the ETA its shopper saw was (a restarted worker starts afresh).
+   */
+  firstEta: Map<string, number>;
 }
 
 export interface VenueCycleResult {
@@ -37,6 +42,8 @@ export interface VenueCycleResult {
   skipped: number;
   noShows: number;
   observed: number;
+  /** per ticket called since the last cycle after waiting: call − first ETA, minutes (+ = late) */
+  etaErrors: number[];
 }
 
 function changed(ticket: StoredTicket, a: PlanAssignment): boolean {
@@ -62,6 +69,7 @@ export async function runVenueCycle(
     });
   }
   const observed = await learnServiceTimes(active, queue, state);
+  const etaErrors = etaErrorsOfCalled(active, state.firstEta);
   const graceMs = venue.queue.noShowGraceMinutes * MINUTE;
   const tickets: StoredTicket[] = [];
   let noShows = 0;
@@ -112,7 +120,28 @@ export async function runVenueCycle(
   }
   const { written, skipped } =
     updates.length === 0 ? { written: 0, skipped: 0 } : await queue.applyPlan(updates);
-  return { venueId, replanMs, stats: plan.stats, written, skipped, noShows, observed };
+  for (const a of plan.assignments) {
+    if (!state.firstEta.has(a.ticketId)) state.firstEta.set(a.ticketId, Date.parse(a.etaAt));
+  }
+  const waiting = new Set(tickets.filter((t) => t.status === 'waiting').map((t) => t.ticketId));
+  for (const id of state.firstEta.keys()) if (!waiting.has(id)) state.firstEta.delete(id);
+  return { venueId, replanMs, stats: plan.stats, written, skipped, noShows, observed, etaErrors };
+}
+
+/**
+ * How far off the first ETA was for tickets called since the last cycle, as the simulator
+ * measures it: only tickets that waited (a ticket called at once says nothing about it).
+ */
+function etaErrorsOfCalled(active: readonly StoredTicket[], firstEta: Map<string, number>): number[] {
+  const errors: number[] = [];
+  for (const t of active) {
+    const shown = firstEta.get(t.ticketId);
+    if (t.status !== 'called' || shown === undefined || t.calledAt === undefined) continue;
+    firstEta.delete(t.ticketId);
+    const calledMs = Date.parse(t.calledAt);
+    if (calledMs > Date.parse(t.joinedAt)) errors.push((calledMs - shown) / MINUTE);
+  }
+  return errors;
 }
 
 /** Feeds the estimator with tickets that were `called` last cycle and are `done` (served) now. */

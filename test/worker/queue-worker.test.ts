@@ -114,6 +114,48 @@ describe('QueueWorker', () => {
     assert.equal((await next.runOnce()).venues[0]!.written, 0, 'cleared once');
   });
 
+  it('measures, as tickets are called, how far off the ETA their shoppers were first shown was', async () => {
+    const { queue, worker, metrics, clock } = setup(doc({ v1: venue() }));
+    const late = ticket({ serviceKind: 'returns' });
+    const early = ticket({ serviceKind: 'returns' });
+    queue.put(late);
+    queue.put(early);
+    await worker.runOnce();
+    const shown = (id: string) => Date.parse(queue.tickets.get(id)!.etaAt!);
+    // The operators call one ticket 3 minutes after its ETA and the other 6 minutes before.
+    for (const [t, offset] of [
+      [late, 3],
+      [early, -6],
+    ] as const) {
+      const stored = queue.tickets.get(t.ticketId)!;
+      const calledAt = new Date(
+        Math.max(shown(t.ticketId) + offset * 60_000, Date.parse(t.joinedAt) + 60_000),
+      );
+      queue.tickets.set(t.ticketId, {
+        ...stored,
+        status: 'called',
+        calledAt: calledAt.toISOString(),
+        version: stored.version + 1,
+      });
+    }
+    const expected = [late, early].map(
+      (t) => (Date.parse(queue.tickets.get(t.ticketId)!.calledAt!) - shown(t.ticketId)) / 60_000,
+    );
+    // the first ETAs, not later ones, are what counts
+    clock.current = new Date(NOW.getTime() + 60_000);
+    metrics.length = 0;
+    await worker.runOnce();
+    const emf = JSON.parse(metrics[0]!);
+    assert.equal(emf.EtaChecked, 2);
+    assert.equal(emf.EtaAbsErrorMinutes, (Math.abs(expected[0]!) + Math.abs(expected[1]!)) / 2);
+    assert.equal(emf.EtaWithin5MinShare, expected.filter((e) => Math.abs(e) <= 5).length / 2);
+    assert.equal(emf.EtaLateShare, expected.filter((e) => e > 1).length / 2);
+    // once measured, never again; a cycle that calls nobody reports nothing
+    metrics.length = 0;
+    await worker.runOnce();
+    assert.equal('EtaChecked' in JSON.parse(metrics[0]!), false);
+  });
+
   it('never overwrites a ticket the API changed since it was read', async () => {
     const { queue, worker } = setup(doc({ v1: venue() }));
     const t = ticket();
