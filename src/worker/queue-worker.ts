@@ -3,7 +3,7 @@
  * for every venue of the rules in force, `runVenueCycle`; then one sweep of the event outbox
  * (events older than the grace are published and marked, so that a booking whose API process
  * died between its write and its publish still gets its event). Structured logs and EMF
- * metrics per venue: re-plan ms, waiting count, predicted wait, overtakes, writes.
+ * metrics per venue: re-plan ms, waiting count, predicted wait, overtakes, writes, ETA quality.
  */
 import type { Clock, EventPublisher, OutboxStore, QueueStore, RulesProvider } from '../domain/ports.ts';
 import { emitMetrics, type Logger, type LogSink, type MetricUnit } from '../observability/log.ts';
