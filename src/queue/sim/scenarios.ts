@@ -111,6 +111,9 @@ const documents: Record<string, object> = {
       })),
       ...['M2', 'M3', 'F1', 'F2'].map((laneId) => ({ atMinute: 300, laneId, open: true })),
     ],
+    // A venue whose lanes mostly serve several kinds lets short services overtake for longer
+    // (the trade-off of docs/queue.md: the p95 and max caps still hold, see its table).
+    queue: { fairnessMinutes: 45 },
     serviceMinutes: SERVICE,
     walkIns: { rates: [{ fromMinute: 0, toMinute: 480, perHour: 74 }], kindShares: MIX },
     appointments: { kind: 'pickup', fromMinute: 30, toMinute: 450, slotMinutes: 15, bookingsPerSlot: 1 },
