@@ -13,6 +13,8 @@ import { ServiceTimeEstimator } from '../queue/service-times.ts';
 import { runVenueCycle, type VenueCycleResult, type VenueState } from './venue-cycle.ts';
 
 export const METRICS_NAMESPACE = 'VenueHub/Worker';
+/** the dimension of the worker-wide metrics (template.yaml's WorkerStalledAlarm reads it) */
+export const WORKER_SERVICE = 'queue-worker';
 
 export interface WorkerDeps {
   rules: RulesProvider;
@@ -73,6 +75,18 @@ export class QueueWorker {
       report.outboxFailed = true;
       deps.logger.warn('outbox sweep failed; events stay pending', { error: errorName(error) });
     }
+    // Without a venue dimension, so that one alarm (WorkerStalledAlarm) sees the worker alive
+    // whatever venues the rules list: a cycle completed, and how much of it failed.
+    emitMetrics(
+      METRICS_NAMESPACE,
+      { Service: WORKER_SERVICE },
+      {
+        CyclesCompleted: { value: 1, unit: 'Count' },
+        VenuesFailed: { value: report.failedVenues.length, unit: 'Count' },
+        OutboxFailed: { value: report.outboxFailed ? 1 : 0, unit: 'Count' },
+      },
+      deps.metricsSink,
+    );
     return report;
   }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '../../src/local/dynamodb-local.ts';
+import { METRICS_NAMESPACE, WORKER_SERVICE } from '../../src/worker/queue-worker.ts';
 import { asArray, type Json, references, resource, resourcesOf } from '../helpers/templates.ts';
 
 const ECS = 'templates/ecs.yaml';
@@ -188,5 +189,27 @@ describe('build projects and buildspecs', () => {
     const spec = readFileSync(join(REPO_ROOT, 'buildspecs/worker.yml'), 'utf8');
     assert.match(spec, /imagedefinitions\.json/);
     assert.match(spec, /docker build --platform linux\/arm64 -f worker\/Dockerfile/);
+  });
+});
+
+describe('worker alarm', () => {
+  it('watches the very metric the worker emits each cycle, and tells the platform team', () => {
+    const alarm = resource('template.yaml', 'WorkerStalledAlarm');
+    const props = alarm.props;
+    assert.equal(props.Namespace, METRICS_NAMESPACE);
+    assert.equal(props.MetricName, 'CyclesCompleted');
+    assert.deepEqual(props.Dimensions, [{ Name: 'Service', Value: WORKER_SERVICE }]);
+    assert.equal(props.TreatMissingData, 'breaching', 'a worker that emits nothing is a stalled one');
+    assert.deepEqual(references(props.AlarmActions), ['PlatformAlarmsTopic']);
+    // only once a worker task is meant to run (WorkerDesiredCount above 0)
+    assert.equal((alarm.resource as { Condition?: string }).Condition, 'HasWorker');
+  });
+
+  it('lets only this stack’s alarms publish to the platform topic, over TLS', () => {
+    const policy = resource('template.yaml', 'PlatformAlarmsTopicPolicy').props.PolicyDocument as Json;
+    const allow = asArray(policy.Statement as Json[]).filter((s) => s.Effect === 'Allow');
+    assert.equal(allow.length, 1);
+    assert.deepEqual(allow[0]!.Principal, { Service: 'cloudwatch.amazonaws.com' });
+    assert.ok(JSON.stringify(allow[0]!.Condition).includes(':alarm:${AppName}-${Stage}-*'));
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StoredTicket } from '../../src/domain/ports.ts';
 import type { RulesDocument, VenueRules } from '../../src/domain/rules.ts';
-import { QueueWorker } from '../../src/worker/queue-worker.ts';
+import { QueueWorker, WORKER_SERVICE } from '../../src/worker/queue-worker.ts';
 import { collectingLogger, FakeOutbox, FakePublisher, FakeQueueStore, staticRules } from './fakes.ts';
 
 const NOW = new Date('2026-12-05T15:00:00.000Z');
@@ -235,15 +235,21 @@ describe('QueueWorker', () => {
   });
 
   it('isolates a failing venue and skips planning when the queue feature is off', async () => {
-    const { queue, worker } = setup(doc({ v1: venue() }));
+    const { queue, worker, metrics } = setup(doc({ v1: venue() }));
     queue.failListActive = true;
     const report = await worker.runOnce();
     assert.deepEqual(report.failedVenues, ['v1']);
+    // the worker-wide metric of the cycle, the one WorkerStalledAlarm watches
+    const cycle = JSON.parse(metrics.at(-1)!);
+    assert.equal(cycle.Service, WORKER_SERVICE);
+    assert.equal('VenueId' in cycle, false);
+    assert.deepEqual([cycle.CyclesCompleted, cycle.VenuesFailed, cycle.OutboxFailed], [1, 1, 0]);
 
     const off = setup(doc({ v1: venue() }, false));
     off.queue.put(ticket());
     const quiet = await off.worker.runOnce();
     assert.equal(quiet.venues.length, 0);
     assert.equal(off.queue.applied.length, 0);
+    assert.equal(JSON.parse(off.metrics.at(-1)!).CyclesCompleted, 1, 'alive with the queue switched off');
   });
 });
