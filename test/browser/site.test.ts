@@ -101,17 +101,19 @@ describe('venue site in Chromium against the local hub', {
     await operator.getByRole('link', { name: 'Pickup slots' }).click();
     await screen(operator, '12-operator-slots', 'Pickup slots');
     // slots from the current half hour on (the demo venue is open around the clock), ending
-    // by 23:30 so that the day never spills into the next one
+    // at midnight at the latest ("00:00" as the end is the end of the day)
     const [hh, mm] = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit' })
       .format(new Date())
       .split(':')
       .map(Number) as [number, number];
-    const start = Math.min(hh * 60 + (mm >= 30 ? 30 : 0), 22 * 60);
+    const start = hh * 60 + (mm >= 30 ? 30 : 0);
     const hhmm = (m: number) =>
-      `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+      m >= 1440
+        ? '00:00'
+        : `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
     await operator.getByLabel('Date', { exact: true }).fill(today);
     await operator.getByLabel('From', { exact: true }).fill(hhmm(start));
-    await operator.getByLabel('To', { exact: true }).fill(hhmm(start + 90));
+    await operator.getByLabel('To', { exact: true }).fill(hhmm(Math.min(start + 90, 1440)));
     await operator.getByLabel('Minutes per slot', { exact: true }).fill('30');
     await operator.getByLabel('Capacity', { exact: true }).fill('3');
     await operator.getByRole('button', { name: 'Create a day of slots' }).click();

@@ -49,7 +49,7 @@ export async function slotsView(ctx: AppContext, main: HTMLElement, _p: unknown,
     { class: 'stack', 'aria-label': t('createSlots') },
     field(t('date'), h('input', { type: 'date', name: 'date', required: true, value: date })),
     field(t('from'), h('input', { type: 'time', name: 'from', required: true, value: '10:00' })),
-    field(t('to'), h('input', { type: 'time', name: 'to', required: true, value: '18:00' })),
+    field(t('to'), h('input', { type: 'time', name: 'to', required: true, value: '18:00' }), t('toMidnight')),
     field(
       t('slotMinutes'),
       h('input', { type: 'number', name: 'slotMinutes', min: 5, max: 240, required: true, value: 30 }),
@@ -67,7 +67,7 @@ export async function slotsView(ctx: AppContext, main: HTMLElement, _p: unknown,
       const result = await ctx.api.createSlots(venueId, {
         date: chosen,
         from: formValue(form, 'from').slice(0, 5),
-        to: formValue(form, 'to').slice(0, 5),
+        to: slotsEnd(formValue(form, 'to')),
         slotMinutes: Number(formValue(form, 'slotMinutes')),
         capacity: Number(formValue(form, 'capacity')),
       });
@@ -107,4 +107,13 @@ export async function slotsView(ctx: AppContext, main: HTMLElement, _p: unknown,
       ),
     ),
   );
+}
+
+/**
+ * The `to` of a day of slots from the form's time field, which cannot say 24:00: "00:00" as
+ * the end means midnight at the end of the day (a venue open until midnight or around the clock).
+ */
+export function slotsEnd(value: string): string {
+  const time = value.slice(0, 5);
+  return time === '00:00' ? '24:00' : time;
 }
