@@ -92,6 +92,10 @@ const en = {
   joinQueue: 'Join the queue',
   leaveQueue: 'Leave the queue',
   confirmLeaveQueue: 'Leave the queue? You will lose your place.',
+  confirmSwapTicket:
+    'You already hold a queue ticket here. Leave it and check in for this pickup? You will lose the other place.',
+  confirmSwapYes: 'Leave it and check in',
+  keepTicket: 'Keep my ticket',
   confirmLeaveYes: 'Yes, leave',
   stayInQueue: 'Stay in the queue',
   yourTicket: 'Your ticket',
@@ -284,7 +288,11 @@ const es: Record<MessageKey, string> = {
   needsAccessibility: 'Necesito la fila accesible',
   joinQueue: 'Unirme a la fila',
   leaveQueue: 'Salir de la fila',
-  confirmLeaveQueue: '¿Salir de la fila? Perderá su lugar.',
+  confirmLeaveQueue: '¿Salir de la fila? Perderás tu lugar.',
+  confirmSwapTicket:
+    'Ya tienes un turno en la fila aquí. ¿Lo dejas y registras esta recogida? Perderás el otro lugar.',
+  confirmSwapYes: 'Dejarlo y registrarme',
+  keepTicket: 'Conservar mi turno',
   confirmLeaveYes: 'Sí, salir',
   stayInQueue: 'Seguir en la fila',
   yourTicket: 'Tu turno',

@@ -212,6 +212,26 @@ describe('venue site in Chromium against the local hub', {
     await shopper.getByText('You left the queue.').waitFor(WAIT);
   });
 
+  it('shopper in the queue checks a pickup in by leaving the ticket they hold, after asking', async () => {
+    await shopper.goto(`${hub.url}/#/queue`);
+    await shopper.getByLabel('Service', { exact: true }).selectOption('returns');
+    await shopper.getByRole('button', { name: 'Join the queue' }).click();
+    await shopper.getByRole('heading', { name: /Your ticket/ }).waitFor(WAIT);
+    await shopper.goto(`${hub.url}/#/pickup`);
+    await shopper.locator('input[name="slotId"]:not([disabled])').first().check();
+    await shopper.getByLabel('Order reference', { exact: true }).fill('ORD-2002');
+    await shopper.getByRole('button', { name: 'Book pickup' }).click();
+    await shopper.getByText('Booked! Your reservation is confirmed.').waitFor(WAIT);
+    await shopper.goto(`${hub.url}/#/reservations`);
+    await shopper.getByRole('button', { name: 'Check in: Pickup ORD-2002' }).click();
+    await shopper.getByRole('dialog', { name: /already hold a queue ticket/ }).waitFor(WAIT);
+    await shopper.getByRole('button', { name: 'Leave it and check in' }).click();
+    await shopper.getByText('Checked in.').waitFor(WAIT);
+    await shopper.getByRole('link', { name: 'Follow your queue ticket' }).first().click();
+    // the ticket followed now is the pickup's, not the returns ticket left behind
+    await shopper.getByRole('heading', { name: /Your ticket · Order pickup/ }).waitFor(WAIT);
+  });
+
   it('shopper cancels the event booking and the places come back', async () => {
     await shopper.goto(`${hub.url}/#/reservations`);
     // Cancelling asks first (an accessible modal dialog); Escape keeps the reservation.

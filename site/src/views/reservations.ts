@@ -2,11 +2,11 @@
  * My reservations, newest first, paged with the API's cursor; each confirmed one can be
  * cancelled or checked in. A pickup check-in opens a queue ticket, which the queue screen follows.
  */
-import type { Reservation } from '../api.ts';
+import { ApiError, type Reservation } from '../api.ts';
 import type { AppContext } from '../app.ts';
 import { h, replace } from '../dom.ts';
 import { t } from '../i18n.ts';
-import { rememberTicket } from '../ticket-store.ts';
+import { forgetTicket, rememberedTicket, rememberTicket } from '../ticket-store.ts';
 import { formatRange } from '../time.ts';
 import { confirmAction, errorBox, reservationStatusLabel, run, showError, statusBox } from '../ui.ts';
 
@@ -46,7 +46,7 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
       cancel.setAttribute('aria-label', `${t('cancelReservation')}: ${title}`);
       checkIn.addEventListener('click', () =>
         run(checkIn, actionErrors, async () => {
-          const result = await ctx.api.checkIn(reservation.reservationId);
+          const result = await checkInOrSwap(ctx, reservation.reservationId);
           const session = ctx.session();
           if (result.ticket && session) rememberTicket(session.userId, result.ticket.ticketId);
           li.replaceWith(await card(result.reservation));
@@ -111,4 +111,23 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
     showError(errors, error);
   }
   replace(main, h('h1', {}, t('reservationsTitle')), notice, errors, list, more);
+}
+
+/**
+ * Checks a reservation in. A pickup check-in opens a queue ticket, and one shopper holds one
+ * ticket at a venue (ALREADY_QUEUED): when this browser knows the ticket they hold, it offers
+ * to leave it and check in, after asking; otherwise the error stands.
+ */
+async function checkInOrSwap(ctx: AppContext, reservationId: string) {
+  try {
+    return await ctx.api.checkIn(reservationId);
+  } catch (error) {
+    const session = ctx.session();
+    const held = session ? rememberedTicket(session.userId) : undefined;
+    if (!(error instanceof ApiError) || error.code !== 'ALREADY_QUEUED' || !session || !held) throw error;
+    if (!(await confirmAction(t('confirmSwapTicket'), t('confirmSwapYes'), t('keepTicket')))) throw error;
+    await ctx.api.leaveQueue(held);
+    forgetTicket(session.userId);
+    return ctx.api.checkIn(reservationId);
+  }
 }
