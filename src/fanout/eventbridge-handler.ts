@@ -6,7 +6,7 @@
  * Lambda context's remaining time bounds the delivery leases the fan-out takes.
  */
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { emitMetrics, type Logger, type LogSink } from '../observability/log.ts';
+import { emitMetrics, errorName, type Logger, type LogSink } from '../observability/log.ts';
 import type { FanoutInvocation } from './leased-delivery.ts';
 import { FanoutFailed, type FanoutOutcome, InvalidVenueEvent } from './notification-fanout.ts';
 
@@ -78,7 +78,7 @@ export function createFanoutHandler(deps: FanoutHandlerDeps) {
         metrics(error.outcome);
       } else {
         log.error('event fan-out failed; it will be retried', {
-          errorName: error instanceof Error ? error.name : 'UnknownError',
+          errorName: errorName(error),
         });
         metrics({ failed: 1 });
       }

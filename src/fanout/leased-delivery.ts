@@ -5,7 +5,7 @@
  * (docs/decisions/0310-delivery-leases.md).
  */
 import type { DeliveryLedger, Notification, NotificationChannel, Notifier } from '../domain/ports.ts';
-import type { Logger } from '../observability/log.ts';
+import { errorName, type Logger } from '../observability/log.ts';
 
 /**
  * The invocation time assumed when the caller does not say how much is left (no Lambda
@@ -63,7 +63,7 @@ export async function deliver(
         channel,
         key,
         leaseUntil,
-        errorName: releaseError instanceof Error ? releaseError.name : 'UnknownError',
+        errorName: errorName(releaseError),
       });
     }
     throw error;
@@ -77,7 +77,7 @@ export async function deliver(
       channel,
       key,
       leaseUntil,
-      errorName: error instanceof Error ? error.name : 'UnknownError',
+      errorName: errorName(error),
     });
   }
   return true;

@@ -27,7 +27,7 @@ import {
 } from '../domain/ports.ts';
 import type { VenueRules } from '../domain/rules.ts';
 import { venueEventErrors } from '../events/venue-events.ts';
-import type { Logger } from '../observability/log.ts';
+import { errorName, type Logger } from '../observability/log.ts';
 import { type Delivery, deliver, type FanoutInvocation, leaseEnd } from './leased-delivery.ts';
 import { renderShopperMessage, type VenuePlace } from './messages.ts';
 import { capacityAlert, predictWait, waitAlertText } from './operator-alerts.ts';
@@ -157,7 +157,7 @@ export function createNotificationFanout(deps: FanoutDeps) {
         outcome.failed += 1;
         log.error('notification not published; the retry sends it', {
           ...where,
-          errorName: error instanceof Error ? error.name : 'UnknownError',
+          errorName: errorName(error),
         });
       }
     }

@@ -40,6 +40,11 @@ export function createLogger(
   };
 }
 
+/** An error's name for a log field (errors are logged by name, never serialized). */
+export function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'UnknownError';
+}
+
 export type MetricUnit = 'Count' | 'Milliseconds' | 'None';
 
 /**

@@ -6,7 +6,7 @@
  * metrics per venue: re-plan ms, waiting count, predicted wait, overtakes, writes, ETA quality.
  */
 import type { Clock, EventPublisher, OutboxStore, QueueStore, RulesProvider } from '../domain/ports.ts';
-import { emitMetrics, type Logger, type LogSink, type MetricUnit } from '../observability/log.ts';
+import { emitMetrics, errorName, type Logger, type LogSink, type MetricUnit } from '../observability/log.ts';
 import { ArrivalRateEstimator } from '../queue/arrival-rates.ts';
 import { PlannerMemory } from '../queue/memory.ts';
 import { ServiceTimeEstimator } from '../queue/service-times.ts';
@@ -153,10 +153,6 @@ export class QueueWorker {
       this.deps.metricsSink,
     );
   }
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : 'UnknownError';
 }
 
 /**

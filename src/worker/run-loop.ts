@@ -6,7 +6,7 @@
  * stuck failing goes stale and ECS replaces it.
  */
 import { utimes, writeFile } from 'node:fs/promises';
-import type { Logger } from '../observability/log.ts';
+import { errorName, type Logger } from '../observability/log.ts';
 
 export interface LoopOptions {
   cycle: () => Promise<unknown>;
@@ -17,7 +17,7 @@ export interface LoopOptions {
 }
 
 /** Touches (creates or re-stamps) the health file. */
-export async function touchHealthFile(path: string, at: Date = new Date()): Promise<void> {
+async function touchHealthFile(path: string, at: Date = new Date()): Promise<void> {
   try {
     await utimes(path, at, at);
   } catch {
@@ -50,7 +50,7 @@ export async function runLoop(options: LoopOptions): Promise<number> {
       completed++;
       if (options.healthFile !== undefined) await touchHealthFile(options.healthFile);
     } catch (error) {
-      logger.error('worker cycle failed', { error: error instanceof Error ? error.name : 'UnknownError' });
+      logger.error('worker cycle failed', { error: errorName(error) });
     }
     await pause(Math.max(0, options.intervalMs - (Date.now() - started)), signal);
   }

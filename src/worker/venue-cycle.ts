@@ -18,7 +18,7 @@ import { closesAt } from '../services/venue-time.ts';
 const MINUTE = 60_000;
 
 /** ETA moves smaller than this are not written (the ETA is shown to the minute). */
-export const ETA_TOLERANCE_MS = 30_000;
+const ETA_TOLERANCE_MS = 30_000;
 
 /** What the worker keeps per venue between cycles. */
 export interface VenueState {

@@ -9,12 +9,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { VenueEvent } from '../../src/domain/model.ts';
-import type { EventPublisher, Notification, Notifier, OutboxStore } from '../../src/domain/ports.ts';
+import type { EventPublisher, Notification, OutboxStore } from '../../src/domain/ports.ts';
 import { createNotificationFanout, FanoutFailed } from '../../src/fanout/notification-fanout.ts';
 import { createLogger } from '../../src/observability/log.ts';
 import { QueueWorker } from '../../src/worker/queue-worker.ts';
 import { useStores } from '../adapters/dynamodb/fixtures.ts';
 import { FakeClock, FakeRulesProvider } from '../fakes/index.ts';
+import { RecordingNotifier } from '../fanout/fakes.ts';
 import { createEvent, createHarness } from '../helpers/api-harness.ts';
 import { deployedRules, person } from '../security/support.ts';
 
@@ -23,13 +24,6 @@ const db = await useStores();
 const rules = new FakeRulesProvider(deployedRules());
 const h = await createHarness({ stores: db.stores, rules: deployedRules() });
 const workerClock = new FakeClock(new Date('2026-12-01T15:10:00.000Z'));
-
-class RecordingNotifier implements Notifier {
-  readonly sent: Notification[] = [];
-  async publish(notification: Notification): Promise<void> {
-    this.sent.push(notification);
-  }
-}
 
 /** The bus as the fan-out sees it: every published event is handed to the fan-out, possibly twice. */
 class BusToFanout implements EventPublisher {

@@ -15,7 +15,7 @@ import {
 import { ServiceUnavailable } from '../../domain/errors.ts';
 import type { RulesProvider } from '../../domain/ports.ts';
 import type { RulesDocument, RulesSnapshot } from '../../domain/rules.ts';
-import type { Logger } from '../../observability/log.ts';
+import { errorName, type Logger } from '../../observability/log.ts';
 import { rulesDocumentProblems } from './rules-shape.ts';
 
 export interface AppConfigSettings {
@@ -42,10 +42,6 @@ const FIRST_LOAD_RETRY_MS = 1000;
 /** A short, stable version for content deployed without a VersionLabel. */
 function contentHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : 'UnknownError';
 }
 
 export class AppConfigRulesProvider implements RulesProvider {

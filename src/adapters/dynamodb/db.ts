@@ -55,7 +55,7 @@ const TRANSIENT_NAMES = new Set([
 ]);
 
 /** A failure of the connection or of the service itself, not of the request: worth a later retry. */
-export function isTransient(error: unknown): boolean {
+function isTransient(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
