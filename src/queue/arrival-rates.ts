@@ -17,6 +17,8 @@ interface Join {
 export class ArrivalRateEstimator {
   private readonly seen = new Set<string>();
   private joins: Join[] = [];
+  /** joins before this have left the window: the worker lists a waiting ticket every cycle */
+  private forgottenBefore = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly windowMinutes = 30) {}
 
@@ -27,9 +29,8 @@ export class ArrivalRateEstimator {
     joinedMs: number,
     flags: { accessible?: boolean; appointment?: boolean } = {},
   ): void {
-    if (this.seen.has(ticketId)) return;
+    if (flags.appointment === true || joinedMs < this.forgottenBefore || this.seen.has(ticketId)) return;
     this.seen.add(ticketId);
-    if (flags.appointment === true) return;
     this.joins.push({ at: joinedMs, kind, accessible: flags.accessible === true, ticketId });
   }
 
@@ -45,10 +46,11 @@ export class ArrivalRateEstimator {
 
   private rates(nowMs: number, counted: (join: Join) => boolean): Record<string, number> {
     const from = nowMs - this.windowMinutes * MINUTE;
-    if (this.joins.length > 0 && this.joins[0]!.at < from) {
-      const kept = this.joins.filter((j) => j.at >= from);
+    // Joins arrive in the order they are seen, not by time: drop every one that left.
+    if (from > this.forgottenBefore) {
       for (const j of this.joins) if (j.at < from) this.seen.delete(j.ticketId);
-      this.joins = kept;
+      this.joins = this.joins.filter((j) => j.at >= from);
+      this.forgottenBefore = from;
     }
     const counts: Record<string, number> = {};
     for (const j of this.joins) if (counted(j)) counts[j.kind] = (counts[j.kind] ?? 0) + 1;

@@ -47,6 +47,17 @@ describe('ArrivalRateEstimator', () => {
     assert.deepEqual(rates.perMinute(t0 + 15 * 60_000), { pickup: 0.5, returns: 0.5 });
   });
 
+  it('never counts again a ticket that joined before the window, however often it is seen', () => {
+    const rates = new ArrivalRateEstimator(10);
+    const t0 = Date.parse('2026-12-05T15:00:00.000Z');
+    rates.observe('old', 'returns', t0);
+    rates.observe('new', 'pickup', t0 + 9 * 60_000);
+    assert.deepEqual(rates.perMinute(t0 + 15 * 60_000), { pickup: 0.1 });
+    // the worker lists the old ticket again every cycle while it waits
+    rates.observe('old', 'returns', t0);
+    assert.deepEqual(rates.perMinute(t0 + 15 * 60_000 + 2000), { pickup: 0.1 });
+  });
+
   it('counts walk-ins only, and their accessible part apart', () => {
     const rates = new ArrivalRateEstimator(10);
     const t0 = Date.parse('2026-12-05T15:00:00.000Z');
