@@ -108,8 +108,7 @@ export const ROUTES: readonly Route[] = [
     access: 'shopper',
     owned: true,
     handle: async (ctx) => {
-      // a body is optional, but one carrying fields (say, a status) is refused, not ignored
-      parseBody(ctx.event, { type: 'object', properties: {} });
+      parseBody(ctx.event, schemas.noFieldsBody);
       return ok({
         reservation: reservationOut(
           await ctx.services.bookings.cancel(ctx.actor, ctx.params.reservationId ?? ''),
@@ -136,7 +135,7 @@ export const ROUTES: readonly Route[] = [
     access: 'shopper',
     owned: true,
     handle: async (ctx) => {
-      parseBody(ctx.event, { type: 'object', properties: {} });
+      parseBody(ctx.event, schemas.noFieldsBody);
       const result = await ctx.services.checkIn.checkIn(ctx.actor, ctx.params.reservationId ?? '');
       return ok({
         reservation: reservationOut(result.reservation),
@@ -171,7 +170,7 @@ export const ROUTES: readonly Route[] = [
     access: 'shopper',
     owned: true,
     handle: async (ctx) => {
-      parseBody(ctx.event, { type: 'object', properties: {} });
+      parseBody(ctx.event, schemas.noFieldsBody);
       return ok({ ticket: ticketOut(await ctx.services.queue.leave(ctx.actor, ctx.params.ticketId ?? '')) });
     },
   },
@@ -248,7 +247,7 @@ export const ROUTES: readonly Route[] = [
     path: '/venues/{venueId}/lanes/{laneId}/call-next',
     access: 'operator',
     handle: async (ctx) => {
-      parseBody(ctx.event, { type: 'object', properties: {} });
+      parseBody(ctx.event, schemas.noFieldsBody);
       const ticket = await ctx.services.queue.callNext(ctx.params.venueId ?? '', ctx.params.laneId ?? '');
       return ticket ? ok({ ticket: ticketOut(ticket) }) : { status: 204 };
     },

@@ -70,6 +70,9 @@ export const slotDayBody = obj(
   ['date', 'from', 'to', 'slotMinutes', 'capacity'],
 );
 
+/** Routes that take no fields: a body is optional, but one carrying fields is refused, not ignored. */
+export const noFieldsBody = obj({});
+
 export const completeTicketBody = obj({ outcome: str(10, { enum: ['served', 'no_show'] }) }, ['outcome']);
 
 export const scheduleQuery = {

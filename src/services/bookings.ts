@@ -60,10 +60,25 @@ function canonical(value: unknown): string {
 }
 
 /** The idempotency hash: route, target and body together. */
-export function requestHash(route: string, targetId: string, body: unknown): string {
+function requestHash(route: string, targetId: string, body: unknown): string {
   return createHash('sha256')
     .update(`${route}\n${targetId}\n${canonical(body)}`)
     .digest('hex');
+}
+
+/** A request's Idempotency-Key and the hash of what it asked for. */
+interface Idempotency {
+  key: string;
+  requestHash: string;
+}
+
+function idempotency(
+  key: string | undefined,
+  route: string,
+  targetId: string,
+  body: unknown,
+): Idempotency | undefined {
+  return key === undefined ? undefined : { key, requestHash: requestHash(route, targetId, body) };
 }
 
 export class BookingService {
@@ -76,7 +91,8 @@ export class BookingService {
     body: { partySize: number },
     key?: string,
   ): Promise<BookingResult> {
-    const replay = await this.replay(actor, key, 'POST /events/{eventId}/reservations', eventId, body);
+    const idem = idempotency(key, 'POST /events/{eventId}/reservations', eventId, body);
+    const replay = await this.replay(actor, idem);
     if (replay) return replay;
     const item = await this.deps.stores.catalog.get(eventId);
     // drafts answer NOT_BOOKABLE like cancelled and past items (DESIGN.md §3 booking rules)
@@ -92,15 +108,7 @@ export class BookingService {
       startsAt: item.startsAt,
       endsAt: item.endsAt,
     };
-    return this.book(
-      actor,
-      target,
-      body.partySize,
-      undefined,
-      key,
-      'POST /events/{eventId}/reservations',
-      body,
-    );
+    return this.book(actor, target, body.partySize, undefined, idem);
   }
 
   /** Route 9: book a pickup slot for an order. */
@@ -111,7 +119,8 @@ export class BookingService {
     key?: string,
   ): Promise<BookingResult> {
     await requireFeature(this.deps, 'pickup');
-    const replay = await this.replay(actor, key, 'POST /pickup-slots/{slotId}/bookings', slotId, body);
+    const idem = idempotency(key, 'POST /pickup-slots/{slotId}/bookings', slotId, body);
+    const replay = await this.replay(actor, idem);
     if (replay) return replay;
     const slot = await this.deps.stores.slots.get(slotId);
     if (!slot) throw new NotFound('Pickup slot');
@@ -123,30 +132,16 @@ export class BookingService {
       startsAt: slot.startsAt,
       endsAt: slot.endsAt,
     };
-    return this.book(
-      actor,
-      target,
-      body.partySize,
-      body.orderRef,
-      key,
-      'POST /pickup-slots/{slotId}/bookings',
-      body,
-    );
+    return this.book(actor, target, body.partySize, body.orderRef, idem);
   }
 
   /** An earlier request with this key: its reservation (same request) or a mismatch. */
-  private async replay(
-    actor: Actor,
-    key: string | undefined,
-    route: string,
-    targetId: string,
-    body: unknown,
-  ): Promise<BookingResult | undefined> {
-    if (key === undefined) return undefined;
+  private async replay(actor: Actor, idem: Idempotency | undefined): Promise<BookingResult | undefined> {
+    if (idem === undefined) return undefined;
     const now = this.deps.clock.now().toISOString();
-    const record = await this.deps.stores.reservations.findIdempotency(actor.caller.userId, key, now);
+    const record = await this.deps.stores.reservations.findIdempotency(actor.caller.userId, idem.key, now);
     if (!record) return undefined;
-    if (record.requestHash !== requestHash(route, targetId, body)) throw new IdempotencyMismatch();
+    if (record.requestHash !== idem.requestHash) throw new IdempotencyMismatch();
     const reservation = await this.deps.stores.reservations.get(record.reservationId);
     if (!reservation) throw new NotFound('Reservation');
     return { reservation, replayed: true };
@@ -157,9 +152,7 @@ export class BookingService {
     target: Target,
     partySize: number,
     orderRef: string | undefined,
-    key: string | undefined,
-    route: string,
-    body: unknown,
+    idem: Idempotency | undefined,
   ): Promise<BookingResult> {
     const { venue } = await venueRules(this.deps, target.venueId);
     checkParty(venue, partySize);
@@ -197,10 +190,10 @@ export class BookingService {
         partySize,
       },
     };
-    const claim = key && {
+    const claim = idem?.key && {
       userId: actor.caller.userId,
-      key,
-      requestHash: requestHash(route, target.id, body),
+      key: idem.key,
+      requestHash: idem.requestHash,
       expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS).toISOString(),
     };
     try {
@@ -215,7 +208,7 @@ export class BookingService {
       return { reservation: stored, replayed: false };
     } catch (error) {
       if (!(error instanceof IdempotencyKeyTaken)) throw error;
-      const replay = await this.replay(actor, key, route, target.id, body);
+      const replay = await this.replay(actor, idem);
       // the winning record vanished (expired between the two reads): let the client retry
       if (!replay)
         throw new ServiceUnavailable('A request with this Idempotency-Key is settling; retry.', error);

@@ -74,8 +74,7 @@ export class CatalogService {
     filters: CatalogFilters,
     page: PageRequest,
   ) {
-    await venueRules(this.deps, venueId);
-    const campaigns = await this.campaignsOn();
+    const campaigns = (await venueRules(this.deps, venueId)).features.campaigns;
     if (!campaigns && (filters.kind === 'campaign' || filters.campaignId !== undefined)) {
       throw new FeatureDisabled('campaigns');
     }
@@ -94,9 +93,8 @@ export class CatalogService {
     filters: Pick<CatalogFilters, 'category' | 'campaignId'>,
     page: PageRequest,
   ): Promise<Page<CatalogItem>> {
-    await venueRules(this.deps, venueId);
-    if (filters.campaignId !== undefined && !(await this.campaignsOn()))
-      throw new FeatureDisabled('campaigns');
+    const { features } = await venueRules(this.deps, venueId);
+    if (filters.campaignId !== undefined && !features.campaigns) throw new FeatureDisabled('campaigns');
     return this.deps.stores.catalog.list(
       { venueId, listing: 'products', ...filters, includeDrafts: caller?.isOperator === true },
       page,
@@ -113,8 +111,8 @@ export class CatalogService {
 
   /** Route 16: operators create an item of any kind (published unless they ask for a draft). */
   async create(venueId: string, input: NewCatalogItem): Promise<CatalogItem> {
-    await venueRules(this.deps, venueId);
-    if (input.kind === 'campaign' && !(await this.campaignsOn())) throw new FeatureDisabled('campaigns');
+    const { features } = await venueRules(this.deps, venueId);
+    if (input.kind === 'campaign' && !features.campaigns) throw new FeatureDisabled('campaigns');
     const problems = kindProblems(input);
     if (problems.length > 0) throw new ValidationFailed(problems);
     const now = this.deps.clock.now().toISOString();

@@ -48,14 +48,19 @@ export function newId(deps: ServiceDeps): string {
   return deps.newId ? deps.newId() : randomUUID();
 }
 
-/** The rules of one venue (404 for a venue the rules do not know) and the feature flags. */
+/**
+ * The rules of one venue (404 for a venue the rules do not know) and the feature flags; with
+ * `feature`, also 503 FEATURE_DISABLED when that feature is off (checked after the venue).
+ */
 export async function venueRules(
   deps: ServiceDeps,
   venueId: string,
+  feature?: keyof Features,
 ): Promise<{ venue: VenueRules; features: Features }> {
   const { document } = await deps.rules.current();
   const venue = Object.hasOwn(document.venues, venueId) ? document.venues[venueId] : undefined;
   if (!venue) throw new NotFound('Venue');
+  if (feature !== undefined && !document.features[feature]) throw new FeatureDisabled(feature);
   return { venue, features: document.features };
 }
 

@@ -33,7 +33,7 @@ export function eligibleLanes(
 function byPlan(a: Ticket, b: Ticket): number {
   const pa = a.position ?? Number.MAX_SAFE_INTEGER;
   const pb = b.position ?? Number.MAX_SAFE_INTEGER;
-  return pa - pb || (a.joinedAt < b.joinedAt ? -1 : a.joinedAt > b.joinedAt ? 1 : 0);
+  return pa - pb || byJoined(a, b);
 }
 
 /** Positions of every waiting ticket of a venue, by ticket id. */
@@ -54,13 +54,12 @@ export function livePositions(tickets: Ticket[], venue: VenueRules, now: Date): 
       minutes += minutesOf(t);
     });
   }
-  const fifo = [...waiting].sort((a, b) => (a.joinedAt < b.joinedAt ? -1 : a.joinedAt > b.joinedAt ? 1 : 0));
+  const fifo = [...waiting].sort(byJoined);
+  const laneIds = fifo.map((t) => eligibleLanes(venue, t).map((l) => l.laneId));
   fifo.forEach((t, i) => {
     if (result.has(t.ticketId)) return;
-    const mine = eligibleLanes(venue, t).map((l) => l.laneId);
-    const ahead = fifo
-      .slice(0, i)
-      .filter((o) => eligibleLanes(venue, o).some((l) => mine.includes(l.laneId)));
+    const mine = laneIds[i] ?? [];
+    const ahead = fifo.slice(0, i).filter((_, j) => laneIds[j]?.some((id) => mine.includes(id)));
     const aheadMinutes = ahead.reduce((sum, o) => sum + minutesOf(o), 0) / Math.max(1, mine.length);
     result.set(t.ticketId, {
       position: ahead.length + 1,

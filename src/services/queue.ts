@@ -10,15 +10,7 @@ import type { Caller, QueueTicket, TicketOutcome, VenueEvent } from '../domain/m
 import type { StoredTicket, TicketTransition } from '../domain/ports.ts';
 import type { Lane } from '../domain/rules.ts';
 import { checkParty } from './bookings.ts';
-import {
-  type Actor,
-  canSee,
-  newId,
-  publishStored,
-  requireFeature,
-  type ServiceDeps,
-  venueRules,
-} from './context.ts';
+import { type Actor, canSee, newId, publishStored, type ServiceDeps, venueRules } from './context.ts';
 import { eligibleLanes, type LivePosition, livePositions } from './queue-position.ts';
 import { isOpenAt } from './venue-time.ts';
 
@@ -61,8 +53,7 @@ export class QueueService {
 
   /** Route 11. */
   async join(actor: Actor, venueId: string, req: JoinRequest): Promise<QueueTicket> {
-    const { venue } = await venueRules(this.deps, venueId);
-    await requireFeature(this.deps, 'queue');
+    const { venue } = await venueRules(this.deps, venueId, 'queue');
     checkParty(venue, req.partySize);
     const known =
       Object.hasOwn(venue.queue.serviceMinutes, req.serviceKind) ||
@@ -178,8 +169,7 @@ export class QueueService {
 
   /** Route 20: the next ticket for a lane, or undefined when nobody is waiting for it. */
   async callNext(venueId: string, laneId: string): Promise<QueueTicket | undefined> {
-    const { venue } = await venueRules(this.deps, venueId);
-    await requireFeature(this.deps, 'queue');
+    const { venue } = await venueRules(this.deps, venueId, 'queue');
     const lane = venue.lanes.find((l) => l.laneId === laneId);
     if (!lane) throw new NotFound('Lane');
     const waiting = (await this.deps.stores.queue.listActive(venueId)).filter((t) => t.status === 'waiting');

@@ -5,7 +5,7 @@
  */
 import { ValidationFailed } from '../domain/errors.ts';
 import type { Page, PageRequest, PickupSlot } from '../domain/model.ts';
-import { requireFeature, type ServiceDeps, venueRules } from './context.ts';
+import { type ServiceDeps, venueRules } from './context.ts';
 import { addDays, hoursOn, localToInstant, minutesOf } from './venue-time.ts';
 
 export interface SlotDayRequest {
@@ -63,16 +63,14 @@ export class SlotService {
 
   /** Route 18: creates the day's slots that do not exist yet; answers those created. */
   async generate(venueId: string, req: SlotDayRequest): Promise<PickupSlot[]> {
-    const { venue } = await venueRules(this.deps, venueId);
-    await requireFeature(this.deps, 'pickup');
+    const { venue } = await venueRules(this.deps, venueId, 'pickup');
     const slots = planSlotDay(venueId, venue.timezone, hoursOn(venue, req.date), req);
     return this.deps.stores.slots.createMany(slots);
   }
 
   /** Route 5: the slots of one local venue day, in start order. */
   async listDay(venueId: string, date: string, page: PageRequest): Promise<Page<PickupSlot>> {
-    const { venue } = await venueRules(this.deps, venueId);
-    await requireFeature(this.deps, 'pickup');
+    const { venue } = await venueRules(this.deps, venueId, 'pickup');
     const from = localToInstant(date, '00:00', venue.timezone).toISOString();
     const to = localToInstant(addDays(date, 1), '00:00', venue.timezone).toISOString();
     return this.deps.stores.slots.listByVenue(venueId, { from, to }, page);
