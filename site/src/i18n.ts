@@ -397,6 +397,13 @@ const es: Record<MessageKey, string> = {
 
 export type Language = 'en' | 'es';
 export const LANGUAGES: Record<Language, Record<MessageKey, string>> = { en, es };
+/** The languages as the pickers offer them: value and own name. */
+export const LANGUAGE_OPTIONS: [Language, string][] = [
+  ['en', 'English'],
+  ['es', 'Español'],
+];
+/** Where the reader's choice is kept (localStorage). */
+export const LANGUAGE_KEY = 'venue-hub.language';
 
 let current: Language = 'en';
 

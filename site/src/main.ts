@@ -7,7 +7,7 @@ import type { AppContext, Route } from './app.ts';
 import { Router } from './app.ts';
 import { loadConfig, type SiteConfig } from './config.ts';
 import { h, replace, select } from './dom.ts';
-import { initLanguage, language, setLanguage, t } from './i18n.ts';
+import { initLanguage, LANGUAGE_KEY, LANGUAGE_OPTIONS, language, setLanguage, t } from './i18n.ts';
 import { catalogView } from './operator/catalog.ts';
 import { itemFormView } from './operator/item-form.ts';
 import { queueBoardView } from './operator/queue-board.ts';
@@ -22,8 +22,6 @@ import { preferencesView } from './views/preferences.ts';
 import { queueView } from './views/queue.ts';
 import { reservationsView } from './views/reservations.ts';
 import { signInView } from './views/sign-in.ts';
-
-const LANGUAGE_KEY = 'venue-hub.language';
 
 const routes: Route[] = [
   { pattern: '/', view: browseView, access: 'public' },
@@ -64,14 +62,7 @@ function drawHeader(header: HTMLElement, ctx: AppContext): void {
         navLink('#/operator/rules', t('navRules')),
       ]
     : [];
-  const languageSelect = select(
-    'language',
-    [
-      ['en', 'English'],
-      ['es', 'Español'],
-    ],
-    language(),
-  );
+  const languageSelect = select('language', LANGUAGE_OPTIONS, language());
   languageSelect.id = 'language-select';
   languageSelect.addEventListener('change', () => {
     localStorage.setItem(LANGUAGE_KEY, setLanguage(languageSelect.value));

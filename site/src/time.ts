@@ -3,48 +3,14 @@
  * times of the venue. Only Intl is used (no time-zone library), so conversions go through the
  * zone's offset at the instant; wall time → instant is the API's own conversion.
  */
-import { addDays, localToInstant } from '../../src/services/venue-time.ts';
+import { addDays, localParts, localToInstant } from '../../src/services/venue-time.ts';
 
 export { addDays };
 
-interface WallTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-}
-
-const partsFormatters = new Map<string, Intl.DateTimeFormat>();
-
-function wallParts(instant: Date, timeZone: string): WallTime {
-  let formatter = partsFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    partsFormatters.set(timeZone, formatter);
-  }
-  const parts = Object.fromEntries(formatter.formatToParts(instant).map((p) => [p.type, p.value]));
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-  };
-}
-
 /** Minutes the zone is ahead of UTC at `instant` (New York in winter: -300). */
 export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
-  const w = wallParts(instant, timeZone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
+  const { date, minutes } = localParts(instant, timeZone);
+  const asUtc = Date.parse(`${date}T00:00:00Z`) + minutes * 60_000;
   return Math.round((asUtc - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000);
 }
 
@@ -62,14 +28,13 @@ function pad(n: number): string {
 
 /** The venue's calendar date (`YYYY-MM-DD`) at `instant`. */
 export function venueDate(instant: Date, timeZone: string): string {
-  const w = wallParts(instant, timeZone);
-  return `${w.year}-${pad(w.month)}-${pad(w.day)}`;
+  return localParts(instant, timeZone).date;
 }
 
 /** `YYYY-MM-DDTHH:MM` as a `datetime-local` input shows `instant` in the venue's zone. */
 export function toLocalInput(iso: string, timeZone: string): string {
-  const w = wallParts(new Date(iso), timeZone);
-  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}`;
+  const { date, minutes } = localParts(new Date(iso), timeZone);
+  return `${date}T${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
 }
 
 /** The UTC ISO instant of a `datetime-local` value read as venue wall time. */

@@ -98,6 +98,17 @@ export function resourcesOfType(template: CfnTemplate, type: string): Array<[str
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 }
 
+/** The logical id a `!Ref X` or `!GetAtt X.Attr` (either form) points at. */
+export function refOf(value: TemplateValue): string | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.Ref === 'string') return v.Ref;
+  const getAtt = v['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  if (typeof getAtt === 'string') return getAtt.split('.')[0];
+  return undefined;
+}
+
 /**
  * Resolves `!Sub` strings and `!Ref`s to parameters against the given values (enough for
  * names such as `${AppName}-${Stage}-events`); anything else is returned as it is.

@@ -23,7 +23,13 @@ import { LocalIssuer } from './cognito-issuer.ts';
 import { seedDemoData } from './demo-data.ts';
 import { createTables, type DynamoDbLocal, REPO_ROOT, startDynamoDbLocal } from './dynamodb-local.ts';
 import { errorResponse } from './http-util.ts';
-import { bundleEnvironment, functionSettings, LOCAL_ACCOUNT, LOCAL_REGION } from './hub-env.ts';
+import {
+  bundleEnvironment,
+  functionSettings,
+  LOCAL_ACCOUNT,
+  LOCAL_PARAMETERS,
+  LOCAL_REGION,
+} from './hub-env.ts';
 import { assembleHubParts } from './hub-parts.ts';
 import { createHubListener, type HubServerParts } from './hub-server.ts';
 import { invokeHandler, loadHandler } from './lambda-runtime.ts';
@@ -119,7 +125,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       options.store === 'disk' ? { dataDir: resolve(REPO_ROOT, options.dataDir) } : {},
     );
     cleanups.push(() => dynamo.stop(), close);
-    const tables = await createTables(dynamo.endpoint, { AppName: 'venue-hub', Stage: 'local' });
+    const tables = await createTables(dynamo.endpoint, LOCAL_PARAMETERS);
 
     const topics = readTopics(template, LOCAL_REGION, LOCAL_ACCOUNT);
     const env = bundleEnvironment({

@@ -6,7 +6,7 @@
  * retry policy and DLQ would do in AWS.
  */
 import type { Logger } from '../observability/log.ts';
-import type { CfnTemplate } from './cfn-template.ts';
+import { type CfnTemplate, refOf } from './cfn-template.ts';
 import { type EventPattern, matchesPattern } from './event-pattern.ts';
 import type { BusEvent } from './stand-ins/eventbridge.ts';
 
@@ -26,16 +26,6 @@ export interface DeadLetter {
 }
 
 export type InvokeFunction = (functionId: string, event: BusEvent) => Promise<unknown>;
-
-function refOf(value: unknown): string | undefined {
-  if (!value || typeof value !== 'object') return undefined;
-  const v = value as Record<string, unknown>;
-  if (typeof v.Ref === 'string') return v.Ref;
-  const getAtt = v['Fn::GetAtt'];
-  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
-  if (typeof getAtt === 'string') return getAtt.split('.')[0];
-  return undefined;
-}
 
 /**
  * The function a target ARN points at: `!GetAtt Fn.Arn`, `!Ref Fn` or an alias of it

@@ -3,7 +3,7 @@
  * delivered to every subscription whose filter policy passes, into the local verification
  * queue (`GET /local/outbox`). Topics are named by their logical id in the outbox.
  */
-import type { CfnTemplate } from './cfn-template.ts';
+import { type CfnTemplate, refOf, resourcesOfType } from './cfn-template.ts';
 import { type FilterPolicyScope, type MessageAttribute, passesFilterPolicy } from './filter-policy.ts';
 import type { PublishInput } from './stand-ins/sns.ts';
 
@@ -34,15 +34,6 @@ export interface OutboxMessage {
   receivedAt: string;
 }
 
-function refOf(value: unknown): string | undefined {
-  if (!value || typeof value !== 'object') return undefined;
-  const v = value as Record<string, unknown>;
-  if (typeof v.Ref === 'string') return v.Ref;
-  const getAtt = v['Fn::GetAtt'];
-  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
-  return undefined;
-}
-
 /** The ARN the hub gives a topic: its TopicName when the template fixes one, else its logical id. */
 export function topicArn(logicalId: string, topicName: unknown, region: string, account: string): string {
   const name = typeof topicName === 'string' ? topicName : logicalId;
@@ -50,12 +41,10 @@ export function topicArn(logicalId: string, topicName: unknown, region: string, 
 }
 
 export function readTopics(template: CfnTemplate, region: string, account: string): LocalTopic[] {
-  return Object.entries(template.Resources)
-    .filter(([, r]) => r.Type === 'AWS::SNS::Topic')
-    .map(([logicalId, r]) => ({
-      logicalId,
-      arn: topicArn(logicalId, r.Properties?.TopicName, region, account),
-    }));
+  return resourcesOfType(template, 'AWS::SNS::Topic').map(([logicalId, r]) => ({
+    logicalId,
+    arn: topicArn(logicalId, r.Properties?.TopicName, region, account),
+  }));
 }
 
 /** SQS subscriptions (AWS::SNS::Subscription with `Protocol: sqs`) with their filter policies. */

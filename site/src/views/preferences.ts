@@ -5,7 +5,7 @@
 import type { Preferences } from '../api.ts';
 import type { AppContext } from '../app.ts';
 import { checkbox, field, formChecked, formValue, h, replace, select } from '../dom.ts';
-import { setLanguage, t } from '../i18n.ts';
+import { LANGUAGE_KEY, LANGUAGE_OPTIONS, setLanguage, t } from '../i18n.ts';
 import { errorBox, run, showError, statusBox } from '../ui.ts';
 
 /** Reads the form into the body PUT /me/preferences accepts (only its documented fields). */
@@ -63,17 +63,7 @@ export async function preferencesView(ctx: AppContext, main: HTMLElement) {
       h('input', { type: 'text', name: 'interests', value: prefs.interests.join(', ') }),
       t('interestsHint'),
     ),
-    field(
-      t('language'),
-      select(
-        'language',
-        [
-          ['en', 'English'],
-          ['es', 'Español'],
-        ],
-        prefs.language,
-      ),
-    ),
+    field(t('language'), select('language', LANGUAGE_OPTIONS, prefs.language)),
     checkbox(t('accessibilityNeeds'), 'accessibility', prefs.accessibility),
     checkbox(t('marketingOptIn'), 'marketingOptIn', prefs.marketingOptIn),
     button,
@@ -85,7 +75,7 @@ export async function preferencesView(ctx: AppContext, main: HTMLElement) {
     await run(button, errors, async () => {
       const saved = await ctx.api.putPreferences(preferencesFromForm(form));
       setLanguage(saved.language);
-      localStorage.setItem('venue-hub.language', saved.language);
+      localStorage.setItem(LANGUAGE_KEY, saved.language);
       ctx.refreshChrome();
       await preferencesView(ctx, main);
       const status = main.querySelector('[role="status"]');
