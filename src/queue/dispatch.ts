@@ -19,6 +19,7 @@
  *   Within a class, walk-ins go oldest first and appointments by slot end.
  */
 import type { Job, JobClass, OpenLane } from './jobs.ts';
+import { MinHeap } from './min-heap.ts';
 
 /** True when the jobs are already in joining order. */
 export function isOldestFirst(jobs: readonly Job[]): boolean {
@@ -137,51 +138,6 @@ class Indices {
   }
 }
 
-/** A binary min-heap of lane indices keyed by free time (ties: lower index first). */
-class LaneHeap {
-  private readonly items: number[] = [];
-  constructor(private readonly free: number[]) {}
-  get size(): number {
-    return this.items.length;
-  }
-  private less(a: number, b: number): boolean {
-    const fa = this.free[a]!;
-    const fb = this.free[b]!;
-    return fa < fb || (fa === fb && a < b);
-  }
-  push(lane: number): void {
-    const items = this.items;
-    items.push(lane);
-    let i = items.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(items[i]!, items[parent]!)) break;
-      [items[i], items[parent]] = [items[parent]!, items[i]!];
-      i = parent;
-    }
-  }
-  pop(): number {
-    const items = this.items;
-    const top = items[0]!;
-    const last = items.pop()!;
-    if (items.length > 0) {
-      items[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < items.length && this.less(items[l]!, items[m]!)) m = l;
-        if (r < items.length && this.less(items[r]!, items[m]!)) m = r;
-        if (m === i) break;
-        [items[i], items[m]] = [items[m]!, items[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
 function anotherLaneInTime(
   lanes: readonly number[],
   except: number,
@@ -245,7 +201,8 @@ export function dispatch(
   const free = open.map((o) => o.freeMs);
   const slacks = classes.map((c) => new Slack(c.jobs, Math.max(1, c.lanes.length)));
   const plans: Job[][] = open.map(() => []);
-  const heap = new LaneHeap(free);
+  // lanes by free time, ties: lower index first
+  const heap = new MinHeap<number>((a, b) => free[a]! < free[b]! || (free[a] === free[b] && a < b));
   open.forEach((_, i) => {
     if (laneClasses[i]!.length > 0) heap.push(i);
   });

@@ -9,7 +9,7 @@
  */
 import type { StoredTicket } from '../domain/ports.ts';
 import { dispatch, fifoTurns } from './dispatch.ts';
-import { type Job, type JobClass, MINUTE, type OpenLane } from './jobs.ts';
+import { eligible, eligibleLanes, type Job, type JobClass, MINUTE, type OpenLane } from './jobs.ts';
 import type { PlannerTuning } from './tuning.ts';
 
 /** Beyond this, a forecast says nothing useful (and it bounds the work). */
@@ -42,8 +42,6 @@ export function forecastCallTimes(input: ForecastInput): void {
   // the class lane indices of the plan stay valid); each class also gets those it may use.
   const open = [...input.open, ...input.reopening];
   const extra = input.reopening.map((_, k) => input.open.length + k);
-  const mayUse = (lane: OpenLane, kind: string, accessible: boolean) =>
-    lane.lane.serviceKinds.includes(kind) && (!accessible || lane.lane.accessible);
   let horizon = nowMs;
   for (const job of jobs) horizon = Math.max(horizon, job.deadlineMs);
   horizon = Math.min(horizon, nowMs + HORIZON_MS);
@@ -52,7 +50,7 @@ export function forecastCallTimes(input: ForecastInput): void {
   // later): a class's slack then counts the tickets that will queue behind its head.
   const all: JobClass[] = classes.map((c) => ({
     ...c,
-    lanes: [...c.lanes, ...extra.filter((i) => mayUse(open[i]!, c.kind, c.accessible))],
+    lanes: [...c.lanes, ...extra.filter((i) => eligible(open[i]!.lane, c.kind, c.accessible))],
     jobs: [...c.jobs],
   }));
   const forecast: Job[] = [];
@@ -71,11 +69,10 @@ export function forecastCallTimes(input: ForecastInput): void {
     if (!(perMinute > 0)) continue;
     let cls = all.findIndex((c) => c.kind === kind && c.accessible === accessible && !c.appointment);
     if (cls < 0) {
-      const lanes = open.flatMap((o, i) => (mayUse(o, kind, accessible) ? [i] : []));
+      const lanes = eligibleLanes(open, kind, accessible);
       if (lanes.length === 0) continue;
       cls = all.length;
       all.push({
-        key: `${kind}|${accessible}|false`,
         kind,
         accessible,
         appointment: false,

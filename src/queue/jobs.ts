@@ -32,7 +32,6 @@ export interface Job {
 }
 
 export interface JobClass {
-  key: string;
   kind: string;
   accessible: boolean;
   appointment: boolean;
@@ -83,8 +82,14 @@ export function openLanes(
   return open;
 }
 
-function eligible(lane: Lane, kind: string, accessible: boolean): boolean {
+/** Whether a lane serves a kind (and, for an accessible ticket, is accessible). */
+export function eligible(lane: Lane, kind: string, accessible: boolean): boolean {
   return lane.serviceKinds.includes(kind) && (!accessible || lane.accessible);
+}
+
+/** Indices of the lanes in `open` that may serve a kind. */
+export function eligibleLanes(open: readonly OpenLane[], kind: string, accessible: boolean): number[] {
+  return open.flatMap((o, i) => (eligible(o.lane, kind, accessible) ? [i] : []));
 }
 
 /**
@@ -115,14 +120,10 @@ export function classify(
     const flags = (ticket.accessibility ? 2 : 0) + (honoured ? 1 : 0);
     let cls = byFlags[flags]!;
     if (cls < 0) {
-      const key = `${ticket.serviceKind}|${ticket.accessibility}|${honoured}`;
-      const lanes = open.flatMap((o, i) =>
-        eligible(o.lane, ticket.serviceKind, ticket.accessibility) ? [i] : [],
-      );
+      const lanes = eligibleLanes(open, ticket.serviceKind, ticket.accessibility);
       cls = classes.length;
       byFlags[flags] = cls;
       classes.push({
-        key,
         kind: ticket.serviceKind,
         accessible: ticket.accessibility,
         appointment: honoured,

@@ -22,8 +22,4 @@ export class PlannerMemory {
   retain(activeTicketIds: ReadonlySet<string>): void {
     for (const id of this.deadlines.keys()) if (!activeTicketIds.has(id)) this.deadlines.delete(id);
   }
-
-  get size(): number {
-    return this.deadlines.size;
-  }
 }

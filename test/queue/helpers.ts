@@ -8,6 +8,11 @@ export function minutesAgo(minutes: number): string {
   return new Date(NOW.getTime() - minutes * 60_000).toISOString();
 }
 
+/** Minutes from NOW to a time (e.g. an ETA); negative for the past. */
+export function minutesFromNow(iso: string): number {
+  return (Date.parse(iso) - NOW.getTime()) / 60_000;
+}
+
 export function rules(overrides: Partial<QueueRules> = {}): QueueRules {
   return {
     maxLength: 500,

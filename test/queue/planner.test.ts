@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PlannerMemory } from '../../src/queue/memory.ts';
 import { planQueue } from '../../src/queue/planner.ts';
-import { lane, minutesAgo, NOW, rules, ticket } from './helpers.ts';
+import { lane, minutesAgo, minutesFromNow, NOW, rules, ticket } from './helpers.ts';
 
 function byTicket(plan: ReturnType<typeof planQueue>) {
   return new Map(plan.assignments.map((a) => [a.ticketId, a]));
@@ -177,12 +177,11 @@ describe('planQueue', () => {
       rules: rules({ scarcityWeight: 1, agingMinutes: 1e6, fairnessMinutes: 600 }),
       now: NOW,
     };
-    const inMinutes = (iso: string) => (Date.parse(iso) - NOW.getTime()) / 60_000;
     const planned = byTicket(planQueue(input)).get(consultation.ticketId)!;
-    assert.deepEqual([planned.laneId, planned.position, inMinutes(planned.etaAt)], ['A', 6, 15]);
+    assert.deepEqual([planned.laneId, planned.position, minutesFromNow(planned.etaAt)], ['A', 6, 15]);
     // nobody is expected to join: the ETA comes from the forecast replay alone
     const foreseen = byTicket(planQueue({ ...input, arrivalsPerMinute: {} })).get(consultation.ticketId)!;
-    assert.deepEqual([foreseen.position, inMinutes(foreseen.etaAt)], [6, 12]);
+    assert.deepEqual([foreseen.position, minutesFromNow(foreseen.etaAt)], [6, 12]);
   });
 
   it('shows an ETA that foresees later walk-ins until the venue closes, and none after', () => {
@@ -201,8 +200,7 @@ describe('planQueue', () => {
       now: NOW,
       arrivalsPerMinute: { pickup: 0.5 },
     };
-    const at = (plan: ReturnType<typeof planQueue>) =>
-      (Date.parse(plan.assignments[0]!.etaAt) - NOW.getTime()) / 60_000;
+    const at = (plan: ReturnType<typeof planQueue>) => minutesFromNow(plan.assignments[0]!.etaAt);
     // Nobody else is here: the lane calls it when it frees.
     assert.equal(at(planQueue({ ...input, arrivalsPerMinute: undefined })), 6);
     // Pickups expected at minutes 1, 3, 5, … (3 min each, a higher cμ index) go first until
@@ -235,10 +233,7 @@ describe('planQueue', () => {
     const input = { tickets: [serving, returns], rules: rules(), now: NOW, arrivalsPerMinute: {} };
     const announced = planQueue({ ...input, lanes: lanes(5) });
     assert.deepEqual(
-      [
-        announced.assignments[0]!.laneId,
-        (Date.parse(announced.assignments[0]!.etaAt) - NOW.getTime()) / 60_000,
-      ],
+      [announced.assignments[0]!.laneId, minutesFromNow(announced.assignments[0]!.etaAt)],
       ['A', 5],
     );
     assert.equal(
@@ -246,7 +241,7 @@ describe('planQueue', () => {
       undefined,
     );
     const passed = planQueue({ ...input, lanes: lanes(-1) });
-    assert.equal((Date.parse(passed.assignments[0]!.etaAt) - NOW.getTime()) / 60_000, 15);
+    assert.equal(minutesFromNow(passed.assignments[0]!.etaAt), 15);
   });
 
   it('treats a check-in long after slot start as a walk-in', () => {
@@ -275,7 +270,7 @@ describe('planQueue', () => {
     const lanes = [lane('R', ['returns'])];
     const plan = planQueue({ tickets: [called, next], lanes, rules: rules(), now: NOW });
     // 6 expected minutes, 1 gone: a little over 5 remain (a lognormal's mean residual life).
-    const wait = (Date.parse(byTicket(plan).get(next.ticketId)!.etaAt) - NOW.getTime()) / 60_000;
+    const wait = minutesFromNow(byTicket(plan).get(next.ticketId)!.etaAt);
     assert.ok(wait > 5 && wait < 5.5, `wait ${wait}`);
     assert.equal(plan.stats.waiting, 1);
     // A service far past its expectation is not about to end either.

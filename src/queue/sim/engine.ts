@@ -4,6 +4,7 @@
  * free lane calls; the engine owns the clock, the lanes and the facts that are measured.
  */
 import type { Lane, QueueRules } from '../../domain/rules.ts';
+import { MinHeap } from '../min-heap.ts';
 import { ServiceTimeEstimator } from '../service-times.ts';
 import { MINUTE_MS, type SimTicket } from './arrivals.ts';
 import type { Scenario } from './scenario.ts';
@@ -57,46 +58,6 @@ type SimEvent =
 
 type NewEvent = SimEvent extends infer E ? (E extends SimEvent ? Omit<E, 'seq'> : never) : never;
 
-class EventQueue {
-  private readonly heap: SimEvent[] = [];
-  private seq = 0;
-  get size(): number {
-    return this.heap.length;
-  }
-  push(event: NewEvent): void {
-    const e = { ...event, seq: this.seq++ } as SimEvent;
-    const h = this.heap;
-    h.push(e);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!before(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
-      i = p;
-    }
-  }
-  pop(): SimEvent {
-    const h = this.heap;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && before(h[l]!, h[m]!)) m = l;
-        if (r < h.length && before(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
 function before(a: SimEvent, b: SimEvent): boolean {
   return a.at < b.at || (a.at === b.at && a.seq < b.seq);
 }
@@ -132,10 +93,12 @@ export function runDay(scenario: Scenario, tickets: readonly SimTicket[], policy
     expectedMs: (kind) => (estimator.estimate(kind) ?? 5) * MINUTE_MS,
     eligible,
   };
-  const events = new EventQueue();
-  for (const record of records) events.push({ at: record.ticket.arrivalMs, type: 'arrive', record });
+  const events = new MinHeap<SimEvent>(before);
+  let seq = 0;
+  const schedule = (event: NewEvent) => events.push({ ...event, seq: seq++ } as SimEvent);
+  for (const record of records) schedule({ at: record.ticket.arrivalMs, type: 'arrive', record });
   for (const change of scenario.laneChanges) {
-    events.push({
+    schedule({
       at: dayStart + change.atMinute * MINUTE_MS,
       type: 'lane',
       laneId: change.laneId,
@@ -148,7 +111,7 @@ export function runDay(scenario: Scenario, tickets: readonly SimTicket[], policy
   const tickMs = scenario.replanSeconds * 1000;
   let pendingArrivals = records.length;
   let waiting = 0;
-  if (policy.tick !== undefined) events.push({ at: dayStart, type: 'tick' });
+  if (policy.tick !== undefined) schedule({ at: dayStart, type: 'tick' });
 
   const call = (lane: SimLane, record: TicketRecord) => {
     record.status = 'called';
@@ -158,7 +121,7 @@ export function runDay(scenario: Scenario, tickets: readonly SimTicket[], policy
     lane.current = record.ticket;
     lane.calledMs = ctx.now;
     const busy = record.ticket.callNoShow ? scenario.callNoShow.lostMinutes : record.ticket.serviceMinutes;
-    events.push({ at: ctx.now + busy * MINUTE_MS, type: 'free', lane });
+    schedule({ at: ctx.now + busy * MINUTE_MS, type: 'free', lane });
   };
   const fillIdleLanes = () => {
     for (const lane of lanes) {
@@ -205,7 +168,7 @@ export function runDay(scenario: Scenario, tickets: readonly SimTicket[], policy
         fillIdleLanes();
         // Only ticks left means nothing can change any more: tickets no lane serves stay unserved.
         if ((pendingArrivals > 0 || waiting > 0) && events.size > 0) {
-          events.push({ at: ctx.now + tickMs, type: 'tick' });
+          schedule({ at: ctx.now + tickMs, type: 'tick' });
         }
         break;
     }

@@ -78,11 +78,6 @@ export class ScenarioError extends Error {
   }
 }
 
-/** The schema of the scenario format (JSON Schema draft-07). */
-export function scenarioSchema(): object {
-  return schema;
-}
-
 /** Validates a scenario document, fills defaults and checks cross-field rules. */
 export function parseScenario(document: unknown): Scenario {
   const copy = structuredClone(document) as Record<string, unknown>;
