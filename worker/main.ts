@@ -38,6 +38,7 @@ const eventBridge = new EventBridgeClient({
 const worker = new QueueWorker({
   rules: new AppConfigRulesProvider(appConfig, appConfigSettings(), logger.child({ component: 'rules' })),
   queue: stores.queue,
+  slots: stores.slots,
   outbox: stores.outbox,
   publisher: new EventBridgePublisher(eventBridge, eventBusName()),
   clock: { now: () => new Date() },

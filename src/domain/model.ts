@@ -43,6 +43,9 @@ export interface PickupSlot {
 }
 
 export type ReservationType = 'event' | 'pickup';
+
+/** The queue's service kind of a pickup check-in's ticket (DESIGN.md §5). */
+export const PICKUP_SERVICE_KIND = 'pickup';
 export type ReservationStatus = 'confirmed' | 'checked_in' | 'completed' | 'cancelled' | 'no_show';
 
 export interface Reservation {

@@ -90,6 +90,20 @@ export interface SlotStore {
     range: { from: string; to: string },
     page: PageRequest,
   ): Promise<Page<PickupSlot>>;
+  /**
+   * Per slot of a venue with `from <= startsAt < to`, in start order: how many of its
+   * reservations are still to check in (confirmed; not cancelled, not checked in). The worker's
+   * ETAs foresee these check-ins as appointments.
+   */
+  awaitingCheckIns(venueId: string, range: { from: string; to: string }): Promise<SlotCheckIns[]>;
+}
+
+/** A slot's reservations still to check in. */
+export interface SlotCheckIns {
+  slotId: string;
+  startsAt: string;
+  endsAt: string;
+  awaiting: number;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ import type { PlannerTuning } from './tuning.ts';
 const HORIZON_MS = 8 * 60 * MINUTE;
 /** At most max(this, tickets waiting) forecast tickets: an ETA costs at most a second plan. */
 const MIN_BUDGET = 500;
+/** A slot's forecast check-ins are capped (a mistyped capacity must not cost a long plan). */
+const MAX_PER_SLOT = 200;
 
 export interface ForecastInput {
   classes: readonly JobClass[];
@@ -31,6 +33,8 @@ export interface ForecastInput {
   accessiblePerMinute: Readonly<Record<string, number>>;
   /** nobody joins after this (epoch ms) */
   joinsUntilMs: number;
+  /** booked slots' check-ins still to come */
+  checkIns: readonly { kind: string; startsMs: number; endsMs: number; count: number }[];
   nowMs: number;
 }
 
@@ -103,6 +107,48 @@ export function forecastCallTimes(input: ForecastInput): void {
       forecast.push(job);
     }
   }
+  // Booked check-ins still to come join at slot start as honoured appointments (a check-in
+  // later than the early bound is a walk-in, and counted in the walk-in rates).
+  const appointmentClasses = new Set<number>();
+  for (const slot of input.checkIns) {
+    if (!(slot.count > 0) || slot.startsMs + tuning.appointmentEarlyMinutes * MINUTE < nowMs) continue;
+    let cls = all.findIndex((c) => c.kind === slot.kind && !c.accessible && c.appointment);
+    if (cls < 0) {
+      const lanes = eligibleLanes(open, slot.kind, false);
+      if (lanes.length === 0) continue;
+      cls = all.length;
+      all.push({
+        kind: slot.kind,
+        accessible: false,
+        appointment: true,
+        serviceMs: input.serviceMs(slot.kind),
+        lanes,
+        jobs: [],
+      });
+    }
+    const target = all[cls]!;
+    if (target.lanes.length === 0) continue;
+    appointmentClasses.add(cls);
+    const ticket = standIn(slot.kind, false);
+    for (let k = 0; k < Math.min(slot.count, MAX_PER_SLOT); k++) {
+      const job: Job = {
+        ticket,
+        kind: slot.kind,
+        serviceMs: target.serviceMs,
+        weight: 1,
+        accessible: false,
+        joinedMs: Math.max(nowMs, slot.startsMs),
+        appointmentEndMs: slot.endsMs,
+        deadlineMs: Number.POSITIVE_INFINITY,
+        fairnessMs: Number.POSITIVE_INFINITY,
+        startMs: Number.NaN,
+        forecastMs: Number.NaN,
+        cls,
+      };
+      target.jobs.push(job);
+      forecast.push(job);
+    }
+  }
   // The deadline a walk-in joining then would get: its turn in one shared line (behind
   // everyone here and everyone forecast before it) plus the fairness bound.
   const line = [...jobs, ...forecast];
@@ -113,6 +159,12 @@ export function forecastCallTimes(input: ForecastInput): void {
       turns[i]! + tuning.fairnessMinutes * MINUTE,
       job.joinedMs + tuning.acceptableWaitMinutes * MINUTE,
     );
+    if (job.appointmentEndMs !== undefined) {
+      job.deadlineMs = Math.min(job.deadlineMs, job.appointmentEndMs - job.serviceMs);
+    }
+  }
+  for (const cls of appointmentClasses) {
+    all[cls]!.jobs.sort((a, b) => a.deadlineMs - b.deadlineMs || a.joinedMs - b.joinedMs);
   }
   dispatch(all, open, {
     scarcityWeight: tuning.scarcityWeight,
@@ -134,4 +186,19 @@ function standIn(kind: string, accessible: boolean): StoredTicket {
     joinedAt: '',
     version: 0,
   };
+}
+
+/**
+ * How much earlier than its list-schedule time a ticket is called on average, when m lanes
+ * serve its class. The replay gives every service its mean, and each lane's n-th call is then
+ * right on average; but a ticket is called by whichever lane frees first, and the earliest of
+ * several random finishes comes sooner than the earliest of their means. Renewal theory puts
+ * the gap, once the lanes have cycled, at E[S²]/2E[S] − E[S]/2 = E[S]·cv²/2 per lane's
+ * calls: by any time the m lanes have made m·cv²/2 more calls than the replay, worth
+ * E[S]·cv²/2 of the ticket's wait. One lane has no choice and no gap; the factor (1 − 1/m)
+ * goes from there to the many-lanes limit.
+ */
+export function parallelLanesShiftMs(serviceMs: number, cv: number, lanes: number): number {
+  if (lanes <= 1) return 0;
+  return ((serviceMs * cv * cv) / 2) * (1 - 1 / lanes);
 }

@@ -6,7 +6,7 @@
  */
 import type { PlanAssignment, StoredTicket } from '../domain/ports.ts';
 import { dispatch, fifoTurns, isOldestFirst } from './dispatch.ts';
-import { forecastCallTimes } from './forecast.ts';
+import { forecastCallTimes, parallelLanesShiftMs } from './forecast.ts';
 import { classify, expectedMinutes, type Job, MINUTE, type OpenLane, openLanes } from './jobs.ts';
 import type { PlannerMemory } from './memory.ts';
 import { stabilize } from './stability.ts';
@@ -52,7 +52,7 @@ export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
     scarcityWeight: tuning.scarcityWeight,
     agingMs: tuning.agingMinutes * MINUTE,
   });
-  if (input.arrivalsPerMinute !== undefined) {
+  if (input.arrivalsPerMinute !== undefined || input.expectedCheckIns !== undefined) {
     forecastCallTimes({
       classes,
       jobs,
@@ -60,13 +60,24 @@ export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
       reopening: reopeningLanes(input.lanes, nowMs),
       tuning,
       serviceMs,
-      arrivalsPerMinute: input.arrivalsPerMinute,
+      arrivalsPerMinute: input.arrivalsPerMinute ?? {},
       accessiblePerMinute: input.accessibleArrivalsPerMinute ?? {},
       joinsUntilMs: input.joinsUntil?.getTime() ?? Number.POSITIVE_INFINITY,
+      checkIns: (input.expectedCheckIns ?? []).map((s) => ({
+        kind: s.kind,
+        startsMs: Date.parse(s.startsAt),
+        endsMs: Date.parse(s.endsAt),
+        count: s.count,
+      })),
       nowMs,
     });
   }
 
+  const etaOf = (job: Job, callMs: number): number =>
+    Math.max(
+      nowMs,
+      callMs - parallelLanesShiftMs(job.serviceMs, tuning.serviceCv, classes[job.cls]!.lanes.length),
+    );
   const assignments: PlanAssignment[] = [];
   const lanes: LanePlan[] = [];
   open.forEach((o, i) => {
@@ -79,7 +90,7 @@ export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
         version: job.ticket.version,
         laneId: o.lane.laneId,
         position: k + 1,
-        etaAt: new Date(Number.isNaN(job.forecastMs) ? t : job.forecastMs).toISOString(),
+        etaAt: new Date(etaOf(job, Number.isNaN(job.forecastMs) ? t : job.forecastMs)).toISOString(),
         // written once, with the ticket's first plan; afterwards the ticket carries it
         ...(job.ticket.fairnessDeadlineAt === undefined
           ? { fairnessDeadlineAt: new Date(job.fairnessMs).toISOString() }

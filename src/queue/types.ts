@@ -20,6 +20,19 @@ export interface PlannerInput {
   accessibleArrivalsPerMinute?: Readonly<Record<string, number>>;
   /** nobody joins after this (the venue closes); ETAs then forecast no joins past it */
   joinsUntil?: Date;
+  /**
+   * booked pickup slots whose check-ins have not all come yet: `count` bookings of the slot
+   * not checked in. ETAs foresee them as appointments that join at slot start.
+   */
+  expectedCheckIns?: readonly ExpectedCheckIns[];
+}
+
+/** A slot's bookings still to check in (the worker reads them from the slot store). */
+export interface ExpectedCheckIns {
+  kind: string;
+  startsAt: string;
+  endsAt: string;
+  count: number;
 }
 
 /** One open lane's plan: waiting tickets in call order, and when the lane is next free. */

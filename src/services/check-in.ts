@@ -5,7 +5,7 @@
  * without a ticket).
  */
 import { InvalidState, NotFound } from '../domain/errors.ts';
-import type { QueueTicket, Reservation, VenueEvent } from '../domain/model.ts';
+import { PICKUP_SERVICE_KIND, type QueueTicket, type Reservation, type VenueEvent } from '../domain/model.ts';
 import type { JoinCommand } from '../domain/ports.ts';
 import type { Features, VenueRules } from '../domain/rules.ts';
 import { type Actor, canSee, newId, publishStored, type ServiceDeps, venueRules } from './context.ts';
@@ -24,7 +24,7 @@ export function insideCheckInWindow(
 }
 
 function pickupQueueOpen(venue: VenueRules, features: Features): boolean {
-  return features.queue && venue.lanes.some((l) => l.open && l.serviceKinds.includes('pickup'));
+  return features.queue && venue.lanes.some((l) => l.open && l.serviceKinds.includes(PICKUP_SERVICE_KIND));
 }
 
 export class CheckInService {
@@ -85,7 +85,7 @@ export class CheckInService {
         ticketId: newId(this.deps),
         venueId: reservation.venueId,
         userId: reservation.userId,
-        serviceKind: 'pickup',
+        serviceKind: PICKUP_SERVICE_KIND,
         partySize: reservation.partySize,
         accessibility: prefs?.accessibility ?? false,
         status: 'waiting',

@@ -5,7 +5,14 @@
  * died between its write and its publish still gets its event). Structured logs and EMF
  * metrics per venue: re-plan ms, waiting count, predicted wait, overtakes, writes, ETA quality.
  */
-import type { Clock, EventPublisher, OutboxStore, QueueStore, RulesProvider } from '../domain/ports.ts';
+import type {
+  Clock,
+  EventPublisher,
+  OutboxStore,
+  QueueStore,
+  RulesProvider,
+  SlotStore,
+} from '../domain/ports.ts';
 import { emitMetrics, errorName, type Logger, type LogSink, type MetricUnit } from '../observability/log.ts';
 import { ArrivalRateEstimator } from '../queue/arrival-rates.ts';
 import { PlannerMemory } from '../queue/memory.ts';
@@ -19,6 +26,8 @@ export const WORKER_SERVICE = 'queue-worker';
 export interface WorkerDeps {
   rules: RulesProvider;
   queue: QueueStore;
+  /** pickup slots' reservations still to check in, which the ETAs foresee */
+  slots: Pick<SlotStore, 'awaitingCheckIns'>;
   outbox: OutboxStore;
   publisher: EventPublisher;
   clock: Clock;
@@ -52,14 +61,7 @@ export class QueueWorker {
       for (const [venueId, venue] of Object.entries(snapshot.document.venues)) {
         const state = this.stateOf(venueId, venue.queue.serviceMinutes);
         try {
-          const result = await runVenueCycle(
-            venueId,
-            venue,
-            deps.queue,
-            state,
-            deps.clock.now(),
-            deps.logger,
-          );
+          const result = await runVenueCycle(venueId, venue, deps, state, deps.clock.now(), deps.logger);
           report.venues.push(result);
           this.record(result, snapshot.version);
         } catch (error) {

@@ -5,14 +5,16 @@
  * version the ticket was read at, so the API's concurrent changes are never overwritten).
  */
 import { DomainError } from '../domain/errors.ts';
-import type { PlanAssignment, PlanWrite, QueueStore, StoredTicket } from '../domain/ports.ts';
+import { PICKUP_SERVICE_KIND } from '../domain/model.ts';
+import type { PlanAssignment, PlanWrite, QueueStore, SlotStore, StoredTicket } from '../domain/ports.ts';
 import type { VenueRules } from '../domain/rules.ts';
 import type { Logger } from '../observability/log.ts';
 import type { ArrivalRateEstimator } from '../queue/arrival-rates.ts';
 import type { PlannerMemory } from '../queue/memory.ts';
 import { planQueue } from '../queue/planner.ts';
 import type { ServiceTimeEstimator } from '../queue/service-times.ts';
-import type { PlanStats } from '../queue/types.ts';
+import { tuningOf } from '../queue/tuning.ts';
+import type { ExpectedCheckIns, PlanStats } from '../queue/types.ts';
 import { closesAt } from '../services/venue-time.ts';
 
 const MINUTE = 60_000;
@@ -56,11 +58,12 @@ function changed(ticket: StoredTicket, a: PlanAssignment): boolean {
 export async function runVenueCycle(
   venueId: string,
   venue: VenueRules,
-  queue: QueueStore,
+  stores: { queue: QueueStore; slots: Pick<SlotStore, 'awaitingCheckIns'> },
   state: VenueState,
   now: Date,
   logger: Logger,
 ): Promise<VenueCycleResult> {
+  const { queue } = stores;
   const active = await queue.listActive(venueId);
   for (const t of active) {
     state.arrivals.observe(t.ticketId, t.serviceKind, Date.parse(t.joinedAt), {
@@ -93,6 +96,9 @@ export async function runVenueCycle(
     }
   }
   state.estimator.updateExpected(venue.queue.serviceMinutes);
+  // nobody joins a closed venue: ETAs foresee no joins after closing time
+  const joinsUntil = closesAt(venue, now);
+  const expectedCheckIns = await checkInsToCome(stores.slots, venueId, venue, now, joinsUntil);
   const started = performance.now();
   const plan = planQueue(
     {
@@ -103,8 +109,8 @@ export async function runVenueCycle(
       observedServiceMinutes: state.estimator.snapshot(),
       arrivalsPerMinute: state.arrivals.perMinute(now.getTime()),
       accessibleArrivalsPerMinute: state.arrivals.accessiblePerMinute(now.getTime()),
-      // nobody joins a closed venue: ETAs foresee no joins after closing time
-      joinsUntil: closesAt(venue, now),
+      joinsUntil,
+      expectedCheckIns,
     },
     state.memory,
   );
@@ -126,6 +132,32 @@ export async function runVenueCycle(
   const waiting = new Set(tickets.filter((t) => t.status === 'waiting').map((t) => t.ticketId));
   for (const id of state.firstEta.keys()) if (!waiting.has(id)) state.firstEta.delete(id);
   return { venueId, replanMs, stats: plan.stats, written, skipped, noShows, observed, etaErrors };
+}
+
+/**
+ * The pickup check-ins still to come while the venue is open: slots that start before it
+ * closes, or started so recently that a check-in still counts as on time (the planner honours
+ * an appointment up to `appointmentEarlyMinutes` after slot start).
+ */
+async function checkInsToCome(
+  slots: Pick<SlotStore, 'awaitingCheckIns'>,
+  venueId: string,
+  venue: VenueRules,
+  now: Date,
+  joinsUntil: Date,
+): Promise<ExpectedCheckIns[]> {
+  if (joinsUntil.getTime() <= now.getTime()) return [];
+  const onTimeMinutes = tuningOf(venue.queue).appointmentEarlyMinutes;
+  const from = new Date(now.getTime() - onTimeMinutes * MINUTE).toISOString();
+  const awaiting = await slots.awaitingCheckIns(venueId, { from, to: joinsUntil.toISOString() });
+  return awaiting
+    .filter((slot) => slot.awaiting > 0)
+    .map((slot) => ({
+      kind: PICKUP_SERVICE_KIND,
+      startsAt: slot.startsAt,
+      endsAt: slot.endsAt,
+      count: slot.awaiting,
+    }));
 }
 
 /**

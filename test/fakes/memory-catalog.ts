@@ -80,5 +80,17 @@ export function memorySlotStore(state: MemoryState): SlotStore {
       const result = pageOf(all, page);
       return { ...result, items: result.items.map((s) => withRemaining(copy(s))) };
     },
+    async awaitingCheckIns(venueId, range) {
+      const slots = [...state.slots.values()]
+        .filter((s) => s.venueId === venueId && s.startsAt >= range.from && s.startsAt < range.to)
+        .sort((a, b) => (a.startsAt < b.startsAt ? -1 : a.startsAt > b.startsAt ? 1 : 0));
+      const reservations = [...state.reservations.values()];
+      return slots.map((s) => ({
+        slotId: s.slotId,
+        startsAt: s.startsAt,
+        endsAt: s.endsAt,
+        awaiting: reservations.filter((r) => r.slotId === s.slotId && r.status === 'confirmed').length,
+      }));
+    },
   };
 }

@@ -79,6 +79,7 @@ function worker(bus: EventPublisher, outbox: OutboxStore = db.stores.outbox): Qu
   return new QueueWorker({
     rules,
     queue: db.stores.queue,
+    slots: db.stores.slots,
     outbox,
     publisher: bus,
     clock: workerClock,

@@ -45,6 +45,7 @@ function worker(queue: QueueStore, at: string): QueueWorker {
   return new QueueWorker({
     rules,
     queue,
+    slots: db.stores.slots,
     outbox: db.stores.outbox,
     publisher: { publish: async () => undefined },
     clock: new FakeClock(new Date(at)),

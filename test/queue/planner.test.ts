@@ -357,4 +357,52 @@ describe('planQueue', () => {
     const a = byTicket(plan);
     for (const c of consults) assert.ok(a.get(c.ticketId)!.position <= c.position! + 1);
   });
+
+  it('gives the ETA the head start of several lanes: the first of random finishes comes earlier', () => {
+    // 7 consultations (15 min), cv 0.6. One lane: the 7th is called after 6 services, at 90
+    // minutes, and the ETA says so. Three lanes: the list schedule says 30 minutes; the first
+    // of three random finishes comes 15 × 0.36 / 2 × (1 − 1/3) = 1.8 minutes sooner on average.
+    const consults = () =>
+      Array.from({ length: 7 }, (_, i) =>
+        ticket({ serviceKind: 'consultation', joinedAt: minutesAgo(10 - i) }),
+      );
+    const etaOfLast = (laneCount: number) => {
+      const tickets = consults();
+      const lanes = Array.from({ length: laneCount }, (_, i) => lane(`C${i}`, ['consultation']));
+      const plan = planQueue({ tickets, lanes, rules: rules({ serviceCv: 0.6 }), now: NOW });
+      return minutesFromNow(byTicket(plan).get(tickets[6]!.ticketId)!.etaAt);
+    };
+    assert.equal(etaOfLast(1), 90);
+    assert.ok(Math.abs(etaOfLast(3) - 28.2) < 1e-9, `got ${etaOfLast(3)}`);
+    // never before now: the first tickets of a free lane are called now
+    const first = ticket({ serviceKind: 'consultation' });
+    const plan = planQueue({
+      tickets: [first],
+      lanes: [lane('A', ['consultation']), lane('B', ['consultation'])],
+      rules: rules(),
+      now: NOW,
+    });
+    assert.equal(byTicket(plan).get(first.ticketId)!.etaAt, NOW.toISOString());
+  });
+
+  it('foresees booked check-ins still to come as appointments in the ETAs', () => {
+    const walkIns = Array.from({ length: 4 }, (_, i) => ticket({ joinedAt: minutesAgo(4 - i) }));
+    const etaOfLast = (expectedCheckIns?: { startsAt: string; endsAt: string; count: number }[]) => {
+      const plan = planQueue({
+        tickets: walkIns,
+        lanes: [lane('P', ['pickup'])],
+        rules: rules(),
+        now: NOW,
+        ...(expectedCheckIns
+          ? { expectedCheckIns: expectedCheckIns.map((s) => ({ kind: 'pickup', ...s })) }
+          : {}),
+      });
+      return minutesFromNow(byTicket(plan).get(walkIns[3]!.ticketId)!.etaAt);
+    };
+    assert.equal(etaOfLast(), 9);
+    // three check-ins due by a slot that ends in 10 minutes: promises, called before the last walk-ins
+    assert.equal(etaOfLast([{ startsAt: minutesAgo(-1), endsAt: minutesAgo(-10), count: 3 }]), 18);
+    // a slot that started longer ago than appointmentEarlyMinutes (5): its latecomers are walk-ins
+    assert.equal(etaOfLast([{ startsAt: minutesAgo(6), endsAt: minutesAgo(-9), count: 3 }]), 9);
+  });
 });

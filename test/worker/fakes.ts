@@ -8,6 +8,8 @@ import type {
   PlanWrite,
   QueueStore,
   RulesProvider,
+  SlotCheckIns,
+  SlotStore,
   StoredTicket,
   TicketTransition,
 } from '../../src/domain/ports.ts';
@@ -63,6 +65,16 @@ export class FakeQueueStore implements QueueStore {
       written++;
     }
     return { written, skipped: writes.length - written };
+  }
+}
+
+/** Pickup slots' reservations still to check in, as the worker asks for them. */
+export class FakeSlots implements Pick<SlotStore, 'awaitingCheckIns'> {
+  slots: SlotCheckIns[] = [];
+  readonly asked: { venueId: string; from: string; to: string }[] = [];
+  async awaitingCheckIns(venueId: string, range: { from: string; to: string }): Promise<SlotCheckIns[]> {
+    this.asked.push({ venueId, ...range });
+    return this.slots.filter((s) => s.startsAt >= range.from && s.startsAt < range.to);
   }
 }
 

@@ -3,7 +3,14 @@ import { describe, it } from 'node:test';
 import type { StoredTicket } from '../../src/domain/ports.ts';
 import type { RulesDocument, VenueRules } from '../../src/domain/rules.ts';
 import { QueueWorker, WORKER_SERVICE } from '../../src/worker/queue-worker.ts';
-import { collectingLogger, FakeOutbox, FakePublisher, FakeQueueStore, staticRules } from './fakes.ts';
+import {
+  collectingLogger,
+  FakeOutbox,
+  FakePublisher,
+  FakeQueueStore,
+  FakeSlots,
+  staticRules,
+} from './fakes.ts';
 
 const NOW = new Date('2026-12-05T15:00:00.000Z');
 const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISOString();
@@ -51,6 +58,7 @@ function ticket(overrides: Partial<StoredTicket> = {}): StoredTicket {
 function setup(document: RulesDocument) {
   const queue = new FakeQueueStore();
   const outbox = new FakeOutbox();
+  const slots = new FakeSlots();
   const publisher = new FakePublisher();
   const logger = collectingLogger();
   const metrics: string[] = [];
@@ -63,6 +71,7 @@ function setup(document: RulesDocument) {
   const worker = new QueueWorker({
     rules: staticRules(document),
     queue,
+    slots,
     outbox,
     publisher,
     clock,
@@ -70,7 +79,7 @@ function setup(document: RulesDocument) {
     metricsSink: (line) => metrics.push(line),
     outboxGraceSeconds: 10,
   });
-  return { queue, outbox, publisher, logger, metrics, clock, worker };
+  return { queue, slots, outbox, publisher, logger, metrics, clock, worker };
 }
 
 describe('QueueWorker', () => {
@@ -92,6 +101,27 @@ describe('QueueWorker', () => {
     assert.equal(emf.VenueId, 'v1');
     assert.equal(emf.WaitingCount, 3);
     assert.ok('ReplanMs' in emf && 'PredictedWaitMinutes' in emf && 'Overtakes' in emf);
+  });
+
+  it('foresees the booked pickup check-ins still to come in the ETAs', async () => {
+    const etaOfLast = async (awaiting: number) => {
+      const { queue, slots, worker } = setup(doc({ v1: venue() }));
+      const walkIns = Array.from({ length: 6 }, () => ticket());
+      for (const t of walkIns) queue.put(t);
+      // a slot starting in a minute whose ten bookings have not checked in yet
+      slots.slots = [{ slotId: 's1', startsAt: at(1), endsAt: at(16), awaiting }];
+      await worker.runOnce();
+      return { eta: Date.parse(queue.tickets.get(walkIns[5]!.ticketId)!.etaAt!), asked: slots.asked };
+    };
+    const without = await etaOfLast(0);
+    const withCheckIns = await etaOfLast(10);
+    // appointments are promises: ten pickups due by the slot's end go before the last walk-ins
+    assert.ok(
+      withCheckIns.eta - without.eta >= 5 * 60_000,
+      `${(withCheckIns.eta - without.eta) / 60_000} min`,
+    );
+    // from slots that started up to appointmentEarlyMinutes ago until the venue closes (midnight in New York)
+    assert.deepEqual(withCheckIns.asked, [{ venueId: 'v1', from: at(-5), to: '2026-12-06T05:00:00.000Z' }]);
   });
 
   it('takes the lane and place away from a ticket whose lanes all closed', async () => {

@@ -118,6 +118,32 @@ export function releaseCount(tables: TableNames, reservation: Reservation): TxAc
   };
 }
 
+/*
+ * A pickup slot also counts its reservations still to check in (`awaiting`: +1 at booking, −1
+ * at cancel or check-in, in the same transactions), which the queue worker reads to foresee
+ * appointment check-ins. Slots written before the counter existed lack it: `if_not_exists`
+ * counts their bookings from zero, and readers clamp at zero.
+ */
+export const AWAITING_PLUS_ONE = '#awaiting = if_not_exists(#awaiting, :zero) + :one';
+const AWAITING_LESS_ONE = '#awaiting = if_not_exists(#awaiting, :one) - :one';
+
+/** A pickup check-in: one reservation fewer awaited by the slot. */
+export function slotCheckedIn(tables: TableNames, reservation: Reservation): TxAction {
+  return {
+    item: {
+      Update: {
+        TableName: tables.pickupSlots,
+        Key: slotKeys.slot(targetId(reservation)),
+        UpdateExpression: `SET ${AWAITING_LESS_ONE}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#awaiting': 'awaiting' },
+        ExpressionAttributeValues: { ':one': 1 },
+      },
+    },
+    onConditionFailed: () => new NotFound('Pickup slot'),
+  };
+}
+
 /** Gives the party's seats back to the event or slot. */
 export function returnSeats(tables: TableNames, reservation: Reservation): TxAction {
   const counter = seatCounter(tables, reservation);
@@ -126,10 +152,16 @@ export function returnSeats(tables: TableNames, reservation: Reservation): TxAct
       Update: {
         TableName: counter.table,
         Key: counter.key,
-        UpdateExpression: 'SET #booked = #booked - :n',
+        UpdateExpression: `SET #booked = #booked - :n${reservation.type === 'pickup' ? `, ${AWAITING_LESS_ONE}` : ''}`,
         ConditionExpression: 'attribute_exists(pk) AND #booked >= :n',
-        ExpressionAttributeNames: { '#booked': 'booked' },
-        ExpressionAttributeValues: { ':n': reservation.partySize },
+        ExpressionAttributeNames: {
+          '#booked': 'booked',
+          ...(reservation.type === 'pickup' ? { '#awaiting': 'awaiting' } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':n': reservation.partySize,
+          ...(reservation.type === 'pickup' ? { ':one': 1 } : {}),
+        },
       },
     },
     onConditionFailed: (old) =>

@@ -27,12 +27,14 @@ import { outboxPut } from './outbox-store.ts';
 import { queryPage } from './pagination.ts';
 import { joinActions } from './queue-items.ts';
 import {
+  AWAITING_PLUS_ONE,
   moveReservation,
   releaseCount,
   releaseGuard,
   reservationItem,
   returnSeats,
   seatCounter,
+  slotCheckedIn,
   targetId,
   toReservation,
 } from './reservation-items.ts';
@@ -131,27 +133,28 @@ export class DynamoReservationStore implements ReservationStore {
         onConditionFailed: () => new IdempotencyKeyTaken(),
       });
     }
-    const published = reservation.type === 'event' ? '#status = :published AND ' : '';
+    const pickup = reservation.type === 'pickup';
+    const published = pickup ? '' : '#status = :published AND ';
     actions.push(
       {
         item: {
           Update: {
             TableName: counter.table,
             Key: counter.key,
-            UpdateExpression: 'SET #booked = #booked + :n',
+            UpdateExpression: `SET #booked = #booked + :n${pickup ? `, ${AWAITING_PLUS_ONE}` : ''}`,
             ConditionExpression: `attribute_exists(pk) AND ${published}#endsAt > :now AND #capacity = :capacity AND #booked <= :maxBooked`,
             ExpressionAttributeNames: {
               '#booked': 'booked',
               '#endsAt': 'endsAt',
               '#capacity': 'capacity',
-              ...(reservation.type === 'event' ? { '#status': 'status' } : {}),
+              ...(pickup ? { '#awaiting': 'awaiting' } : { '#status': 'status' }),
             },
             ExpressionAttributeValues: {
               ':n': reservation.partySize,
               ':now': cmd.now,
               ':capacity': capacity,
               ':maxBooked': capacity - reservation.partySize,
-              ...(reservation.type === 'event' ? { ':published': 'published' } : {}),
+              ...(pickup ? { ':zero': 0, ':one': 1 } : { ':published': 'published' }),
             },
           },
         },
@@ -256,6 +259,7 @@ export class DynamoReservationStore implements ReservationStore {
       releaseCount(this.db.tables, cmd.reservation),
       outboxPut(this.db.tables, cmd.event),
     ];
+    if (cmd.reservation.type === 'pickup') actions.push(slotCheckedIn(this.db.tables, cmd.reservation));
     if (cmd.ticket) actions.push(...joinActions(this.db.tables, cmd.ticket));
     await transactWrite(this.db, actions);
     const reservation: Reservation = { ...cmd.reservation, status: 'checked_in', updatedAt: cmd.now };

@@ -4,7 +4,7 @@
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type Page, type PageRequest, PICKUP_SLOT_FIELDS, type PickupSlot } from '../../domain/model.ts';
-import type { SlotStore } from '../../domain/ports.ts';
+import type { SlotCheckIns, SlotStore } from '../../domain/ports.ts';
 import { type Db, isConditionFailure, mapLimit, pick } from './db.ts';
 import { slotKeys } from './keys.ts';
 import { queryPage } from './pagination.ts';
@@ -28,6 +28,16 @@ export function toPickupSlot(stored: Record<string, unknown>): PickupSlot {
   slot.booked = slot.booked ?? 0;
   slot.remaining = Math.max(0, slot.capacity - slot.booked);
   return slot;
+}
+
+function toSlotCheckIns(stored: Record<string, unknown>): SlotCheckIns {
+  return {
+    slotId: String(stored.slotId),
+    startsAt: String(stored.startsAt),
+    endsAt: String(stored.endsAt),
+    // slots from before the counter lack it; a cancel of such a booking can leave it at -1
+    awaiting: Math.max(0, Number(stored.awaiting ?? 0)),
+  };
 }
 
 export class DynamoSlotStore implements SlotStore {
@@ -78,11 +88,36 @@ export class DynamoSlotStore implements SlotStore {
       .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   }
 
-  async listByVenue(
+  listByVenue(
     venueId: string,
     range: { from: string; to: string },
     page: PageRequest,
   ): Promise<Page<PickupSlot>> {
+    return this.query(venueId, range, page, toPickupSlot);
+  }
+
+  async awaitingCheckIns(venueId: string, range: { from: string; to: string }): Promise<SlotCheckIns[]> {
+    const slots: SlotCheckIns[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.query(
+        venueId,
+        range,
+        { limit: 100, ...(cursor ? { cursor } : {}) },
+        toSlotCheckIns,
+      );
+      slots.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    return slots;
+  }
+
+  private async query<T>(
+    venueId: string,
+    range: { from: string; to: string },
+    page: PageRequest,
+    map: (stored: Record<string, unknown>) => T,
+  ): Promise<Page<T>> {
     if (range.from >= range.to) return { items: [] };
     return queryPage(
       this.db,
@@ -98,7 +133,7 @@ export class DynamoSlotStore implements SlotStore {
         scope: { index: 'byVenueTime', partition: venueId },
         keyNames: ['gsi1pk', 'gsi1sk', 'pk', 'sk'],
         partitionName: 'gsi1pk',
-        map: toPickupSlot,
+        map,
       },
       page,
     );

@@ -33,6 +33,8 @@ export interface SimContext {
   records: readonly TicketRecord[];
   /** the end of the day's arrivals (epoch ms): the venue's closing time, which the worker knows */
   joinsUntil: number;
+  /** the day's booked appointment slots, as the venue's slot store holds them (bookings, no-shows included) */
+  bookedSlots: readonly { kind: string; startMs: number; endMs: number; booked: number }[];
   /** expected service ms of a kind, as a policy would know it (rules corrected by observations) */
   expectedMs(kind: string): number;
   eligible(lane: Lane, ticket: SimTicket): boolean;
@@ -66,6 +68,25 @@ export function eligible(lane: Lane, ticket: SimTicket): boolean {
   return lane.serviceKinds.includes(ticket.kind) && (!ticket.accessible || lane.accessible);
 }
 
+function bookedSlots(scenario: Scenario, dayStart: number): SimContext['bookedSlots'] {
+  const booked = scenario.appointments;
+  const slots: SimContext['bookedSlots'][number][] = [];
+  if (booked === undefined || booked.bookingsPerSlot === 0) return slots;
+  for (
+    let start = booked.fromMinute;
+    start + booked.slotMinutes <= booked.toMinute;
+    start += booked.slotMinutes
+  ) {
+    slots.push({
+      kind: booked.kind,
+      startMs: dayStart + start * MINUTE_MS,
+      endMs: dayStart + (start + booked.slotMinutes) * MINUTE_MS,
+      booked: booked.bookingsPerSlot,
+    });
+  }
+  return slots;
+}
+
 /** Runs one venue day under a policy; returns every ticket's record and the lanes. */
 export function runDay(scenario: Scenario, tickets: readonly SimTicket[], policy: Policy): TicketRecord[] {
   const dayStart = Date.parse(scenario.startAt);
@@ -90,6 +111,7 @@ export function runDay(scenario: Scenario, tickets: readonly SimTicket[], policy
     estimator,
     records,
     joinsUntil: dayStart + scenario.durationMinutes * MINUTE_MS,
+    bookedSlots: bookedSlots(scenario, dayStart),
     expectedMs: (kind) => (estimator.estimate(kind) ?? 5) * MINUTE_MS,
     eligible,
   };

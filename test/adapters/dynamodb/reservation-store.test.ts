@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../../src/adapters/dynamodb/index.ts';
@@ -213,6 +214,12 @@ describe('DynamoReservationStore', () => {
       refused: 100,
       other: {},
     });
+    // every confirmed booking is awaited at check-in, none counted twice or lost
+    const [counted] = await f.stores.slots.awaitingCheckIns('flagship-001', {
+      from: slot.startsAt,
+      to: slot.endsAt,
+    });
+    assert.equal(counted?.awaiting, 100);
   });
 
   it('cancel gives the seats back exactly once, even when raced', async () => {
@@ -334,5 +341,60 @@ describe('DynamoReservationStore', () => {
       AlreadyQueued,
     );
     assert.equal((await f.stores.reservations.get(r2.reservationId))?.status, 'confirmed');
+  });
+
+  it('counts a pickup slot’s reservations still to check in, in the transactions that move them', async () => {
+    const venueId = `v-awaiting-${randomUUID()}`;
+    const [slot] = await f.stores.slots.createMany([
+      {
+        slotId: '',
+        venueId,
+        startsAt: '2026-12-11T16:00:00.000Z',
+        endsAt: '2026-12-11T16:15:00.000Z',
+        capacity: 5,
+        booked: 0,
+        remaining: 5,
+      },
+    ]);
+    assert.ok(slot);
+    const awaiting = async () =>
+      (await f.stores.slots.awaitingCheckIns(venueId, { from: slot.startsAt, to: slot.endsAt })).map((s) => [
+        s.slotId,
+        s.awaiting,
+      ]);
+    assert.deepEqual(await awaiting(), [[slot.slotId, 0]]);
+    const booked = [1, 2, 3].map(() => reservationFor({ slotId: slot.slotId }, { venueId }));
+    for (const r of booked) await f.stores.reservations.book(booking(r));
+    assert.deepEqual(await awaiting(), [[slot.slotId, 3]]);
+    await f.stores.reservations.cancel(booked[0]!, NOW);
+    await f.stores.reservations.checkIn({
+      reservation: booked[1]!,
+      now: NOW,
+      event: venueEvent('CheckInCompleted'),
+    });
+    assert.deepEqual(await awaiting(), [[slot.slotId, 1]]);
+    // a check-in the queue refuses (ALREADY_QUEUED) changes nothing, the counter included
+    const held = ticket({ userId: booked[2]!.userId, venueId });
+    await f.stores.queue.join(join(held));
+    await assert.rejects(
+      f.stores.reservations.checkIn({
+        reservation: booked[2]!,
+        now: NOW,
+        event: venueEvent('CheckInCompleted'),
+        ticket: join(ticket({ userId: booked[2]!.userId, venueId, serviceKind: 'pickup' })),
+      }),
+      AlreadyQueued,
+    );
+    assert.deepEqual(await awaiting(), [[slot.slotId, 1]]);
+    // nor does the counter reach the slot as clients see it
+    assert.deepEqual(Object.keys((await f.stores.slots.get(slot.slotId))!).sort(), [
+      'booked',
+      'capacity',
+      'endsAt',
+      'remaining',
+      'slotId',
+      'startsAt',
+      'venueId',
+    ]);
   });
 });

@@ -19,6 +19,8 @@ export function optimizerPolicy(): Policy {
   const fresh = new Set<TicketRecord>();
   let plans = new Map<string, { records: TicketRecord[]; head: number }>();
   let dirty = false;
+  /** check-ins seen per slot start (ms), as the slot store counts them */
+  const checkedIn = new Map<number, number>();
   const replanMs: number[] = [];
 
   const toStored = (record: TicketRecord, ctx: SimContext): StoredTicket => {
@@ -70,6 +72,15 @@ export function optimizerPolicy(): Policy {
         arrivalsPerMinute: arrivals.perMinute(ctx.now),
         accessibleArrivalsPerMinute: arrivals.accessiblePerMinute(ctx.now),
         joinsUntil: new Date(ctx.joinsUntil),
+        // as the worker reads the slot store: bookings not checked in, of slots to come
+        expectedCheckIns: ctx.bookedSlots
+          .filter((slot) => slot.endMs > ctx.now && slot.startMs < ctx.joinsUntil)
+          .map((slot) => ({
+            kind: slot.kind,
+            startsAt: new Date(slot.startMs).toISOString(),
+            endsAt: new Date(slot.endMs).toISOString(),
+            count: Math.max(0, slot.booked - (checkedIn.get(slot.startMs) ?? 0)),
+          })),
       },
       memory,
     );
@@ -115,6 +126,9 @@ export function optimizerPolicy(): Policy {
         accessible: t.accessible,
         appointment: t.appointment !== undefined,
       });
+      if (t.appointment !== undefined) {
+        checkedIn.set(t.appointment.startMs, (checkedIn.get(t.appointment.startMs) ?? 0) + 1);
+      }
       waiting.add(record);
       fresh.add(record);
       dirty = true;
