@@ -8,7 +8,7 @@ import { DomainError } from '../domain/errors.ts';
 import { PICKUP_SERVICE_KIND } from '../domain/model.ts';
 import type { PlanAssignment, PlanWrite, QueueStore, SlotStore, StoredTicket } from '../domain/ports.ts';
 import type { VenueRules } from '../domain/rules.ts';
-import type { Logger } from '../observability/log.ts';
+import { errorName, type Logger } from '../observability/log.ts';
 import type { ArrivalRateEstimator } from '../queue/arrival-rates.ts';
 import type { PlannerMemory } from '../queue/memory.ts';
 import { planQueue } from '../queue/planner.ts';
@@ -98,7 +98,13 @@ export async function runVenueCycle(
   state.estimator.updateExpected(venue.queue.serviceMinutes);
   // nobody joins a closed venue: ETAs foresee no joins after closing time
   const joinsUntil = closesAt(venue, now);
-  const expectedCheckIns = await checkInsToCome(stores.slots, venueId, venue, now, joinsUntil);
+  // The check-ins only sharpen the ETAs: when the slots cannot be read, plan without them.
+  const expectedCheckIns = await checkInsToCome(stores.slots, venueId, venue, now, joinsUntil).catch(
+    (error: unknown) => {
+      logger.warn('pickup slots unreadable; ETAs foresee no check-ins', { venueId, error: errorName(error) });
+      return [];
+    },
+  );
   const started = performance.now();
   const plan = planQueue(
     {

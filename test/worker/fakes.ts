@@ -72,8 +72,10 @@ export class FakeQueueStore implements QueueStore {
 export class FakeSlots implements Pick<SlotStore, 'awaitingCheckIns'> {
   slots: SlotCheckIns[] = [];
   readonly asked: { venueId: string; from: string; to: string }[] = [];
+  fail = false;
   async awaitingCheckIns(venueId: string, range: { from: string; to: string }): Promise<SlotCheckIns[]> {
     this.asked.push({ venueId, ...range });
+    if (this.fail) throw new Error('AccessDeniedException');
     return this.slots.filter((s) => s.startsAt >= range.from && s.startsAt < range.to);
   }
 }

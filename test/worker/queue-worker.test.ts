@@ -124,6 +124,21 @@ describe('QueueWorker', () => {
     assert.deepEqual(withCheckIns.asked, [{ venueId: 'v1', from: at(-5), to: '2026-12-06T05:00:00.000Z' }]);
   });
 
+  it('plans without the check-ins when the pickup slots cannot be read, and says so', async () => {
+    const { queue, slots, worker, logger } = setup(doc({ v1: venue() }));
+    slots.fail = true;
+    const waiting = ticket();
+    queue.put(waiting);
+    const report = await worker.runOnce();
+    assert.deepEqual(report.failedVenues, []);
+    assert.equal(queue.tickets.get(waiting.ticketId)!.laneId !== undefined, true);
+    assert.ok(
+      logger.lines.some(
+        (l) => l.level === 'warn' && l.message === 'pickup slots unreadable; ETAs foresee no check-ins',
+      ),
+    );
+  });
+
   it('takes the lane and place away from a ticket whose lanes all closed', async () => {
     const { queue, worker } = setup(doc({ v1: venue() }));
     const returns = ticket({ serviceKind: 'returns' });
