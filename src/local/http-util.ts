@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { DomainError } from '../domain/errors.ts';
+import { STATUS_BY_CODE } from '../http/error-response.ts';
 import type { OutgoingResponse } from './api-gateway-event.ts';
 import { newRequestId } from './api-gateway-event.ts';
 
@@ -52,9 +53,9 @@ export function errorResponse(
   return jsonResponse(status, { error: { code, message, requestId, details } });
 }
 
-/** A 400 for a DomainError raised by the hub's own endpoints. */
-export function domainErrorResponse(error: DomainError, status = 400): OutgoingResponse {
-  return errorResponse(status, error.code, error.message, error.details);
+/** A DomainError raised by the hub's own endpoints, with the API's status for its code. */
+export function domainErrorResponse(error: DomainError): OutgoingResponse {
+  return errorResponse(STATUS_BY_CODE[error.code], error.code, error.message, error.details);
 }
 
 /** Parses a JSON body, or answers with a 400 in the error shape. */
