@@ -34,17 +34,26 @@ export class ArrivalRateEstimator {
     this.joins.push({ at: joinedMs, kind, accessible: flags.accessible === true, ticketId });
   }
 
-  /** Walk-ins per minute per kind over the window ending at `nowMs`. */
-  perMinute(nowMs: number): Record<string, number> {
-    return this.rates(nowMs, () => true);
+  /**
+   * Walk-ins per minute per kind over the window ending at `nowMs`. `seenSinceMs`: from when
+   * every join was seen (the venue opened, the worker started); a window that reaches back
+   * further counts over the time seen only. Ten minutes after opening, ten minutes of joins
+   * are not a third of the rate (at least a minute counts, so that one join is not a flood).
+   */
+  perMinute(nowMs: number, seenSinceMs = Number.NEGATIVE_INFINITY): Record<string, number> {
+    return this.rates(nowMs, seenSinceMs, () => true);
   }
 
   /** The accessible part of `perMinute`. */
-  accessiblePerMinute(nowMs: number): Record<string, number> {
-    return this.rates(nowMs, (j) => j.accessible);
+  accessiblePerMinute(nowMs: number, seenSinceMs = Number.NEGATIVE_INFINITY): Record<string, number> {
+    return this.rates(nowMs, seenSinceMs, (j) => j.accessible);
   }
 
-  private rates(nowMs: number, counted: (join: Join) => boolean): Record<string, number> {
+  private rates(
+    nowMs: number,
+    seenSinceMs: number,
+    counted: (join: Join) => boolean,
+  ): Record<string, number> {
     const from = nowMs - this.windowMinutes * MINUTE;
     // Joins arrive in the order they are seen, not by time: drop every one that left.
     if (from > this.forgottenBefore) {
@@ -52,9 +61,11 @@ export class ArrivalRateEstimator {
       this.joins = this.joins.filter((j) => j.at >= from);
       this.forgottenBefore = from;
     }
+    const since = Math.min(nowMs - MINUTE, Math.max(from, seenSinceMs));
+    const minutes = (nowMs - since) / MINUTE;
     const counts: Record<string, number> = {};
-    for (const j of this.joins) if (counted(j)) counts[j.kind] = (counts[j.kind] ?? 0) + 1;
-    for (const kind of Object.keys(counts)) counts[kind] = counts[kind]! / this.windowMinutes;
+    for (const j of this.joins) if (j.at >= since && counted(j)) counts[j.kind] = (counts[j.kind] ?? 0) + 1;
+    for (const kind of Object.keys(counts)) counts[kind] = counts[kind]! / minutes;
     return counts;
   }
 }

@@ -121,3 +121,21 @@ export function closesAt(venue: VenueRules, instant: Date): Date {
   }
   return localToInstant(date, '00:00', venue.timezone);
 }
+
+/**
+ * When the opening hours in force began, seen from an instant (the mirror of `closesAt`), or
+ * the instant itself when the venue is closed. Hours that start at 00:00 after a day that ran
+ * to 24:00 go back to that day's opening (at most a week back).
+ */
+export function opensAt(venue: VenueRules, instant: Date): Date {
+  if (!isOpenAt(venue, instant)) return instant;
+  let date = localParts(instant, venue.timezone).date;
+  for (let day = 0; day < 7; day++) {
+    const hours = hoursOn(venue, date)!;
+    const previous = addDays(date, -1);
+    const continued = hours[0] === '00:00' && hoursOn(venue, previous)?.[1] === '24:00';
+    if (!continued) return localToInstant(date, hours[0], venue.timezone);
+    date = previous;
+  }
+  return localToInstant(date, '00:00', venue.timezone);
+}

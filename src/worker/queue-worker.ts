@@ -99,6 +99,7 @@ export class QueueWorker {
         memory: new PlannerMemory(),
         estimator: new ServiceTimeEstimator(serviceMinutes),
         arrivals: new ArrivalRateEstimator(),
+        watchingSince: this.deps.clock.now().getTime(),
         called: new Map(),
         firstEta: new Map(),
       };

@@ -15,7 +15,7 @@ import { planQueue } from '../queue/planner.ts';
 import type { ServiceTimeEstimator } from '../queue/service-times.ts';
 import { tuningOf } from '../queue/tuning.ts';
 import type { ExpectedCheckIns, PlanStats } from '../queue/types.ts';
-import { closesAt } from '../services/venue-time.ts';
+import { closesAt, opensAt } from '../services/venue-time.ts';
 
 const MINUTE = 60_000;
 
@@ -27,6 +27,8 @@ export interface VenueState {
   memory: PlannerMemory;
   estimator: ServiceTimeEstimator;
   arrivals: ArrivalRateEstimator;
+  /** when this worker began to watch the venue (epoch ms): joins before it were not all seen */
+  watchingSince: number;
   /** tickets seen `called` last cycle: id → kind, to learn their service time once done */
   called: Map<string, string>;
   /**
@@ -105,6 +107,8 @@ export async function runVenueCycle(
       return [];
     },
   );
+  // every join since the venue opened, or since this worker watches it, has been seen
+  const seenSince = Math.max(state.watchingSince, opensAt(venue, now).getTime());
   const started = performance.now();
   const plan = planQueue(
     {
@@ -113,8 +117,8 @@ export async function runVenueCycle(
       rules: venue.queue,
       now,
       observedServiceMinutes: state.estimator.snapshot(),
-      arrivalsPerMinute: state.arrivals.perMinute(now.getTime()),
-      accessibleArrivalsPerMinute: state.arrivals.accessiblePerMinute(now.getTime()),
+      arrivalsPerMinute: state.arrivals.perMinute(now.getTime(), seenSince),
+      accessibleArrivalsPerMinute: state.arrivals.accessiblePerMinute(now.getTime(), seenSince),
       joinsUntil,
       expectedCheckIns,
     },

@@ -67,4 +67,22 @@ describe('ArrivalRateEstimator', () => {
     assert.deepEqual(rates.perMinute(t0 + 60_000), { pickup: 0.2 });
     assert.deepEqual(rates.accessiblePerMinute(t0 + 60_000), { pickup: 0.1 });
   });
+
+  it('counts over the time every join was seen, when that is shorter than the window', () => {
+    const rates = new ArrivalRateEstimator(30);
+    const opened = Date.parse('2026-12-05T15:00:00.000Z');
+    // a ticket still waiting from before the worker watched the venue, then 2 joins a minute
+    rates.observe('before', 'pickup', opened - 60_000);
+    for (let i = 0; i < 20; i++) rates.observe(`t${i}`, 'pickup', opened + i * 30_000);
+    const tenMinutesIn = opened + 10 * 60_000;
+    assert.deepEqual(rates.perMinute(tenMinutesIn, opened), { pickup: 2 });
+    // without it, ten minutes of joins (and the one before) count as thirty minutes' worth
+    assert.deepEqual(rates.perMinute(tenMinutesIn), { pickup: 0.7 });
+    // at least a minute: a join just after opening is not a flood
+    const early = new ArrivalRateEstimator(30);
+    early.observe('first', 'pickup', opened);
+    assert.deepEqual(early.perMinute(opened + 1000, opened), { pickup: 1 });
+    // once the window lies after the start, the start no longer matters
+    assert.deepEqual(rates.perMinute(opened + 40 * 60_000, opened), rates.perMinute(opened + 40 * 60_000));
+  });
 });

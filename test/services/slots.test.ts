@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { planSlotDay } from '../../src/services/slots.ts';
-import { closesAt, isOpenAt, localParts, localToInstant } from '../../src/services/venue-time.ts';
+import { closesAt, isOpenAt, localParts, localToInstant, opensAt } from '../../src/services/venue-time.ts';
 import { demoVenue } from '../fakes/demo-rules.ts';
 
 const NY = 'America/New_York';
@@ -159,5 +159,15 @@ describe('opening hours', () => {
     const late = demoVenue({ hours: { fri: ['08:00', '24:00'], sat: ['00:00', '02:00'] }, closedDates: [] });
     // Friday 2026-12-04 20:00 New York: open until Saturday 02:00 local (07:00Z)
     assert.equal(closesAt(late, new Date('2026-12-05T01:00:00Z')).toISOString(), '2026-12-05T07:00:00.000Z');
+  });
+
+  it('tells when the hours in force began: today’s opening, now when closed, back across midnight', () => {
+    const venue = demoVenue({ hours: { tue: ['10:00', '21:00'] }, closedDates: [] });
+    assert.equal(opensAt(venue, new Date('2026-12-01T20:00:00Z')).toISOString(), '2026-12-01T15:00:00.000Z');
+    const closed = new Date('2026-12-02T15:00:00Z');
+    assert.equal(opensAt(venue, closed).toISOString(), closed.toISOString());
+    const late = demoVenue({ hours: { fri: ['08:00', '24:00'], sat: ['00:00', '02:00'] }, closedDates: [] });
+    // Saturday 2026-12-05 01:00 New York: the hours began on Friday 08:00 local (13:00Z)
+    assert.equal(opensAt(late, new Date('2026-12-05T06:00:00Z')).toISOString(), '2026-12-04T13:00:00.000Z');
   });
 });

@@ -31,6 +31,8 @@ export interface SimContext {
   rules: QueueRules;
   estimator: ServiceTimeEstimator;
   records: readonly TicketRecord[];
+  /** the start of the day (epoch ms): the venue's opening time, which the worker knows */
+  opensAt: number;
   /** the end of the day's arrivals (epoch ms): the venue's closing time, which the worker knows */
   joinsUntil: number;
   /** the day's booked appointment slots, as the venue's slot store holds them (bookings, no-shows included) */
@@ -110,6 +112,7 @@ export function runDay(scenario: Scenario, tickets: readonly SimTicket[], policy
     rules,
     estimator,
     records,
+    opensAt: dayStart,
     joinsUntil: dayStart + scenario.durationMinutes * MINUTE_MS,
     bookedSlots: bookedSlots(scenario, dayStart),
     expectedMs: (kind) => (estimator.estimate(kind) ?? 5) * MINUTE_MS,

@@ -69,8 +69,9 @@ export function optimizerPolicy(): Policy {
         rules: ctx.rules,
         now: new Date(ctx.now),
         observedServiceMinutes: ctx.estimator.snapshot(),
-        arrivalsPerMinute: arrivals.perMinute(ctx.now),
-        accessibleArrivalsPerMinute: arrivals.accessiblePerMinute(ctx.now),
+        // the venue opens at the start of the day: every join since then is seen
+        arrivalsPerMinute: arrivals.perMinute(ctx.now, ctx.opensAt),
+        accessibleArrivalsPerMinute: arrivals.accessiblePerMinute(ctx.now, ctx.opensAt),
         joinsUntil: new Date(ctx.joinsUntil),
         // as the worker reads the slot store: bookings not checked in, of slots to come
         expectedCheckIns: ctx.bookedSlots
