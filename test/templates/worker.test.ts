@@ -205,6 +205,46 @@ describe('worker alarm', () => {
     assert.equal((alarm.resource as { Condition?: string }).Condition, 'HasWorker');
   });
 
+  it('watches ETA quality through the counts the worker emits each cycle, the share weighing every ticket alike', () => {
+    const alarm = resource('template.yaml', 'EtaQualityAlarm');
+    const props = alarm.props;
+    const metrics = props.Metrics as Json[];
+    const read = metrics.filter((m) => m.MetricStat !== undefined);
+    assert.deepEqual(
+      read.map((m) => {
+        const stat = m.MetricStat as Json;
+        const metric = stat.Metric as Json;
+        return [m.Id, metric.Namespace, metric.MetricName, metric.Dimensions, stat.Stat, m.ReturnData];
+      }),
+      [
+        [
+          'checked',
+          METRICS_NAMESPACE,
+          'EtaChecked',
+          [{ Name: 'Service', Value: WORKER_SERVICE }],
+          'Sum',
+          false,
+        ],
+        [
+          'within',
+          METRICS_NAMESPACE,
+          'EtaWithin5Min',
+          [{ Name: 'Service', Value: WORKER_SERVICE }],
+          'Sum',
+          false,
+        ],
+      ],
+    );
+    const [share] = metrics.filter((m) => m.Expression !== undefined);
+    assert.equal(share!.Expression, 'IF(checked >= 20, within / checked, 1)');
+    assert.equal(share!.ReturnData, true);
+    assert.deepEqual(props.Threshold, { Ref: 'EtaAlarmWithin5MinShare' });
+    assert.equal(props.ComparisonOperator, 'LessThanThreshold');
+    assert.equal(props.TreatMissingData, 'notBreaching', 'a quiet hour is no bad ETA');
+    assert.deepEqual(references(props.AlarmActions), ['PlatformAlarmsTopic']);
+    assert.equal((alarm.resource as { Condition?: string }).Condition, 'HasWorker');
+  });
+
   it('lets only this stack’s alarms publish to the platform topic, over TLS', () => {
     const policy = resource('template.yaml', 'PlatformAlarmsTopicPolicy').props.PolicyDocument as Json;
     const allow = asArray(policy.Statement as Json[]).filter((s) => s.Effect === 'Allow');

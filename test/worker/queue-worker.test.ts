@@ -195,6 +195,13 @@ describe('QueueWorker', () => {
     assert.equal(emf.EtaAbsErrorMinutes, (Math.abs(expected[0]!) + Math.abs(expected[1]!)) / 2);
     assert.equal(emf.EtaWithin5MinShare, expected.filter((e) => Math.abs(e) <= 5).length / 2);
     assert.equal(emf.EtaLateShare, expected.filter((e) => e > 1).length / 2);
+    // and worker-wide, as counts (the EtaQualityAlarm's inputs)
+    const cycle = JSON.parse(metrics.at(-1)!);
+    assert.equal(cycle.Service, WORKER_SERVICE);
+    assert.deepEqual(
+      [cycle.EtaChecked, cycle.EtaWithin5Min],
+      [2, expected.filter((e) => Math.abs(e) <= 5).length],
+    );
     // once measured, never again; a cycle that calls nobody reports nothing
     metrics.length = 0;
     await worker.runOnce();
@@ -289,6 +296,7 @@ describe('QueueWorker', () => {
     assert.equal(cycle.Service, WORKER_SERVICE);
     assert.equal('VenueId' in cycle, false);
     assert.deepEqual([cycle.CyclesCompleted, cycle.VenuesFailed, cycle.OutboxFailed], [1, 1, 0]);
+    assert.deepEqual([cycle.EtaChecked, cycle.EtaWithin5Min], [0, 0], 'no call, no ETA checked');
 
     const off = setup(doc({ v1: venue() }, false));
     off.queue.put(ticket());
