@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadTemplate } from '../src/local/cfn-template.ts';
+import { loadTemplate, resourcesOfType } from '../src/local/cfn-template.ts';
 import { REPO_ROOT } from './build.ts';
 
 /** Environment variable → stack output holding its value. */
@@ -56,13 +56,11 @@ export function samEnvVars(
 export function declaredVariables(templatePath = join(REPO_ROOT, 'template.yaml')): Record<string, string[]> {
   const template = loadTemplate(templatePath);
   return Object.fromEntries(
-    Object.entries(template.Resources)
-      .filter(([, r]) => r.Type === 'AWS::Serverless::Function')
-      .map(([id, r]) => {
-        const variables = ((r.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
-          ?.Variables ?? {}) as Record<string, unknown>;
-        return [id, Object.keys(variables)];
-      }),
+    resourcesOfType(template, 'AWS::Serverless::Function').map(([id, r]) => {
+      const variables = ((r.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+        ?.Variables ?? {}) as Record<string, unknown>;
+      return [id, Object.keys(variables)];
+    }),
   );
 }
 

@@ -4,10 +4,8 @@
  * finishes the cycle in flight (its conditional writes complete) and exits 0.
  */
 import { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { AppConfigRulesProvider } from '../src/adapters/appconfig/rules-provider.ts';
 import { createDocumentClient, createDynamoStores } from '../src/adapters/dynamodb/index.ts';
-import { EventBridgePublisher } from '../src/adapters/eventbridge/event-publisher.ts';
 import {
   appConfigSettings,
   awsRegion,
@@ -16,6 +14,7 @@ import {
   tableNames,
   workerSettings,
 } from '../src/config/env.ts';
+import { createEventBridgePublisher } from '../src/handlers/event-publisher.ts';
 import { createLogger } from '../src/observability/log.ts';
 import { QueueWorker } from '../src/worker/queue-worker.ts';
 import { runLoop } from '../src/worker/run-loop.ts';
@@ -30,17 +29,13 @@ const appConfig = new AppConfigDataClient({
   region,
   ...(endpoints.appconfigdata ? { endpoint: endpoints.appconfigdata } : {}),
 });
-const eventBridge = new EventBridgeClient({
-  region,
-  ...(endpoints.eventbridge ? { endpoint: endpoints.eventbridge } : {}),
-});
 
 const worker = new QueueWorker({
   rules: new AppConfigRulesProvider(appConfig, appConfigSettings(), logger.child({ component: 'rules' })),
   queue: stores.queue,
   slots: stores.slots,
   outbox: stores.outbox,
-  publisher: new EventBridgePublisher(eventBridge, eventBusName()),
+  publisher: createEventBridgePublisher(region, eventBusName(), endpoints.eventbridge),
   clock: { now: () => new Date() },
   logger,
   outboxGraceSeconds: settings.outboxGraceSeconds,

@@ -21,7 +21,10 @@ export interface SiteConfig {
   timezone: string;
 }
 
-/** The hub's demo users (it also lists them in its config.json as `demoUsers`). */
+/**
+ * The demo users: the local hub lists these in its config.json as `demoUsers` (src/local/hub.ts
+ * and scripts/start.ts read them from here); the picker falls back to them when that list is absent.
+ */
 export const DEFAULT_DEMO_USERS: DemoUser[] = [
   { username: 'alice', groups: ['shoppers'] },
   { username: 'bob', groups: ['shoppers'] },

@@ -4,7 +4,7 @@
  * or guarded by the API's default JWT authorizer. The hub routes requests with this table, so
  * a route exists locally exactly when it exists in AWS.
  */
-import type { CfnTemplate } from './cfn-template.ts';
+import { type CfnTemplate, resourcesOfType } from './cfn-template.ts';
 
 export interface HttpApiRoute {
   /** `GET /venues/{venueId}/events`, as API Gateway puts it in `routeKey` */
@@ -40,8 +40,7 @@ export function readHttpApiRoutes(template: CfnTemplate, apiId = 'HttpApi'): Htt
   const hasDefaultAuthorizer =
     typeof auth.DefaultAuthorizer === 'string' && auth.DefaultAuthorizer !== 'NONE';
   const routes: HttpApiRoute[] = [];
-  for (const [functionId, resource] of Object.entries(template.Resources)) {
-    if (resource.Type !== 'AWS::Serverless::Function') continue;
+  for (const [functionId, resource] of resourcesOfType(template, 'AWS::Serverless::Function')) {
     const events = (resource.Properties?.Events ?? {}) as Record<
       string,
       { Type?: string; Properties?: unknown }

@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_DEMO_USERS } from '../../site/src/config.ts';
 import { createLogger, type Logger } from '../observability/log.ts';
 import {
   BUNDLE_NAMES,
@@ -196,16 +197,10 @@ function siteConfig(url: string, env: Record<string, string>): Record<string, un
       issuer: env.JWT_ISSUER,
       clientId: env.JWT_CLIENT_ID,
     },
-    demoUsers: DEMO_USERS,
+    demoUsers: DEFAULT_DEMO_USERS,
     hubUrl: url,
   };
 }
-
-export const DEMO_USERS = [
-  { username: 'alice', groups: ['shoppers'] },
-  { username: 'bob', groups: ['shoppers'] },
-  { username: 'olivia', groups: ['operators'] },
-] as const;
 
 async function closeServer(server: Server): Promise<void> {
   await new Promise<void>((r) => {

@@ -6,7 +6,7 @@
  * retry policy and DLQ would do in AWS.
  */
 import type { Logger } from '../observability/log.ts';
-import { type CfnTemplate, refOf } from './cfn-template.ts';
+import { type CfnTemplate, refOf, resourcesOfType } from './cfn-template.ts';
 import { type EventPattern, matchesPattern } from './event-pattern.ts';
 import type { BusEvent } from './stand-ins/eventbridge.ts';
 
@@ -46,8 +46,7 @@ function targetFunction(template: CfnTemplate, arn: unknown): string | undefined
 /** Reads the rules of the given bus (logical id) from the template. */
 export function readBusRules(template: CfnTemplate, busId = 'EventBus'): BusRule[] {
   const rules: BusRule[] = [];
-  for (const [ruleId, resource] of Object.entries(template.Resources)) {
-    if (resource.Type !== 'AWS::Events::Rule') continue;
+  for (const [ruleId, resource] of resourcesOfType(template, 'AWS::Events::Rule')) {
     const p = resource.Properties ?? {};
     const bus = refOf(p.EventBusName) ?? p.EventBusName;
     if (bus !== busId) continue;

@@ -50,8 +50,7 @@ export function readTopics(template: CfnTemplate, region: string, account: strin
 /** SQS subscriptions (AWS::SNS::Subscription with `Protocol: sqs`) with their filter policies. */
 export function readSubscriptions(template: CfnTemplate): LocalSubscription[] {
   const subscriptions: LocalSubscription[] = [];
-  for (const [logicalId, r] of Object.entries(template.Resources)) {
-    if (r.Type !== 'AWS::SNS::Subscription') continue;
+  for (const [logicalId, r] of resourcesOfType(template, 'AWS::SNS::Subscription')) {
     const p = r.Properties ?? {};
     if (p.Protocol !== 'sqs') continue;
     const topicId = refOf(p.TopicArn);

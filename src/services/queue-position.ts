@@ -8,6 +8,7 @@
 
 import type { StoredTicket } from '../domain/ports.ts';
 import type { Lane, VenueRules } from '../domain/rules.ts';
+import { eligible } from '../queue/jobs.ts';
 
 export interface LivePosition {
   position: number;
@@ -25,9 +26,7 @@ export function eligibleLanes(
   venue: VenueRules,
   ticket: Pick<Ticket, 'serviceKind' | 'accessibility'>,
 ): Lane[] {
-  return venue.lanes.filter(
-    (l) => l.open && l.serviceKinds.includes(ticket.serviceKind) && (!ticket.accessibility || l.accessible),
-  );
+  return venue.lanes.filter((l) => l.open && eligible(l, ticket.serviceKind, ticket.accessibility));
 }
 
 function byPlan(a: Ticket, b: Ticket): number {

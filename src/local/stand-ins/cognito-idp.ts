@@ -7,16 +7,15 @@
  * service, so the function's adapter meets the same exceptions as in AWS.
  */
 import type { OutgoingResponse } from '../api-gateway-event.ts';
-import type { CfnTemplate } from '../cfn-template.ts';
+import { type CfnTemplate, resourcesOfType } from '../cfn-template.ts';
 import { awsJsonError } from './eventbridge.ts';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
 /** Group names of the template's user pool. */
 export function readUserPoolGroups(template: CfnTemplate): string[] {
-  return Object.values(template.Resources)
-    .filter((r) => r.Type === 'AWS::Cognito::UserPoolGroup')
-    .map((r) => r.Properties?.GroupName)
+  return resourcesOfType(template, 'AWS::Cognito::UserPoolGroup')
+    .map(([, r]) => r.Properties?.GroupName)
     .filter((name): name is string => typeof name === 'string');
 }
 
