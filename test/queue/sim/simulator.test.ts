@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { drawTickets } from '../../../src/queue/sim/arrivals.ts';
 import { runBenchCli, UsageError } from '../../../src/queue/sim/bench-cli.ts';
-import { type Policy, runDay } from '../../../src/queue/sim/engine.ts';
+import { type Policy, runDay, type SimContext } from '../../../src/queue/sim/engine.ts';
 import { parseScenario, ScenarioError } from '../../../src/queue/sim/scenario.ts';
 import { builtInScenario, SCENARIO_NAMES } from '../../../src/queue/sim/scenarios.ts';
 import { simulate } from '../../../src/queue/sim/simulate.ts';
@@ -114,6 +114,28 @@ describe('simulate', () => {
     runDay(scenario, drawTickets(scenario, 1), spy);
     const start = Date.parse(scenario.startAt);
     assert.deepEqual(seen, [new Date(start + 90 * 60_000).toISOString(), undefined]);
+  });
+
+  it('tells the policies the day’s booked slots and opening, as the worker reads them from the store', () => {
+    const scenario = parseScenario(SMALL);
+    let seen: { opensAt: number; slots: SimContext['bookedSlots'] } | undefined;
+    const spy: Policy = {
+      name: 'spy',
+      replanMs: [],
+      arrive: (_, ctx) => {
+        seen ??= { opensAt: ctx.opensAt, slots: ctx.bookedSlots };
+      },
+      select: () => undefined,
+      lanesChanged: () => undefined,
+    };
+    runDay(scenario, drawTickets(scenario, 1), spy);
+    const start = Date.parse(scenario.startAt);
+    assert.equal(seen?.opensAt, start);
+    // slots of 15 minutes from minute 15 to 105, two bookings each (no-shows included)
+    assert.deepEqual(
+      seen?.slots.map((s) => [(s.startMs - start) / 60_000, (s.endMs - start) / 60_000, s.booked, s.kind]),
+      [15, 30, 45, 60, 75, 90].map((m) => [m, m + 15, 2, 'pickup']),
+    );
   });
 
   it('is deterministic for a seed', () => {
