@@ -69,85 +69,64 @@ export function forecastCallTimes(input: ForecastInput): void {
     streams.push({ kind, accessible: false, perMinute: total - accessible });
     streams.push({ kind, accessible: true, perMinute: accessible });
   }
-  for (const { kind, accessible, perMinute } of streams) {
-    if (!(perMinute > 0)) continue;
-    let cls = all.findIndex((c) => c.kind === kind && c.accessible === accessible && !c.appointment);
+  // The class a forecast ticket joins (the one of its kind and flags, else a new one), or -1
+  // when no lane serves it.
+  const classOf = (kind: string, accessible: boolean, appointment: boolean): number => {
+    let cls = all.findIndex(
+      (c) => c.kind === kind && c.accessible === accessible && c.appointment === appointment,
+    );
     if (cls < 0) {
       const lanes = eligibleLanes(open, kind, accessible);
-      if (lanes.length === 0) continue;
+      if (lanes.length === 0) return -1;
       cls = all.length;
-      all.push({
-        kind,
-        accessible,
-        appointment: false,
-        serviceMs: input.serviceMs(kind),
-        lanes,
-        jobs: [],
-      });
+      all.push({ kind, accessible, appointment, serviceMs: input.serviceMs(kind), lanes, jobs: [] });
     }
+    return all[cls]!.lanes.length === 0 ? -1 : cls;
+  };
+  const standIns = new Map<number, StoredTicket>();
+  const join = (cls: number, joinedMs: number, appointmentEndMs?: number): void => {
     const target = all[cls]!;
-    if (target.lanes.length === 0) continue;
-    const gap = MINUTE / perMinute;
-    const ticket = standIn(kind, accessible);
-    for (let at = nowMs + gap / 2; at < until; at += gap) {
-      const job: Job = {
-        ticket,
-        kind,
-        serviceMs: target.serviceMs,
-        weight: 1,
-        accessible,
-        joinedMs: at,
-        deadlineMs: Number.POSITIVE_INFINITY,
-        fairnessMs: Number.POSITIVE_INFINITY,
-        startMs: Number.NaN,
-        forecastMs: Number.NaN,
-        cls,
-      };
-      target.jobs.push(job);
-      forecast.push(job);
+    let ticket = standIns.get(cls);
+    if (ticket === undefined) {
+      ticket = standIn(target.kind, target.accessible);
+      standIns.set(cls, ticket);
     }
+    const job: Job = {
+      ticket,
+      kind: target.kind,
+      serviceMs: target.serviceMs,
+      weight: 1,
+      accessible: target.accessible,
+      joinedMs,
+      ...(appointmentEndMs === undefined ? {} : { appointmentEndMs }),
+      deadlineMs: Number.POSITIVE_INFINITY,
+      fairnessMs: Number.POSITIVE_INFINITY,
+      startMs: Number.NaN,
+      forecastMs: Number.NaN,
+      cls,
+    };
+    target.jobs.push(job);
+    forecast.push(job);
+  };
+  for (const { kind, accessible, perMinute } of streams) {
+    if (!(perMinute > 0)) continue;
+    const cls = classOf(kind, accessible, false);
+    if (cls < 0) continue;
+    const gap = MINUTE / perMinute;
+    for (let at = nowMs + gap / 2; at < until; at += gap) join(cls, at);
   }
   // Booked check-ins still to come join at slot start as honoured appointments (a check-in
-  // later than the early bound is a walk-in, and counted in the walk-in rates).
+  // later than the early bound is a walk-in, and counted in the walk-in rates). Slots that
+  // start after the last deadline of the tickets here cannot come before any of them.
   const appointmentClasses = new Set<number>();
   for (const slot of input.checkIns) {
-    if (!(slot.count > 0) || slot.startsMs + tuning.appointmentEarlyMinutes * MINUTE < nowMs) continue;
-    let cls = all.findIndex((c) => c.kind === slot.kind && !c.accessible && c.appointment);
-    if (cls < 0) {
-      const lanes = eligibleLanes(open, slot.kind, false);
-      if (lanes.length === 0) continue;
-      cls = all.length;
-      all.push({
-        kind: slot.kind,
-        accessible: false,
-        appointment: true,
-        serviceMs: input.serviceMs(slot.kind),
-        lanes,
-        jobs: [],
-      });
-    }
-    const target = all[cls]!;
-    if (target.lanes.length === 0) continue;
+    if (!(slot.count > 0) || slot.startsMs >= horizon) continue;
+    if (slot.startsMs + tuning.appointmentEarlyMinutes * MINUTE < nowMs) continue;
+    const cls = classOf(slot.kind, false, true);
+    if (cls < 0) continue;
     appointmentClasses.add(cls);
-    const ticket = standIn(slot.kind, false);
-    for (let k = 0; k < Math.min(slot.count, MAX_PER_SLOT); k++) {
-      const job: Job = {
-        ticket,
-        kind: slot.kind,
-        serviceMs: target.serviceMs,
-        weight: 1,
-        accessible: false,
-        joinedMs: Math.max(nowMs, slot.startsMs),
-        appointmentEndMs: slot.endsMs,
-        deadlineMs: Number.POSITIVE_INFINITY,
-        fairnessMs: Number.POSITIVE_INFINITY,
-        startMs: Number.NaN,
-        forecastMs: Number.NaN,
-        cls,
-      };
-      target.jobs.push(job);
-      forecast.push(job);
-    }
+    for (let k = 0; k < Math.min(slot.count, MAX_PER_SLOT); k++)
+      join(cls, Math.max(nowMs, slot.startsMs), slot.endsMs);
   }
   // The deadline a walk-in joining then would get: its turn in one shared line (behind
   // everyone here and everyone forecast before it) plus the fairness bound.
