@@ -13,7 +13,7 @@ import { eligible, eligibleLanes, type Job, type JobClass, MINUTE, type OpenLane
 import type { PlannerTuning } from './tuning.ts';
 
 /** Beyond this, a forecast says nothing useful (and it bounds the work). */
-const HORIZON_MS = 8 * 60 * MINUTE;
+export const FORECAST_HORIZON_MS = 8 * 60 * MINUTE;
 /** At most max(this, tickets waiting) forecast tickets: an ETA costs at most a second plan. */
 const MIN_BUDGET = 500;
 /** A slot's forecast check-ins are capped (a mistyped capacity must not cost a long plan). */
@@ -48,7 +48,7 @@ export function forecastCallTimes(input: ForecastInput): void {
   const extra = input.reopening.map((_, k) => input.open.length + k);
   let horizon = nowMs;
   for (const job of jobs) horizon = Math.max(horizon, job.deadlineMs);
-  horizon = Math.min(horizon, nowMs + HORIZON_MS);
+  horizon = Math.min(horizon, nowMs + FORECAST_HORIZON_MS);
 
   // Forecast walk-ins join the class of the walk-ins of their kind, behind them (they join
   // later): a class's slack then counts the tickets that will queue behind its head.

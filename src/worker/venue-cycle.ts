@@ -10,6 +10,7 @@ import type { PlanAssignment, PlanWrite, QueueStore, SlotStore, StoredTicket } f
 import type { VenueRules } from '../domain/rules.ts';
 import { errorName, type Logger } from '../observability/log.ts';
 import type { ArrivalRateEstimator } from '../queue/arrival-rates.ts';
+import { FORECAST_HORIZON_MS } from '../queue/forecast.ts';
 import type { PlannerMemory } from '../queue/memory.ts';
 import { planQueue } from '../queue/planner.ts';
 import type { ServiceTimeEstimator } from '../queue/service-times.ts';
@@ -146,7 +147,7 @@ export async function runVenueCycle(
 
 /**
  * The pickup check-ins still to come while the venue is open: slots that start before it
- * closes, or started so recently that a check-in still counts as on time (the planner honours
+ * closes (within the forecast's horizon), or started so recently that a check-in still counts as on time (the planner honours
  * an appointment up to `appointmentEarlyMinutes` after slot start).
  */
 async function checkInsToCome(
@@ -159,7 +160,9 @@ async function checkInsToCome(
   if (joinsUntil.getTime() <= now.getTime()) return [];
   const onTimeMinutes = tuningOf(venue.queue).appointmentEarlyMinutes;
   const from = new Date(now.getTime() - onTimeMinutes * MINUTE).toISOString();
-  const awaiting = await slots.awaitingCheckIns(venueId, { from, to: joinsUntil.toISOString() });
+  // a venue open around the clock closes days ahead: the forecast looks no further than its horizon
+  const to = new Date(Math.min(joinsUntil.getTime(), now.getTime() + FORECAST_HORIZON_MS)).toISOString();
+  const awaiting = await slots.awaitingCheckIns(venueId, { from, to });
   return awaiting
     .filter((slot) => slot.awaiting > 0)
     .map((slot) => ({

@@ -104,8 +104,8 @@ describe('QueueWorker', () => {
   });
 
   it('foresees the booked pickup check-ins still to come in the ETAs', async () => {
-    const etaOfLast = async (awaiting: number) => {
-      const { queue, slots, worker } = setup(doc({ v1: venue() }));
+    const etaOfLast = async (awaiting: number, hours: VenueRules['hours'] = { sat: ['08:00', '16:00'] }) => {
+      const { queue, slots, worker } = setup(doc({ v1: venue({ hours }) }));
       const walkIns = Array.from({ length: 6 }, () => ticket());
       for (const t of walkIns) queue.put(t);
       // a slot starting in a minute whose ten bookings have not checked in yet
@@ -120,8 +120,11 @@ describe('QueueWorker', () => {
       withCheckIns.eta - without.eta >= 5 * 60_000,
       `${(withCheckIns.eta - without.eta) / 60_000} min`,
     );
-    // from slots that started up to appointmentEarlyMinutes ago until the venue closes (midnight in New York)
-    assert.deepEqual(withCheckIns.asked, [{ venueId: 'v1', from: at(-5), to: '2026-12-06T05:00:00.000Z' }]);
+    // from slots that started up to appointmentEarlyMinutes ago until the venue closes (16:00
+    // in New York, 6 hours on), and no further than the forecast's 8 hours when it closes later
+    assert.deepEqual(withCheckIns.asked, [{ venueId: 'v1', from: at(-5), to: at(360) }]);
+    const late = await etaOfLast(10, { sat: ['00:00', '24:00'] });
+    assert.deepEqual(late.asked, [{ venueId: 'v1', from: at(-5), to: at(480) }]);
   });
 
   it('plans without the check-ins when the pickup slots cannot be read, and says so', async () => {
