@@ -98,13 +98,13 @@ export function forecastCallTimes(input: ForecastInput): void {
       weight: 1,
       accessible: target.accessible,
       joinedMs,
-      ...(appointmentEndMs === undefined ? {} : { appointmentEndMs }),
       deadlineMs: Number.POSITIVE_INFINITY,
       fairnessMs: Number.POSITIVE_INFINITY,
       startMs: Number.NaN,
       forecastMs: Number.NaN,
       cls,
     };
+    if (appointmentEndMs !== undefined) job.appointmentEndMs = appointmentEndMs;
     target.jobs.push(job);
     forecast.push(job);
   };
