@@ -257,7 +257,7 @@ async function operatorDeliveries(
   }
 
   if (type === 'CheckInCompleted') {
-    const prediction = predictWait(await deps.queue.listActive(detail.venueId), venue);
+    const prediction = predictWait(await deps.queue.listActive(detail.venueId), venue, now);
     if (!prediction || prediction.minutes <= venue.alerts.predictedWaitMinutes) return [];
     // One wait alert per venue and clock hour (UTC), however many check-ins pass the threshold.
     const hour = now.toISOString().slice(0, 13);

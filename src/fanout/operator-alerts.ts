@@ -56,21 +56,36 @@ export interface WaitPrediction {
 }
 
 /**
- * The venue's predicted wait: for each service kind with active tickets, active tickets ×
- * expected service minutes ÷ open lanes serving that kind; the longest of them. Undefined
- * when no ticket is active.
+ * The venue's predicted wait at `now`: per service kind with active tickets, the longest one
+ * and its wait. Where the queue worker has planned the kind's waiting tickets, it is the wait
+ * until the latest ETA among them: what the last shopper in line is shown (the ticket just
+ * checked in is behind them). Otherwise — nothing planned yet, or only ETAs already past, as
+ * when the worker is down — a rough bound: active tickets × expected service minutes ÷ open
+ * lanes serving the kind. Undefined when no ticket is active.
  */
-export function predictWait(tickets: QueueTicket[], venue: VenueRules): WaitPrediction | undefined {
-  const counts = new Map<string, number>();
-  for (const t of tickets)
-    if (t.status === 'waiting' || t.status === 'called')
-      counts.set(t.serviceKind, (counts.get(t.serviceKind) ?? 0) + 1);
+export function predictWait(
+  tickets: QueueTicket[],
+  venue: VenueRules,
+  now: Date,
+): WaitPrediction | undefined {
+  const byKind = new Map<string, { active: number; latestEta: number }>();
+  for (const t of tickets) {
+    if (t.status !== 'waiting' && t.status !== 'called') continue;
+    const kind = byKind.get(t.serviceKind) ?? { active: 0, latestEta: Number.NEGATIVE_INFINITY };
+    kind.active++;
+    const eta = t.status === 'waiting' && t.etaAt !== undefined ? Date.parse(t.etaAt) : Number.NaN;
+    if (Number.isFinite(eta)) kind.latestEta = Math.max(kind.latestEta, eta);
+    byKind.set(t.serviceKind, kind);
+  }
   let worst: WaitPrediction | undefined;
-  for (const [serviceKind, activeTickets] of counts) {
+  for (const [serviceKind, { active, latestEta }] of byKind) {
     const openLanes = venue.lanes.filter((l) => l.open && l.serviceKinds.includes(serviceKind)).length;
     const perTicket = venue.queue.serviceMinutes[serviceKind] ?? 0;
-    const minutes = openLanes === 0 ? Number.POSITIVE_INFINITY : (activeTickets * perTicket) / openLanes;
-    if (!worst || minutes > worst.minutes) worst = { serviceKind, minutes, activeTickets, openLanes };
+    let minutes: number;
+    if (openLanes === 0) minutes = Number.POSITIVE_INFINITY;
+    else if (latestEta >= now.getTime()) minutes = (latestEta - now.getTime()) / 60_000;
+    else minutes = (active * perTicket) / openLanes;
+    if (!worst || minutes > worst.minutes) worst = { serviceKind, minutes, activeTickets: active, openLanes };
   }
   return worst;
 }

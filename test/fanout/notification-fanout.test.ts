@@ -275,6 +275,27 @@ describe('notification fan-out: operator alerts', () => {
     );
   });
 
+  it('takes the wait from the worker’s ETAs where it has planned the tickets, else from the rough bound', async () => {
+    const h = harness('2026-12-07T15:55:03.000Z');
+    const fanOut = createNotificationFanout(h.deps);
+    const { detail } = sampleEvent('check-in-completed');
+    // three pickups: the rough bound says 3 × 3 min ÷ 2 lanes = 4.5 min, under the threshold;
+    // the plan says the last of them is called in 40 minutes (the lanes are busy with others)
+    const planned = [1, 2, 3].map((n) => ({
+      ...ticket(n),
+      status: 'waiting' as const,
+      etaAt: new Date(Date.parse('2026-12-07T15:55:03.000Z') + n * 13.5 * 60_000).toISOString(),
+    }));
+    h.tickets.push(...planned);
+    await fanOut('CheckInCompleted', detail);
+    const [alert] = h.notifier.sent.filter((n) => n.topic === 'operator');
+    assert.deepEqual([alert?.body.predictedWaitMinutes, alert?.body.activeTickets], [41, 3]);
+    // ETAs that have all passed are a plan nobody keeps (a worker down): the rough bound again
+    h.setNow('2026-12-07T17:10:00.000Z');
+    await fanOut('CheckInCompleted', { ...detail, id: randomUUID() });
+    assert.equal(h.notifier.sent.filter((n) => n.topic === 'operator').length, 1, '4.5 min: no alert');
+  });
+
   it('alerts when tickets wait for a service no open lane serves', async () => {
     const h = harness('2026-12-07T15:55:03.000Z');
     for (const lane of h.rules.venues['flagship-001']?.lanes ?? [])
