@@ -14,7 +14,10 @@ import type { PlannerTuning } from './tuning.ts';
 
 /** Beyond this, a forecast says nothing useful (and it bounds the work). */
 export const FORECAST_HORIZON_MS = 8 * 60 * MINUTE;
-/** At most max(this, tickets waiting) forecast tickets: an ETA costs at most a second plan. */
+/**
+ * At most max(this, tickets waiting) forecast walk-ins: an ETA costs at most a second plan
+ * (plus the booked check-ins still to come, `MAX_PER_SLOT` a slot at most).
+ */
 const MIN_BUDGET = 500;
 /** A slot's forecast check-ins are capped (a mistyped capacity must not cost a long plan). */
 const MAX_PER_SLOT = 200;
@@ -116,7 +119,8 @@ export function forecastCallTimes(input: ForecastInput): void {
     for (let at = nowMs + gap / 2; at < until; at += gap) join(cls, at);
   }
   // Booked check-ins still to come join at slot start as honoured appointments (a check-in
-  // later than the early bound is a walk-in, and counted in the walk-in rates). Slots that
+  // later than the early bound is planned as a walk-in, but not foreseen: the walk-in rates
+  // leave appointments out). Slots that
   // start after the last deadline of the tickets here cannot come before any of them.
   const appointmentClasses = new Set<number>();
   for (const slot of input.checkIns) {

@@ -102,7 +102,7 @@ export async function runVenueCycle(
   // nobody joins a closed venue: ETAs foresee no joins after closing time
   const joinsUntil = closesAt(venue, now);
   // The check-ins only sharpen the ETAs: when the slots cannot be read, plan without them.
-  const expectedCheckIns = await checkInsToCome(stores.slots, venueId, venue, now, joinsUntil).catch(
+  const expectedCheckIns = await checkInsToCome(stores.slots, venueId, venue, tickets, now, joinsUntil).catch(
     (error: unknown) => {
       logger.warn('pickup slots unreadable; ETAs foresee no check-ins', { venueId, error: errorName(error) });
       return [];
@@ -154,10 +154,12 @@ async function checkInsToCome(
   slots: Pick<SlotStore, 'awaitingCheckIns'>,
   venueId: string,
   venue: VenueRules,
+  tickets: readonly StoredTicket[],
   now: Date,
   joinsUntil: Date,
 ): Promise<ExpectedCheckIns[]> {
-  if (joinsUntil.getTime() <= now.getTime()) return [];
+  // they shape only the ETAs of tickets that wait: with none, the read is saved (every cycle)
+  if (joinsUntil.getTime() <= now.getTime() || !tickets.some((t) => t.status === 'waiting')) return [];
   const onTimeMinutes = tuningOf(venue.queue).appointmentEarlyMinutes;
   const from = new Date(now.getTime() - onTimeMinutes * MINUTE).toISOString();
   // a venue open around the clock closes days ahead: the forecast looks no further than its horizon

@@ -58,6 +58,11 @@ export function memoryCatalogStore(state: MemoryState): CatalogStore {
 }
 
 export function memorySlotStore(state: MemoryState): SlotStore {
+  // as the byVenueTime index: the venue's slots with from <= startsAt < to, in start order
+  const slotsOf = (venueId: string, range: { from: string; to: string }) =>
+    [...state.slots.values()]
+      .filter((s) => s.venueId === venueId && s.startsAt >= range.from && s.startsAt < range.to)
+      .sort((a, b) => (a.startsAt < b.startsAt ? -1 : a.startsAt > b.startsAt ? 1 : 0));
   return {
     async get(slotId) {
       const slot = state.slots.get(slotId);
@@ -74,18 +79,12 @@ export function memorySlotStore(state: MemoryState): SlotStore {
       return created;
     },
     async listByVenue(venueId, range, page) {
-      const all = [...state.slots.values()]
-        .filter((s) => s.venueId === venueId && s.startsAt >= range.from && s.startsAt < range.to)
-        .sort((a, b) => (a.startsAt < b.startsAt ? -1 : a.startsAt > b.startsAt ? 1 : 0));
-      const result = pageOf(all, page);
+      const result = pageOf(slotsOf(venueId, range), page);
       return { ...result, items: result.items.map((s) => withRemaining(copy(s))) };
     },
     async awaitingCheckIns(venueId, range) {
-      const slots = [...state.slots.values()]
-        .filter((s) => s.venueId === venueId && s.startsAt >= range.from && s.startsAt < range.to)
-        .sort((a, b) => (a.startsAt < b.startsAt ? -1 : a.startsAt > b.startsAt ? 1 : 0));
       const reservations = [...state.reservations.values()];
-      return slots.map((s) => ({
+      return slotsOf(venueId, range).map((s) => ({
         slotId: s.slotId,
         startsAt: s.startsAt,
         endsAt: s.endsAt,

@@ -2,12 +2,12 @@
  * Pickup slots (pickup-slots table). A slot's id is derived from its venue and start, so
  * creating the same day twice creates nothing new; byVenueTime sorts by `{startsAt}#{slotId}`.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { type Page, type PageRequest, PICKUP_SLOT_FIELDS, type PickupSlot } from '../../domain/model.ts';
 import type { SlotCheckIns, SlotStore } from '../../domain/ports.ts';
 import { type Db, isConditionFailure, mapLimit, pick } from './db.ts';
 import { slotKeys } from './keys.ts';
-import { queryPage } from './pagination.ts';
+import { queryAll, queryPage } from './pagination.ts';
 
 const FIELDS = PICKUP_SLOT_FIELDS;
 const WRITE_CONCURRENCY = 8;
@@ -88,54 +88,39 @@ export class DynamoSlotStore implements SlotStore {
       .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   }
 
-  listByVenue(
+  async listByVenue(
     venueId: string,
     range: { from: string; to: string },
     page: PageRequest,
   ): Promise<Page<PickupSlot>> {
-    return this.query(venueId, range, page, toPickupSlot);
-  }
-
-  async awaitingCheckIns(venueId: string, range: { from: string; to: string }): Promise<SlotCheckIns[]> {
-    const slots: SlotCheckIns[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.query(
-        venueId,
-        range,
-        { limit: 100, ...(cursor ? { cursor } : {}) },
-        toSlotCheckIns,
-      );
-      slots.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor !== undefined);
-    return slots;
-  }
-
-  private async query<T>(
-    venueId: string,
-    range: { from: string; to: string },
-    page: PageRequest,
-    map: (stored: Record<string, unknown>) => T,
-  ): Promise<Page<T>> {
     if (range.from >= range.to) return { items: [] };
     return queryPage(
       this.db,
       {
-        input: {
-          TableName: this.db.tables.pickupSlots,
-          IndexName: 'byVenueTime',
-          // sk = `{startsAt}#{slotId}`: `sk >= from` ⇔ `startsAt >= from`, and as `#` sorts after
-          // the time, no sk equals `to` exactly, so BETWEEN gives `startsAt < to`.
-          KeyConditionExpression: 'gsi1pk = :venueId AND gsi1sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':venueId': venueId, ':from': range.from, ':to': range.to },
-        },
+        input: this.byVenueTime(venueId, range),
         scope: { index: 'byVenueTime', partition: venueId },
         keyNames: ['gsi1pk', 'gsi1sk', 'pk', 'sk'],
         partitionName: 'gsi1pk',
-        map,
+        map: toPickupSlot,
       },
       page,
     );
+  }
+
+  async awaitingCheckIns(venueId: string, range: { from: string; to: string }): Promise<SlotCheckIns[]> {
+    if (range.from >= range.to) return [];
+    return (await queryAll(this.db, this.byVenueTime(venueId, range))).map(toSlotCheckIns);
+  }
+
+  /** The venue's slots with `from <= startsAt < to`, in start order. */
+  private byVenueTime(venueId: string, range: { from: string; to: string }): QueryCommandInput {
+    return {
+      TableName: this.db.tables.pickupSlots,
+      IndexName: 'byVenueTime',
+      // sk = `{startsAt}#{slotId}`: `sk >= from` ⇔ `startsAt >= from`, and as `#` sorts after
+      // the time, no sk equals `to` exactly, so BETWEEN gives `startsAt < to`.
+      KeyConditionExpression: 'gsi1pk = :venueId AND gsi1sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':venueId': venueId, ':from': range.from, ':to': range.to },
+    };
   }
 }

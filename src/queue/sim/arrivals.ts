@@ -4,7 +4,7 @@
  * numbers: differences between policies are not noise from different draws).
  */
 import { Random } from './random.ts';
-import type { Scenario } from './scenario.ts';
+import type { Appointments, Scenario } from './scenario.ts';
 
 export const MINUTE_MS = 60_000;
 
@@ -31,6 +31,19 @@ function drawService(rng: Random, scenario: Scenario, kind: string): number {
 
 function partySize(rng: Random, weights: readonly number[]): number {
   return rng.pick(weights) + 1;
+}
+
+/** The starts (minutes from the start of the day) of the appointment slots that fit in their span. */
+export function slotStartMinutes(booked: Appointments): number[] {
+  const starts: number[] = [];
+  for (
+    let start = booked.fromMinute;
+    start + booked.slotMinutes <= booked.toMinute;
+    start += booked.slotMinutes
+  ) {
+    starts.push(start);
+  }
+  return starts;
 }
 
 /** The day's tickets in arrival order, with ids `t000001`, … */
@@ -61,11 +74,7 @@ export function drawTickets(scenario: Scenario, seed: number): SimTicket[] {
   }
   const booked = scenario.appointments;
   if (booked !== undefined) {
-    for (
-      let start = booked.fromMinute;
-      start + booked.slotMinutes <= booked.toMinute;
-      start += booked.slotMinutes
-    ) {
+    for (const start of slotStartMinutes(booked)) {
       for (let b = 0; b < booked.bookingsPerSlot; b++) {
         if (rng.chance(booked.noShowShare)) continue;
         const u = rng.next();

@@ -6,7 +6,7 @@
 import type { Lane, QueueRules } from '../../domain/rules.ts';
 import { MinHeap } from '../min-heap.ts';
 import { ServiceTimeEstimator } from '../service-times.ts';
-import { MINUTE_MS, type SimTicket } from './arrivals.ts';
+import { MINUTE_MS, type SimTicket, slotStartMinutes } from './arrivals.ts';
 import type { Scenario } from './scenario.ts';
 
 export interface SimLane {
@@ -72,21 +72,13 @@ export function eligible(lane: Lane, ticket: SimTicket): boolean {
 
 function bookedSlots(scenario: Scenario, dayStart: number): SimContext['bookedSlots'] {
   const booked = scenario.appointments;
-  const slots: SimContext['bookedSlots'][number][] = [];
-  if (booked === undefined || booked.bookingsPerSlot === 0) return slots;
-  for (
-    let start = booked.fromMinute;
-    start + booked.slotMinutes <= booked.toMinute;
-    start += booked.slotMinutes
-  ) {
-    slots.push({
-      kind: booked.kind,
-      startMs: dayStart + start * MINUTE_MS,
-      endMs: dayStart + (start + booked.slotMinutes) * MINUTE_MS,
-      booked: booked.bookingsPerSlot,
-    });
-  }
-  return slots;
+  if (booked === undefined || booked.bookingsPerSlot === 0) return [];
+  return slotStartMinutes(booked).map((start) => ({
+    kind: booked.kind,
+    startMs: dayStart + start * MINUTE_MS,
+    endMs: dayStart + (start + booked.slotMinutes) * MINUTE_MS,
+    booked: booked.bookingsPerSlot,
+  }));
 }
 
 /** Runs one venue day under a policy; returns every ticket's record and the lanes. */
