@@ -72,18 +72,17 @@ export function forecastCallTimes(input: ForecastInput): void {
     streams.push({ kind, accessible: false, perMinute: total - accessible });
     streams.push({ kind, accessible: true, perMinute: accessible });
   }
-  // The class a forecast ticket joins (the one of its kind and flags, else a new one), or -1
-  // when no lane serves it.
-  const classOf = (kind: string, accessible: boolean, appointment: boolean): number => {
-    let cls = all.findIndex(
-      (c) => c.kind === kind && c.accessible === accessible && c.appointment === appointment,
-    );
-    if (cls < 0) {
-      const lanes = eligibleLanes(open, kind, accessible);
-      if (lanes.length === 0) return -1;
-      cls = all.length;
-      all.push({ kind, accessible, appointment, serviceMs: input.serviceMs(kind), lanes, jobs: [] });
-    }
+  // A new class for forecast tickets, or -1 when no lane serves them.
+  const newClass = (kind: string, accessible: boolean, appointment: boolean): number => {
+    const lanes = eligibleLanes(open, kind, accessible);
+    if (lanes.length === 0) return -1;
+    all.push({ kind, accessible, appointment, serviceMs: input.serviceMs(kind), lanes, jobs: [] });
+    return all.length - 1;
+  };
+  // The class a forecast walk-in joins: the walk-ins' of its kind, behind them, else a new one.
+  const walkInClass = (kind: string, accessible: boolean): number => {
+    const cls = all.findIndex((c) => c.kind === kind && c.accessible === accessible && !c.appointment);
+    if (cls < 0) return newClass(kind, accessible, false);
     return all[cls]!.lanes.length === 0 ? -1 : cls;
   };
   const standIns = new Map<number, StoredTicket>();
@@ -113,7 +112,7 @@ export function forecastCallTimes(input: ForecastInput): void {
   };
   for (const { kind, accessible, perMinute } of streams) {
     if (!(perMinute > 0)) continue;
-    const cls = classOf(kind, accessible, false);
+    const cls = walkInClass(kind, accessible);
     if (cls < 0) continue;
     const gap = MINUTE / perMinute;
     for (let at = nowMs + gap / 2; at < until; at += gap) join(cls, at);
@@ -122,13 +121,19 @@ export function forecastCallTimes(input: ForecastInput): void {
   // later than the early bound is planned as a walk-in, but not foreseen: the walk-in rates
   // leave appointments out). Slots that
   // start after the last deadline of the tickets here cannot come before any of them.
-  const appointmentClasses = new Set<number>();
+  // They form classes of their own, apart from the appointments that are here: a class calls
+  // its jobs in order and waits for its head to join, so a check-in still to come must not
+  // stand in front of one that has come (an early check-in for a later slot).
+  const checkInClasses = new Map<string, number>();
   for (const slot of input.checkIns) {
     if (!(slot.count > 0) || slot.startsMs >= horizon) continue;
     if (slot.startsMs + tuning.appointmentEarlyMinutes * MINUTE < nowMs) continue;
-    const cls = classOf(slot.kind, false, true);
+    let cls = checkInClasses.get(slot.kind);
+    if (cls === undefined) {
+      cls = newClass(slot.kind, false, true);
+      checkInClasses.set(slot.kind, cls);
+    }
     if (cls < 0) continue;
-    appointmentClasses.add(cls);
     for (let k = 0; k < Math.min(slot.count, MAX_PER_SLOT); k++)
       join(cls, Math.max(nowMs, slot.startsMs), slot.endsMs);
   }
@@ -146,8 +151,9 @@ export function forecastCallTimes(input: ForecastInput): void {
       job.deadlineMs = Math.min(job.deadlineMs, job.appointmentEndMs - job.serviceMs);
     }
   }
-  for (const cls of appointmentClasses) {
-    all[cls]!.jobs.sort((a, b) => a.deadlineMs - b.deadlineMs || a.joinedMs - b.joinedMs);
+  // in the order they join, and by deadline among those joining together (one slot)
+  for (const cls of checkInClasses.values()) {
+    if (cls >= 0) all[cls]!.jobs.sort((a, b) => a.joinedMs - b.joinedMs || a.deadlineMs - b.deadlineMs);
   }
   dispatch(all, open, {
     scarcityWeight: tuning.scarcityWeight,

@@ -405,4 +405,21 @@ describe('planQueue', () => {
     // a slot that started longer ago than appointmentEarlyMinutes (5): its latecomers are walk-ins
     assert.equal(etaOfLast([{ startsAt: minutesAgo(6), endsAt: minutesAgo(-9), count: 3 }]), 9);
   });
+
+  it('never lets a check-in still to come hold back an appointment that is here', () => {
+    // checked in early for a later slot; three bookings of an earlier slot have not come yet
+    const early = ticket({
+      joinedAt: minutesAgo(2),
+      appointment: { startsAt: minutesAgo(-20), endsAt: minutesAgo(-35) },
+    });
+    const plan = planQueue({
+      tickets: [early],
+      lanes: [lane('P', ['pickup'])],
+      rules: rules({ fairnessMinutes: 30 }),
+      now: NOW,
+      expectedCheckIns: [{ kind: 'pickup', startsAt: minutesAgo(-5), endsAt: minutesAgo(-20), count: 3 }],
+    });
+    // the lane is free and the ticket is the only one here: it is called now
+    assert.equal(minutesFromNow(byTicket(plan).get(early.ticketId)!.etaAt), 0);
+  });
 });
