@@ -50,6 +50,8 @@ export interface VenueAlerts {
   capacityThreshold: number;
   /** predicted wait (minutes) above which operators are alerted */
   predictedWaitMinutes: number;
+  /** the language of the operators' alerts (`en` unless set; shopper messages follow each shopper) */
+  language?: 'en' | 'es';
 }
 
 export interface VenueRules {

@@ -30,7 +30,7 @@ import { venueEventErrors } from '../events/venue-events.ts';
 import { errorName, type Logger } from '../observability/log.ts';
 import { type Delivery, deliver, type FanoutInvocation, leaseEnd } from './leased-delivery.ts';
 import { renderShopperMessage, type VenuePlace } from './messages.ts';
-import { capacityAlert, predictWait, waitAlertText } from './operator-alerts.ts';
+import { alertLanguage, capacityAlert, predictWait, waitAlertText } from './operator-alerts.ts';
 
 /** How long delivery markers live: well beyond EventBridge's 24 h of retries and any outbox replay. */
 export const DELIVERY_MARKER_DAYS = 7;
@@ -236,7 +236,12 @@ async function operatorDeliveries(
   now: Date,
 ): Promise<Delivery[]> {
   const alert = (key: string, expiresAt: string, facts: Record<string, unknown>, text: string) =>
-    delivery(type, detail, { key, channel: 'operator', expiresAt, language: 'en', text }, facts);
+    delivery(
+      type,
+      detail,
+      { key, channel: 'operator', expiresAt, language: alertLanguage(venue), text },
+      facts,
+    );
 
   if (type === 'BookingConfirmed') {
     const eventId = str(detail.eventId);

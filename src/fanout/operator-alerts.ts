@@ -5,7 +5,7 @@
  */
 import type { CatalogItem, PickupSlot, QueueTicket } from '../domain/model.ts';
 import type { VenueRules } from '../domain/rules.ts';
-import { formatWhen } from './messages.ts';
+import { formatWhen, type Language } from './messages.ts';
 
 export interface CapacityAlert {
   targetId: string;
@@ -30,21 +30,73 @@ export function capacityAlert(
   const threshold = venue.alerts.capacityThreshold;
   if (capacity <= 0 || booked / capacity < threshold) return undefined;
   const ratio = Math.round((booked / capacity) * 1000) / 1000;
-  const when = target.item.startsAt ? formatWhen(target.item.startsAt, venue.timezone, 'en-US') : '';
-  const what =
-    target.kind === 'event'
-      ? `${target.item.title}${when ? ` (${when})` : ''}`
-      : `The pickup slot of ${when}`;
+  const language = alertLanguage(venue);
+  const when = target.item.startsAt ? formatWhen(target.item.startsAt, venue.timezone, `${language}-US`) : '';
   const targetId = target.kind === 'event' ? target.item.eventId : target.item.slotId;
+  const facts = { venue: venue.name, when, percent: Math.floor(ratio * 100), booked, capacity };
   return {
     targetId,
     booked,
     capacity,
     ratio,
     threshold,
-    text: `Capacity alert at ${venue.name}: ${what} is ${Math.floor(ratio * 100)}% booked (${booked} of ${capacity}).`,
+    text:
+      target.kind === 'event'
+        ? TEXTS[language].eventFull({ ...facts, title: target.item.title })
+        : TEXTS[language].slotFull(facts),
   };
 }
+
+/** The operators' language: the venue's `alerts.language`, English unless set. */
+export function alertLanguage(venue: VenueRules): Language {
+  return venue.alerts.language ?? 'en';
+}
+
+interface CapacityFacts {
+  venue: string;
+  when: string;
+  percent: number;
+  booked: number;
+  capacity: number;
+}
+
+interface WaitFacts {
+  venue: string;
+  kind: string;
+  /** whole minutes; undefined when no open lane serves the kind */
+  minutes?: number;
+  active: number;
+  lanes: number;
+  threshold: number;
+}
+
+const TEXTS: Record<
+  Language,
+  {
+    eventFull: (f: CapacityFacts & { title: string }) => string;
+    slotFull: (f: CapacityFacts) => string;
+    wait: (f: WaitFacts) => string;
+  }
+> = {
+  en: {
+    eventFull: (f) =>
+      `Capacity alert at ${f.venue}: ${f.title}${f.when ? ` (${f.when})` : ''} is ${f.percent}% booked (${f.booked} of ${f.capacity}).`,
+    slotFull: (f) =>
+      `Capacity alert at ${f.venue}: The pickup slot of ${f.when} is ${f.percent}% booked (${f.booked} of ${f.capacity}).`,
+    wait: (f) =>
+      `Queue alert at ${f.venue}: ${f.kind} — ${f.minutes === undefined ? 'no open lane serves it' : `predicted wait ${f.minutes} min`} ` +
+      `(${f.active} active tickets, ${f.lanes} open lane${f.lanes === 1 ? '' : 's'}); threshold ${f.threshold} min.`,
+  },
+  es: {
+    eventFull: (f) =>
+      `Alerta de aforo en ${f.venue}: ${f.title}${f.when ? ` (${f.when})` : ''} está reservado al ${f.percent} % (${f.booked} de ${f.capacity}).`,
+    slotFull: (f) =>
+      `Alerta de aforo en ${f.venue}: la franja de recogida del ${f.when} está reservada al ${f.percent} % (${f.booked} de ${f.capacity}).`,
+    wait: (f) =>
+      `Alerta de fila en ${f.venue}: ${f.kind} — ${f.minutes === undefined ? 'ningún mostrador abierto lo atiende' : `espera prevista de ${f.minutes} min`} ` +
+      `(${f.active} turnos activos, ${f.lanes} mostrador${f.lanes === 1 ? '' : 'es'} abierto${f.lanes === 1 ? '' : 's'}); umbral de ${f.threshold} min.`,
+  },
+};
 
 export interface WaitPrediction {
   /** the service kind with the longest predicted wait */
@@ -90,14 +142,14 @@ export function predictWait(
   return worst;
 }
 
-/** The text of a predicted-wait alert. */
+/** The text of a predicted-wait alert, in the operators' language. */
 export function waitAlertText(prediction: WaitPrediction, venue: VenueRules): string {
-  const lanes = `${prediction.openLanes} open lane${prediction.openLanes === 1 ? '' : 's'}`;
-  const wait = Number.isFinite(prediction.minutes)
-    ? `predicted wait ${Math.ceil(prediction.minutes)} min`
-    : 'no open lane serves it';
-  return (
-    `Queue alert at ${venue.name}: ${prediction.serviceKind} — ${wait} ` +
-    `(${prediction.activeTickets} active tickets, ${lanes}); threshold ${venue.alerts.predictedWaitMinutes} min.`
-  );
+  return TEXTS[alertLanguage(venue)].wait({
+    venue: venue.name,
+    kind: prediction.serviceKind,
+    ...(Number.isFinite(prediction.minutes) ? { minutes: Math.ceil(prediction.minutes) } : {}),
+    active: prediction.activeTickets,
+    lanes: prediction.openLanes,
+    threshold: venue.alerts.predictedWaitMinutes,
+  });
 }

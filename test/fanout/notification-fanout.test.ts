@@ -296,6 +296,30 @@ describe('notification fan-out: operator alerts', () => {
     assert.equal(h.notifier.sent.filter((n) => n.topic === 'operator').length, 1, '4.5 min: no alert');
   });
 
+  it('speaks the operators’ language when the venue sets one', async () => {
+    const h = harness('2026-12-07T15:55:03.000Z');
+    h.rules.venues['flagship-001']!.alerts.language = 'es';
+    const fanOut = createNotificationFanout(h.deps);
+    withEvent(h, 45);
+    await fanOut('BookingConfirmed', booking().detail);
+    for (let i = 1; i <= 21; i += 1) h.tickets.push(ticket(i));
+    await fanOut('CheckInCompleted', sampleEvent('check-in-completed').detail);
+    const alerts = h.notifier.sent.filter((n) => n.topic === 'operator');
+    assert.deepEqual(
+      alerts.map((a) => [a.body.language, a.body.text]),
+      [
+        [
+          'es',
+          'Alerta de aforo en Flagship Store: Holiday Gift Wrapping Workshop (sáb, 5 de dic, 3:00 p.m. EST) está reservado al 90 % (45 de 50).',
+        ],
+        [
+          'es',
+          'Alerta de fila en Flagship Store: pickup — espera prevista de 32 min (21 turnos activos, 2 mostradores abiertos); umbral de 30 min.',
+        ],
+      ],
+    );
+  });
+
   it('alerts when tickets wait for a service no open lane serves', async () => {
     const h = harness('2026-12-07T15:55:03.000Z');
     for (const lane of h.rules.venues['flagship-001']?.lanes ?? [])

@@ -96,6 +96,12 @@ describe('validateRules', () => {
     assert.equal(validateRules(doc).valid, true);
   });
 
+  it('accepts the operators’ alert language, English or Spanish', () => {
+    const doc = copy();
+    flagship(doc).alerts.language = 'es';
+    assert.equal(validateRules(doc).valid, true);
+  });
+
   const rejects: Array<[string, (doc: RulesDocument) => void, string]> = [
     ['an unknown top-level field', (d) => Object.assign(d, { extra: 1 }), '/'],
     ['an unknown venue field', (d) => Object.assign(flagship(d), { colour: 'red' }), '/venues/flagship-001'],
@@ -136,6 +142,11 @@ describe('validateRules', () => {
       'a capacity threshold above 1',
       (d) => (flagship(d).alerts.capacityThreshold = 1.5),
       '/venues/flagship-001/alerts/capacityThreshold',
+    ],
+    [
+      'an alert language the fan-out does not speak',
+      (d) => Object.assign(flagship(d).alerts, { language: 'fr' }),
+      '/venues/flagship-001/alerts/language',
     ],
     [
       'a bad closed date',

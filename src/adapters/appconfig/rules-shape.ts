@@ -96,6 +96,9 @@ function checkVenue(venue: unknown, path: string, problems: Problems): void {
   else {
     checkNumber(alerts.capacityThreshold, `${path}.alerts.capacityThreshold`, problems);
     checkNumber(alerts.predictedWaitMinutes, `${path}.alerts.predictedWaitMinutes`, problems);
+    if (alerts.language !== undefined && alerts.language !== 'en' && alerts.language !== 'es') {
+      problems.push(`${path}.alerts.language must be en or es`);
+    }
   }
 }
 

@@ -219,6 +219,15 @@ describe('AppConfigRulesProvider', () => {
     ]);
   });
 
+  it('checks the operators’ alert language is one the fan-out speaks', () => {
+    const doc = sampleRules();
+    const alerts = doc.venues['flagship-001']!.alerts;
+    alerts.language = 'es';
+    assert.deepEqual(rulesDocumentProblems(doc), []);
+    Object.assign(alerts, { language: 'fr' });
+    assert.deepEqual(rulesDocumentProblems(doc), ['venues.flagship-001.alerts.language must be en or es']);
+  });
+
   it('throws ServiceUnavailable when the very first load fails, and recovers on a later call', async () => {
     const time = clock();
     const { client } = fakeAppConfig([
