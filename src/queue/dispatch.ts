@@ -5,9 +5,11 @@
  * - `fifoTurns`: the single shared line (each ticket, oldest first, goes to the eligible lane
  *   free first). A ticket's start there is its FIFO turn; the fairness deadline is anchored on it.
  * - `dispatch`: the optimized order. A free lane calls, in this order of precedence:
- *   1. the ticket with the earliest deadline (FIFO turn + fairness, or appointment slot end)
- *      among those that would miss it if the lane served its next choice first and no other
- *      eligible lane frees before the deadline;
+ *   1. a class with no slack left for the lane's next choice: its head would miss its
+ *      deadline (FIFO turn + fairness, or appointment slot end), or the class could not call
+ *      all its tickets by their deadlines on its lanes (`Slack`). Least slack first, and
+ *      appointments (promises, urgent one service earlier) before walk-ins; a lone head that
+ *      another lane of its class reaches in time may wait;
  *   2. on an accessible lane, an accessible ticket (accessibility is preferred ahead);
  *   3. the class with the highest index: weight / expected service (Smith's WSPT ratio, the
  *      cμ rule of multi-class queues), times how loaded the class's eligible lanes are

@@ -9,7 +9,7 @@
  */
 import type { StoredTicket } from '../domain/ports.ts';
 import { dispatch, fifoTurns } from './dispatch.ts';
-import { eligible, eligibleLanes, type Job, type JobClass, MINUTE, type OpenLane } from './jobs.ts';
+import { eligible, eligibleLanes, type Job, type JobClass, MINUTE, newJob, type OpenLane } from './jobs.ts';
 import type { PlannerTuning } from './tuning.ts';
 
 /** Beyond this, a forecast says nothing useful (and it bounds the work). */
@@ -93,20 +93,16 @@ export function forecastCallTimes(input: ForecastInput): void {
       ticket = standIn(target.kind, target.accessible);
       standIns.set(cls, ticket);
     }
-    const job: Job = {
+    const job = newJob({
       ticket,
       kind: target.kind,
       serviceMs: target.serviceMs,
       weight: 1,
       accessible: target.accessible,
       joinedMs,
-      deadlineMs: Number.POSITIVE_INFINITY,
-      fairnessMs: Number.POSITIVE_INFINITY,
-      startMs: Number.NaN,
-      forecastMs: Number.NaN,
       cls,
-    };
-    if (appointmentEndMs !== undefined) job.appointmentEndMs = appointmentEndMs;
+      appointmentEndMs,
+    });
     target.jobs.push(job);
     forecast.push(job);
   };
@@ -119,11 +115,11 @@ export function forecastCallTimes(input: ForecastInput): void {
   }
   // Booked check-ins still to come join at slot start as honoured appointments (a check-in
   // later than the early bound is planned as a walk-in, but not foreseen: the walk-in rates
-  // leave appointments out). Slots that
-  // start after the last deadline of the tickets here cannot come before any of them.
-  // They form classes of their own, apart from the appointments that are here: a class calls
-  // its jobs in order and waits for its head to join, so a check-in still to come must not
-  // stand in front of one that has come (an early check-in for a later slot).
+  // leave appointments out). Slots that start after the last deadline of the tickets here
+  // cannot come before any of them. They form classes of their own, apart from the
+  // appointments that are here: a class calls its jobs in order and waits for its head to
+  // join, so a check-in still to come must not stand in front of one that has come (an early
+  // check-in for a later slot).
   const checkInClasses = new Map<string, number>();
   for (const slot of input.checkIns) {
     if (!(slot.count > 0) || slot.startsMs >= horizon) continue;

@@ -47,6 +47,33 @@ export interface OpenLane {
   freeMs: number;
 }
 
+/** What a job is made of; the planner fills in the rest (deadlines, start, forecast). */
+export type JobFacts = Pick<
+  Job,
+  'ticket' | 'kind' | 'serviceMs' | 'weight' | 'accessible' | 'joinedMs' | 'cls'
+> & {
+  appointmentEndMs?: number | undefined;
+};
+
+/** A job before the planner has worked on it: no deadline yet, not started, not forecast. */
+export function newJob(facts: JobFacts): Job {
+  const job: Job = {
+    ticket: facts.ticket,
+    kind: facts.kind,
+    serviceMs: facts.serviceMs,
+    weight: facts.weight,
+    accessible: facts.accessible,
+    joinedMs: facts.joinedMs,
+    deadlineMs: Number.POSITIVE_INFINITY,
+    fairnessMs: Number.POSITIVE_INFINITY,
+    startMs: Number.NaN,
+    forecastMs: Number.NaN,
+    cls: facts.cls,
+  };
+  if (facts.appointmentEndMs !== undefined) job.appointmentEndMs = facts.appointmentEndMs;
+  return job;
+}
+
 /** Expected service minutes of a kind: observed if known, else the rules, else the fallback. */
 export function expectedMinutes(
   kind: string,
@@ -137,20 +164,16 @@ export function classify(
       unplanned.push(ticket);
       continue;
     }
-    const job: Job = {
+    const job = newJob({
       ticket,
       kind: ticket.serviceKind,
       serviceMs: jobClass.serviceMs,
       weight: Math.max(1, ticket.partySize),
       accessible: ticket.accessibility,
       joinedMs,
-      deadlineMs: Number.POSITIVE_INFINITY,
-      fairnessMs: Number.POSITIVE_INFINITY,
-      startMs: Number.NaN,
-      forecastMs: Number.NaN,
       cls,
-    };
-    if (honoured && slot !== undefined) job.appointmentEndMs = Date.parse(slot.endsAt);
+      appointmentEndMs: honoured && slot !== undefined ? Date.parse(slot.endsAt) : undefined,
+    });
     jobClass.jobs.push(job);
     jobs.push(job);
   }

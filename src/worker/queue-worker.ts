@@ -20,8 +20,8 @@ import { ServiceTimeEstimator } from '../queue/service-times.ts';
 import { runVenueCycle, type VenueCycleResult, type VenueState } from './venue-cycle.ts';
 
 export const METRICS_NAMESPACE = 'VenueHub/Worker';
-/** an ETA this close to the call counts as right (issue 7's ±5 minutes; the simulator's too) */
-const ETA_CLOSE_MINUTES = 5;
+/** an ETA within 5 minutes of the call counts as right (issue 7's ±5 minutes; the simulator's too) */
+const closeEnough = (errorMinutes: number) => Math.abs(errorMinutes) <= 5;
 /** the dimension of the worker-wide metrics (template.yaml's WorkerStalledAlarm and EtaQualityAlarm read it) */
 export const WORKER_SERVICE = 'queue-worker';
 
@@ -92,10 +92,7 @@ export class QueueWorker {
         VenuesFailed: { value: report.failedVenues.length, unit: 'Count' },
         OutboxFailed: { value: report.outboxFailed ? 1 : 0, unit: 'Count' },
         EtaChecked: { value: etaErrors.length, unit: 'Count' },
-        EtaWithin5Min: {
-          value: etaErrors.filter((e) => Math.abs(e) <= ETA_CLOSE_MINUTES).length,
-          unit: 'Count',
-        },
+        EtaWithin5Min: { value: etaErrors.filter(closeEnough).length, unit: 'Count' },
       },
       deps.metricsSink,
     );
@@ -182,7 +179,7 @@ function etaAccuracy(errors: readonly number[]): Record<string, { value: number;
       value: errors.reduce((sum, e) => sum + Math.abs(e), 0) / errors.length,
       unit: 'None',
     },
-    EtaWithin5MinShare: { value: share((e) => Math.abs(e) <= ETA_CLOSE_MINUTES), unit: 'None' },
+    EtaWithin5MinShare: { value: share(closeEnough), unit: 'None' },
     EtaLateShare: { value: share((e) => e > 1), unit: 'None' },
   };
 }

@@ -147,8 +147,9 @@ export async function runVenueCycle(
 
 /**
  * The pickup check-ins still to come while the venue is open: slots that start before it
- * closes (within the forecast's horizon), or started so recently that a check-in still counts as on time (the planner honours
- * an appointment up to `appointmentEarlyMinutes` after slot start).
+ * closes (within the forecast's horizon), or started so recently that a check-in still counts
+ * as on time (the planner honours an appointment up to `appointmentEarlyMinutes` after slot
+ * start).
  */
 async function checkInsToCome(
   slots: Pick<SlotStore, 'awaitingCheckIns'>,

@@ -42,3 +42,13 @@ export function ticket(overrides: Partial<StoredTicket> = {}): StoredTicket {
     ...overrides,
   };
 }
+
+/** A ticket a lane is serving: called `minutesAgoCalled` minutes before NOW on `laneId`. */
+export function serving(laneId: string, serviceKind: string, minutesAgoCalled = 0): StoredTicket {
+  return ticket({
+    status: 'called',
+    calledAt: minutesAgo(minutesAgoCalled),
+    calledLaneId: laneId,
+    serviceKind,
+  });
+}

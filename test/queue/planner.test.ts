@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PlannerMemory } from '../../src/queue/memory.ts';
 import { planQueue } from '../../src/queue/planner.ts';
-import { lane, minutesAgo, minutesFromNow, NOW, rules, ticket } from './helpers.ts';
+import { lane, minutesAgo, minutesFromNow, NOW, rules, serving, ticket } from './helpers.ts';
 
 function byTicket(plan: ReturnType<typeof planQueue>) {
   return new Map(plan.assignments.map((a) => [a.ticketId, a]));
@@ -186,15 +186,10 @@ describe('planQueue', () => {
 
   it('shows an ETA that foresees later walk-ins until the venue closes, and none after', () => {
     // Lane A is busy for 6 more minutes; one returns ticket waits (deadline: minute 16).
-    const serving = ticket({
-      status: 'called',
-      calledAt: NOW.toISOString(),
-      calledLaneId: 'A',
-      serviceKind: 'returns',
-    });
+    const busy = serving('A', 'returns');
     const returns = ticket({ serviceKind: 'returns', joinedAt: minutesAgo(1) });
     const input = {
-      tickets: [serving, returns],
+      tickets: [busy, returns],
       lanes: [lane('A', ['pickup', 'returns'])],
       rules: rules({ fairnessMinutes: 10 }),
       now: NOW,
@@ -216,12 +211,7 @@ describe('planQueue', () => {
     // Lane A is busy with a consultation for 15 more minutes; lane B is closed, announced back
     // in 5 minutes. The returns ticket is planned on A (B gets nothing while closed) but its
     // ETA says minute 5, when B is back; an announcement that has passed says nothing.
-    const serving = ticket({
-      status: 'called',
-      calledAt: NOW.toISOString(),
-      calledLaneId: 'A',
-      serviceKind: 'consultation',
-    });
+    const busy = serving('A', 'consultation');
     const returns = ticket({ serviceKind: 'returns', joinedAt: minutesAgo(1) });
     const lanes = (reopensIn: number) => [
       lane('A', ['consultation', 'returns']),
@@ -230,7 +220,7 @@ describe('planQueue', () => {
         reopensAt: new Date(NOW.getTime() + reopensIn * 60_000).toISOString(),
       }),
     ];
-    const input = { tickets: [serving, returns], rules: rules(), now: NOW, arrivalsPerMinute: {} };
+    const input = { tickets: [busy, returns], rules: rules(), now: NOW, arrivalsPerMinute: {} };
     const announced = planQueue({ ...input, lanes: lanes(5) });
     assert.deepEqual(
       [announced.assignments[0]!.laneId, minutesFromNow(announced.assignments[0]!.etaAt)],
@@ -260,12 +250,7 @@ describe('planQueue', () => {
   });
 
   it('starts a lane after the service it is calling is expected to end', () => {
-    const called = ticket({
-      status: 'called',
-      calledAt: minutesAgo(1),
-      calledLaneId: 'R',
-      serviceKind: 'returns',
-    });
+    const called = serving('R', 'returns', 1);
     const next = ticket({ serviceKind: 'returns' });
     const lanes = [lane('R', ['returns'])];
     const plan = planQueue({ tickets: [called, next], lanes, rules: rules(), now: NOW });
@@ -274,12 +259,7 @@ describe('planQueue', () => {
     assert.ok(wait > 5 && wait < 5.5, `wait ${wait}`);
     assert.equal(plan.stats.waiting, 1);
     // A service far past its expectation is not about to end either.
-    const overrun = ticket({
-      status: 'called',
-      calledAt: minutesAgo(30),
-      calledLaneId: 'R',
-      serviceKind: 'returns',
-    });
+    const overrun = serving('R', 'returns', 30);
     const stuck = planQueue({ tickets: [overrun, next], lanes, rules: rules(), now: NOW });
     assert.ok(Date.parse(stuck.assignments[0]!.etaAt) - NOW.getTime() >= 3 * 60_000);
   });
