@@ -54,13 +54,7 @@ function join(path: string, key: string | number): string {
 /** Characters of a string as JSON Schema counts them: code points (a lone surrogate is one). */
 export function codePoints(value: string): number {
   let n = 0;
-  for (let i = 0; i < value.length; i++, n++) {
-    const unit = value.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < value.length) {
-      const next = value.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) i++;
-    }
-  }
+  for (const _ of value) n++; // a string iterates by code point
   return n;
 }
 

@@ -9,6 +9,7 @@ import { InvalidState, NotFound, QueueClosed, ValidationFailed } from '../domain
 import type { Caller, QueueTicket, TicketOutcome, VenueEvent } from '../domain/model.ts';
 import type { StoredTicket, TicketTransition } from '../domain/ports.ts';
 import type { Lane } from '../domain/rules.ts';
+import { eligible } from '../queue/jobs.ts';
 import { checkParty } from './bookings.ts';
 import { type Actor, canSee, newId, publishStored, type ServiceDeps, venueRules } from './context.ts';
 import { eligibleLanes, type LivePosition, livePositions } from './queue-position.ts';
@@ -42,8 +43,12 @@ function strip(ticket: QueueTicket | StoredTicket): QueueTicket {
   return rest;
 }
 
-/** The ticket with its live place: lane, position and ETA come from `live` only (none stale). */
-function located(ticket: QueueTicket | StoredTicket, live: LivePosition): QueueTicket {
+/**
+ * The ticket with its live place: lane, position and ETA come from `live` only (none stale);
+ * without a live place, the ticket as stored.
+ */
+function located(ticket: QueueTicket | StoredTicket, live: LivePosition | undefined): QueueTicket {
+  if (!live) return strip(ticket);
   const { laneId: _lane, position: _position, etaAt: _eta, ...rest } = strip(ticket);
   return { ...rest, ...live };
 }
@@ -95,7 +100,7 @@ export class QueueService {
     if (!rules) return strip(ticket);
     const active = await this.deps.stores.queue.listActive(ticket.venueId);
     const live = livePositions(active, rules, this.deps.clock.now()).get(ticket.ticketId);
-    return live ? located(ticket, live) : strip(ticket);
+    return located(ticket, live);
   }
 
   /** Route 12. */
@@ -136,12 +141,7 @@ export class QueueService {
     const now = this.deps.clock.now();
     const active = await this.deps.stores.queue.listActive(venueId);
     const live = livePositions(active, venue, now);
-    const waiting = active
-      .filter((t) => t.status === 'waiting')
-      .map((t) => {
-        const at = live.get(t.ticketId);
-        return at ? located(t, at) : strip(t);
-      });
+    const waiting = active.filter((t) => t.status === 'waiting').map((t) => located(t, live.get(t.ticketId)));
     const called = active.filter((t) => t.status === 'called').map(strip);
     const lanes = venue.lanes.map((lane) => ({
       ...lane,
@@ -179,12 +179,7 @@ export class QueueService {
     const candidates =
       planned.length > 0
         ? planned
-        : waiting.filter(
-            (t) =>
-              t.laneId === undefined &&
-              lane.serviceKinds.includes(t.serviceKind) &&
-              (!t.accessibility || lane.accessible),
-          );
+        : waiting.filter((t) => t.laneId === undefined && eligible(lane, t.serviceKind, t.accessibility));
     const at = this.deps.clock.now().toISOString();
     for (const ticket of candidates) {
       try {

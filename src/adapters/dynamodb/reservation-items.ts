@@ -147,20 +147,21 @@ export function slotCheckedIn(tables: TableNames, reservation: Reservation): TxA
 /** Gives the party's seats back to the event or slot. */
 export function returnSeats(tables: TableNames, reservation: Reservation): TxAction {
   const counter = seatCounter(tables, reservation);
+  const pickup = reservation.type === 'pickup';
   return {
     item: {
       Update: {
         TableName: counter.table,
         Key: counter.key,
-        UpdateExpression: `SET #booked = #booked - :n${reservation.type === 'pickup' ? `, ${AWAITING_LESS_ONE}` : ''}`,
+        UpdateExpression: `SET #booked = #booked - :n${pickup ? `, ${AWAITING_LESS_ONE}` : ''}`,
         ConditionExpression: 'attribute_exists(pk) AND #booked >= :n',
         ExpressionAttributeNames: {
           '#booked': 'booked',
-          ...(reservation.type === 'pickup' ? { '#awaiting': 'awaiting' } : {}),
+          ...(pickup ? { '#awaiting': 'awaiting' } : {}),
         },
         ExpressionAttributeValues: {
           ':n': reservation.partySize,
-          ...(reservation.type === 'pickup' ? { ':one': 1 } : {}),
+          ...(pickup ? { ':one': 1 } : {}),
         },
       },
     },
