@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort, REPO_ROOT } from '../src/local/dynamodb-local.ts';
 
-export { freePort, REPO_ROOT };
+export { REPO_ROOT };
 
 export interface HubProcessOptions {
   /** `npm start` as the README says (default), or `scripts/start.ts` without npm's wrapper */

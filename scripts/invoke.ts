@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, hubSettings } from '../src/config/env.ts';
 import { flattenClaims } from '../src/local/api-gateway-event.ts';
-import { buildBundles, bundleForFunction, bundlePath, DIST } from '../src/local/bundles.ts';
+import { buildBundles, bundleForFunction, bundlePath, DIST, FUNCTION_BUNDLES } from '../src/local/bundles.ts';
 import { loadTemplate } from '../src/local/cfn-template.ts';
 import { type RunningHub, startHub } from '../src/local/hub.ts';
 import { functionSettings } from '../src/local/hub-env.ts';
@@ -78,12 +78,7 @@ async function main(): Promise<void> {
   }
 
   const buildDir = settings.buildDir ? resolve(settings.buildDir) : DIST;
-  await buildBundles(
-    settings.hubUrl
-      ? [bundle]
-      : [...new Set(['venue-api', 'notification-fanout', 'post-confirmation', bundle] as const)],
-    buildDir,
-  );
+  await buildBundles(settings.hubUrl ? [bundle] : [...new Set([...FUNCTION_BUNDLES, bundle])], buildDir);
   let hub: RunningHub | undefined;
   if (settings.hubUrl) {
     const env = await (await fetch(`${settings.hubUrl}/local/env`)).json();

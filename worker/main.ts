@@ -42,20 +42,16 @@ const worker = new QueueWorker({
 });
 
 const stop = new AbortController();
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    logger.info('stop requested; finishing the current cycle', { signal });
-    stop.abort();
-  });
-}
+const requestStop = (signal: string) => {
+  logger.info('stop requested; finishing the current cycle', { signal });
+  stop.abort();
+};
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => requestStop(signal));
 // Started by the local hub (a child with an IPC channel; ECS gives none): when the hub is
 // gone, even SIGKILLed, the channel closes and the worker stops as on SIGTERM.
 if (process.channel) {
   process.channel.unref();
-  process.once('disconnect', () => {
-    logger.info('stop requested; finishing the current cycle', { signal: 'parent gone' });
-    stop.abort();
-  });
+  process.once('disconnect', () => requestStop('parent gone'));
 }
 
 logger.info('worker started', { intervalMs: settings.intervalMs });

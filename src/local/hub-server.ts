@@ -55,7 +55,7 @@ export interface HubServerParts {
   appConfigData: AppConfigDataStandIn;
   cognitoIdp: CognitoIdpStandIn;
   /** runs a function of the template by its logical id (the post-confirmation trigger) */
-  invokeFunction?: (functionId: string, event: unknown) => Promise<unknown>;
+  invokeFunction: (functionId: string, event: unknown) => Promise<unknown>;
   site: StaticSite;
   /** `/config.json` for the site */
   siteConfig: () => Record<string, unknown>;
@@ -269,8 +269,6 @@ function addUser(parts: HubServerParts, body: Buffer): OutgoingResponse {
 async function signUp(parts: HubServerParts, body: Buffer): Promise<OutgoingResponse> {
   const username = usernameOf(body);
   if (typeof username !== 'string') return username;
-  if (!parts.invokeFunction)
-    return errorResponse(503, 'SERVICE_UNAVAILABLE', 'The local hub is still starting.');
   parts.cognitoIdp.signUp(username);
   const event = {
     version: '1',

@@ -16,6 +16,7 @@ import {
   buildBundles,
   bundlePath,
   DIST,
+  FUNCTION_BUNDLES,
   missingBundles,
   prepareSite,
 } from './bundles.ts';
@@ -113,10 +114,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   try {
     const buildDir = options.buildDir ?? DIST;
     // All four by default (what ships); without the worker, only what the hub runs.
-    const needed: BundleName[] =
-      options.worker === false
-        ? ['venue-api', 'notification-fanout', 'post-confirmation']
-        : [...BUNDLE_NAMES];
+    const needed: BundleName[] = options.worker === false ? FUNCTION_BUNDLES : BUNDLE_NAMES;
     if (options.build !== false || missingBundles(buildDir, needed).length > 0)
       await buildBundles(needed, buildDir);
     const missing = missingBundles(buildDir, needed);

@@ -45,10 +45,6 @@ export async function startHub(timeoutMs = 180_000): Promise<RunningHub> {
   return { url: hub.url, output: hub.output, stop: async () => void (await hub.stop({ group: true })) };
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

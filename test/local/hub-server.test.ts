@@ -11,7 +11,7 @@ import { REPO_ROOT } from '../../src/local/dynamodb-local.ts';
 import { STAND_IN_PATHS } from '../../src/local/hub-server.ts';
 import { readUserPoolGroups } from '../../src/local/stand-ins/cognito-idp.ts';
 import { createLogger } from '../../src/observability/log.ts';
-import { http, useHubFixture } from './helpers/hub-fixture.ts';
+import { AWS, http, useHubFixture } from './helpers/hub-fixture.ts';
 
 const hub = useHubFixture();
 
@@ -146,9 +146,8 @@ describe('local user pool', () => {
     createPostConfirmationHandler({
       directory: new CognitoUserDirectory(
         new CognitoIdentityProviderClient({
-          region: 'us-east-1',
+          ...AWS,
           endpoint: `${hub.url}${STAND_IN_PATHS.cognitoidp}`,
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
         }),
       ),
       logger: createLogger('test', { sink: () => undefined }),
