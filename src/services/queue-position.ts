@@ -43,7 +43,9 @@ export function livePositions(tickets: Ticket[], venue: VenueRules, now: Date): 
   const lanes = new Map<string, Ticket[]>();
   for (const t of waiting) {
     if (t.laneId === undefined || t.position === undefined) continue;
-    lanes.set(t.laneId, [...(lanes.get(t.laneId) ?? []), t]);
+    const planned = lanes.get(t.laneId);
+    if (planned === undefined) lanes.set(t.laneId, [t]);
+    else planned.push(t);
   }
   for (const [laneId, planned] of lanes) {
     let minutes = 0;
@@ -53,18 +55,7 @@ export function livePositions(tickets: Ticket[], venue: VenueRules, now: Date): 
       minutes += minutesOf(t);
     });
   }
-  const fifo = [...waiting].sort(byJoined);
-  const laneIds = fifo.map((t) => eligibleLanes(venue, t).map((l) => l.laneId));
-  fifo.forEach((t, i) => {
-    if (result.has(t.ticketId)) return;
-    const mine = laneIds[i] ?? [];
-    const ahead = fifo.slice(0, i).filter((_, j) => laneIds[j]?.some((id) => mine.includes(id)));
-    const aheadMinutes = ahead.reduce((sum, o) => sum + minutesOf(o), 0) / Math.max(1, mine.length);
-    result.set(t.ticketId, {
-      position: ahead.length + 1,
-      etaAt: new Date(now.getTime() + aheadMinutes * 60_000).toISOString(),
-    });
-  });
+  fifoEstimates(waiting, venue, now, minutesOf, result);
   const places = new Map<string, number>();
   const byAge = tickets.filter((t) => t.status === 'waiting' && stranded(t, venue)).sort(byJoined);
   for (const t of byAge) {
@@ -74,6 +65,58 @@ export function livePositions(tickets: Ticket[], venue: VenueRules, now: Date): 
     result.set(t.ticketId, { position });
   }
   return result;
+}
+
+/**
+ * Unplanned tickets: a FIFO estimate over the lanes that could serve them. The tickets ahead
+ * are the earlier ones (planned or not) that could go to one of the same lanes. Tickets fall
+ * into few lane sets (kind × accessibility), so running counts per set replace a scan of
+ * everyone ahead: O(tickets × sets) instead of O(tickets²), which matters while a surge's
+ * thousands wait for the worker's first plan.
+ */
+function fifoEstimates(
+  waiting: readonly Ticket[],
+  venue: VenueRules,
+  now: Date,
+  minutesOf: (t: Ticket) => number,
+  result: Map<string, LivePosition>,
+): void {
+  const sets: { laneIds: string[]; count: number; minutes: number; meets: number[] }[] = [];
+  const setOf = new Map<string, number>();
+  const setIndex = (t: Ticket): number => {
+    const laneIds = eligibleLanes(venue, t).map((l) => l.laneId);
+    const key = laneIds.join('\u0000');
+    let index = setOf.get(key);
+    if (index === undefined) {
+      index = sets.length;
+      setOf.set(key, index);
+      const set = { laneIds, count: 0, minutes: 0, meets: [] as number[] };
+      sets.push(set);
+      sets.forEach((other, j) => {
+        if (!other.laneIds.some((id) => laneIds.includes(id))) return;
+        set.meets.push(j);
+        if (j !== index) other.meets.push(index!);
+      });
+    }
+    return index;
+  };
+  for (const t of [...waiting].sort(byJoined)) {
+    const set = sets[setIndex(t)]!;
+    if (!result.has(t.ticketId)) {
+      let ahead = 0;
+      let minutes = 0;
+      for (const j of set.meets) {
+        ahead += sets[j]!.count;
+        minutes += sets[j]!.minutes;
+      }
+      result.set(t.ticketId, {
+        position: ahead + 1,
+        etaAt: new Date(now.getTime() + (minutes / Math.max(1, set.laneIds.length)) * 60_000).toISOString(),
+      });
+    }
+    set.count += 1;
+    set.minutes += minutesOf(t);
+  }
 }
 
 function byJoined(a: Ticket, b: Ticket): number {

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import type { StoredTicket } from '../../src/domain/ports.ts';
 import { insideCheckInWindow } from '../../src/services/check-in.ts';
 import { eligibleLanes, livePositions } from '../../src/services/queue-position.ts';
 import { demoVenue } from '../fakes/demo-rules.ts';
+import { referenceFifoEstimates } from '../helpers/positions-reference.ts';
 
 const venue = demoVenue();
 const now = new Date('2026-12-01T15:00:00.000Z');
@@ -50,6 +52,45 @@ describe('live positions', () => {
     assert.equal(live.get(c.ticketId)?.position, 3);
     const etaMinutes = (Date.parse(live.get(c.ticketId)?.etaAt ?? '') - now.getTime()) / 60_000;
     assert.equal(etaMinutes, (15 + 3) / 2);
+  });
+
+  it('estimates unplanned tickets as a scan of everyone ahead would, in any mix', () => {
+    const kinds = ['pickup', 'returns', 'consultation', 'repairs'] as const;
+    const arbitrary = fc.record({
+      laneOpen: fc.tuple(fc.boolean(), fc.boolean(), fc.boolean()),
+      tickets: fc.array(
+        fc.record({
+          kind: fc.constantFrom(...kinds),
+          accessible: fc.boolean(),
+          minute: fc.integer({ min: 0, max: 59 }),
+          planned: fc.option(fc.constantFrom('L1', 'L2', 'L3'), { nil: undefined }),
+          status: fc.constantFrom('waiting', 'waiting', 'waiting', 'called'),
+        }),
+        { maxLength: 60 },
+      ),
+    });
+    fc.assert(
+      fc.property(arbitrary, ({ laneOpen, tickets }) => {
+        const rules = { ...venue, lanes: venue.lanes.map((l, i) => ({ ...l, open: laneOpen[i]! })) };
+        const all = tickets.map((t, i) =>
+          ticket({
+            serviceKind: t.kind,
+            accessibility: t.accessible,
+            status: t.status as StoredTicket['status'],
+            joinedAt: `2026-12-01T14:${String(t.minute).padStart(2, '0')}:00.000Z`,
+            ...(t.planned === undefined ? {} : { laneId: t.planned, position: i + 1 }),
+          }),
+        );
+        const live = livePositions(all, rules, now);
+        for (const [id, expected] of referenceFifoEstimates(all, rules, now)) {
+          const got = live.get(id);
+          assert.equal(got?.position, expected.position, id);
+          // the same minutes, summed in another order: equal to the millisecond
+          assert.ok(Math.abs(Date.parse(got?.etaAt ?? '') - Date.parse(expected.etaAt)) <= 1, id);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('gives a ticket no open lane serves its place among those waiting for the lanes, no ETA', () => {
