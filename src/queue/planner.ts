@@ -10,7 +10,7 @@ import { forecastCallTimes, parallelLanesShiftMs } from './forecast.ts';
 import { classify, expectedMinutes, type Job, MINUTE, type OpenLane, openLanes } from './jobs.ts';
 import type { PlannerMemory } from './memory.ts';
 import { stabilize } from './stability.ts';
-import { tuningOf } from './tuning.ts';
+import { type PlannerTuning, tuningOf } from './tuning.ts';
 import type { LanePlan, Plan, PlannerInput } from './types.ts';
 
 export type { LanePlan, Plan, PlannerInput, PlanStats } from './types.ts';
@@ -22,15 +22,7 @@ export type { LanePlan, Plan, PlannerInput, PlanStats } from './types.ts';
 export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
   const tuning = tuningOf(input.rules);
   const nowMs = input.now.getTime();
-  const minutesCache = new Map<string, number>();
-  const serviceMs = (kind: string): number => {
-    let ms = minutesCache.get(kind);
-    if (ms === undefined) {
-      ms = expectedMinutes(kind, input.rules, input.observedServiceMinutes, tuning) * MINUTE;
-      minutesCache.set(kind, ms);
-    }
-    return ms;
-  };
+  const serviceMs = expectedMs(input, input.observedServiceMinutes, tuning);
   const waiting: StoredTicket[] = [];
   const called: StoredTicket[] = [];
   for (const ticket of input.tickets) {
@@ -59,7 +51,10 @@ export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
       open,
       reopening: reopeningLanes(input.lanes, nowMs),
       tuning,
-      serviceMs,
+      serviceMs:
+        input.etaServiceMinutes === undefined
+          ? serviceMs
+          : expectedMs(input, input.etaServiceMinutes, tuning),
       arrivalsPerMinute: input.arrivalsPerMinute ?? {},
       accessiblePerMinute: input.accessibleArrivalsPerMinute ?? {},
       joinsUntilMs: input.joinsUntil?.getTime() ?? Number.POSITIVE_INFINITY,
@@ -110,6 +105,23 @@ export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
     lanes,
     unplannedTicketIds: unplanned.map((t) => t.ticketId),
     stats: planStats(jobs, waiting.length, unplanned.length, nowMs),
+  };
+}
+
+/** Expected service ms per kind (memoised): the rules corrected by `observed`. */
+function expectedMs(
+  input: PlannerInput,
+  observed: PlannerInput['observedServiceMinutes'],
+  tuning: PlannerTuning,
+): (kind: string) => number {
+  const cache = new Map<string, number>();
+  return (kind) => {
+    let ms = cache.get(kind);
+    if (ms === undefined) {
+      ms = expectedMinutes(kind, input.rules, observed, tuning) * MINUTE;
+      cache.set(kind, ms);
+    }
+    return ms;
   };
 }
 

@@ -14,6 +14,12 @@ export interface PlannerInput {
   now: Date;
   /** observed mean service minutes per kind (ServiceTimeEstimator); the rules fill the gaps */
   observedServiceMinutes?: Readonly<Record<string, number>>;
+  /**
+   * the same, steadier, for the ETAs (`ServiceTimeEstimator.steadySnapshot`): a plan decides
+   * the next calls, an ETA sums an hour of services (ADR 0413). Without it the ETAs read
+   * `observedServiceMinutes`.
+   */
+  etaServiceMinutes?: Readonly<Record<string, number>>;
   /** recent walk-ins per minute per kind (ArrivalRateEstimator); without them ETAs foresee no joins */
   arrivalsPerMinute?: Readonly<Record<string, number>>;
   /** the accessible part of `arrivalsPerMinute` */

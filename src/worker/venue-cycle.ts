@@ -118,6 +118,7 @@ export async function runVenueCycle(
       rules: venue.queue,
       now,
       observedServiceMinutes: state.estimator.snapshot(),
+      etaServiceMinutes: state.estimator.steadySnapshot(),
       arrivalsPerMinute: state.arrivals.perMinute(now.getTime(), seenSince),
       accessibleArrivalsPerMinute: state.arrivals.accessiblePerMinute(now.getTime(), seenSince),
       joinsUntil,

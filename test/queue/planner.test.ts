@@ -280,6 +280,23 @@ describe('planQueue', () => {
     );
   });
 
+  it('times the ETAs with the steady service times and the plan with the recent ones', () => {
+    const first = ticket();
+    const second = ticket({ joinedAt: minutesAgo(0.5) });
+    const plan = planQueue({
+      tickets: [first, second],
+      lanes: [lane('P', ['pickup'])],
+      rules: rules(),
+      now: NOW,
+      observedServiceMinutes: { pickup: 5 },
+      etaServiceMinutes: { pickup: 4 },
+      arrivalsPerMinute: {},
+    });
+    assert.equal(minutesFromNow(byTicket(plan).get(second.ticketId)!.etaAt), 4);
+    // the plan itself still counts 5 minutes a pickup: the forecast gave its times back
+    assert.equal(plan.stats.maxPredictedWaitMinutes, 5);
+  });
+
   it('keeps a ticket’s fairness deadline across re-plans through its memory', () => {
     const memory = new PlannerMemory();
     const long = ticket({ serviceKind: 'consultation', joinedAt: minutesAgo(1) });

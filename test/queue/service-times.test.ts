@@ -15,6 +15,25 @@ describe('ServiceTimeEstimator', () => {
     assert.deepEqual(Object.keys(estimator.snapshot()), ['pickup']);
   });
 
+  it('keeps a steadier mean for the ETAs: the first short services and the last hundred pull it less', () => {
+    const estimator = new ServiceTimeEstimator({ pickup: 3 });
+    // The first services to end are the short ones: twenty at 2.4.
+    for (let i = 0; i < 20; i++) estimator.observe('pickup', 2.4);
+    assert.ok(Math.abs(estimator.estimate('pickup')! - 2.6) < 1e-9, 'the plans follow them');
+    assert.ok(Math.abs(estimator.steadySnapshot().pickup! - 2.83) < 0.01, 'the ETAs stay near the rules');
+    // Learnt at 5, then a hundred services at 3: the plans' mean goes most of the way, the
+    // ETAs' about a quarter of it.
+    for (let i = 0; i < 3000; i++) estimator.observe('pickup', 5);
+    for (let i = 0; i < 100; i++) estimator.observe('pickup', 3);
+    const moved = (mean: number) => 5 - mean;
+    assert.ok(
+      moved(estimator.snapshot().pickup!) > 1.2,
+      `plans moved ${moved(estimator.snapshot().pickup!)}`,
+    );
+    const steadyMoved = moved(estimator.steadySnapshot().pickup!);
+    assert.ok(steadyMoved > 0.5 && steadyMoved < 0.65, `ETAs moved ${steadyMoved}`);
+  });
+
   it('clamps outliers and itself to a band around the rules', () => {
     const estimator = new ServiceTimeEstimator({ pickup: 3 }, { priorWeight: 0, window: 1 });
     estimator.observe('pickup', 600);
@@ -33,6 +52,7 @@ describe('ServiceTimeEstimator', () => {
     estimator.observe('repairs', 8);
     assert.equal(estimator.estimate('repairs'), 8);
     assert.throws(() => new ServiceTimeEstimator({}, { window: 0 }), RangeError);
+    assert.throws(() => new ServiceTimeEstimator({}, { steadyWindow: 0 }), RangeError);
   });
 });
 

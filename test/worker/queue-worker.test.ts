@@ -257,6 +257,32 @@ describe('QueueWorker', () => {
     assert.equal(report.venues[0]!.observed, 1);
   });
 
+  it('times the ETAs with the steady service times, not the plans’ recent ones', async () => {
+    const { queue, worker, clock } = setup(
+      doc({ v1: venue({ lanes: [{ laneId: 'L2', serviceKinds: ['pickup'], accessible: false, open: true }] }) }),
+    );
+    const served = ticket({ status: 'called', calledAt: at(-1), calledLaneId: 'L2' });
+    queue.put(served);
+    await worker.runOnce();
+    // one pickup of 1 minute against the rules' 3: the plans' mean (prior worth 10) is 31/11,
+    // the ETAs' (prior worth 50) 151/51
+    queue.tickets.set(served.ticketId, {
+      ...queue.tickets.get(served.ticketId)!,
+      status: 'done',
+      outcome: 'served',
+      completedAt: at(0),
+    });
+    clock.current = new Date(NOW.getTime() + 60_000);
+    const first = ticket({ joinedAt: at(0.5) });
+    const second = ticket({ joinedAt: at(0.75) });
+    queue.put(first);
+    queue.put(second);
+    await worker.runOnce();
+    const eta = queue.tickets.get(second.ticketId)!.etaAt!;
+    const minutes = (Date.parse(eta) - clock.current.getTime()) / 60_000;
+    assert.ok(Math.abs(minutes - 151 / 51) < 0.001, `second ETA in ${minutes} min`);
+  });
+
   it('publishes pending outbox events older than the grace and marks them', async () => {
     const { outbox, publisher, worker } = setup(doc({ v1: venue() }));
     const event = (id: string, occurredAt: string) => ({

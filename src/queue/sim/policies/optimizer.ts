@@ -69,6 +69,7 @@ export function optimizerPolicy(): Policy {
         rules: ctx.rules,
         now: new Date(ctx.now),
         observedServiceMinutes: ctx.estimator.snapshot(),
+        etaServiceMinutes: ctx.estimator.steadySnapshot(),
         // the venue opens at the start of the day: every join since then is seen
         arrivalsPerMinute: arrivals.perMinute(ctx.now, ctx.opensAt),
         accessibleArrivalsPerMinute: arrivals.accessiblePerMinute(ctx.now, ctx.opensAt),
