@@ -259,7 +259,9 @@ describe('QueueWorker', () => {
 
   it('times the ETAs with the steady service times, not the plans’ recent ones', async () => {
     const { queue, worker, clock } = setup(
-      doc({ v1: venue({ lanes: [{ laneId: 'L2', serviceKinds: ['pickup'], accessible: false, open: true }] }) }),
+      doc({
+        v1: venue({ lanes: [{ laneId: 'L2', serviceKinds: ['pickup'], accessible: false, open: true }] }),
+      }),
     );
     const served = ticket({ status: 'called', calledAt: at(-1), calledLaneId: 'L2' });
     queue.put(served);
