@@ -5,6 +5,8 @@
  * Appointment check-ins are not walk-ins (their slot decides when they are called) and are
  * not counted; accessible walk-ins are also counted apart, as only accessible lanes serve them.
  */
+import type { StoredTicket } from '../domain/ports.ts';
+
 const MINUTE = 60_000;
 
 interface Join {
@@ -37,6 +39,16 @@ export class ArrivalRateEstimator {
     if (flags.appointment === true || joinedMs < this.forgottenBefore || this.seen.has(ticketId)) return;
     this.seen.add(ticketId);
     this.joins.push({ at: joinedMs, kind, accessible: flags.accessible === true, ticketId });
+  }
+
+  /** Notes a stored ticket's join: the worker lists its venue's tickets every cycle. */
+  observeTicket(
+    t: Pick<StoredTicket, 'ticketId' | 'serviceKind' | 'joinedAt' | 'accessibility' | 'appointment'>,
+  ): void {
+    this.observe(t.ticketId, t.serviceKind, Date.parse(t.joinedAt), {
+      accessible: t.accessibility,
+      appointment: t.appointment !== undefined,
+    });
   }
 
   /**

@@ -46,7 +46,7 @@ export function fifoTurns(
     for (const lane of classes[job.cls]!.lanes) if (best < 0 || free[lane]! < free[best]!) best = lane;
     // a ticket that joins later (a forecast one) cannot be called before it joins
     starts[i] = Math.max(free[best]!, job.joinedMs);
-    free[best] = starts[i]! + job.serviceMs;
+    free[best] = starts[i]! + classes[job.cls]!.serviceMs;
   }
   return starts;
 }
@@ -163,11 +163,12 @@ class Slack {
   private readonly workBefore: Float64Array;
   constructor(
     jobs: readonly Job[],
+    serviceMs: number,
     private readonly lanes: number,
   ) {
     const n = jobs.length;
     this.workBefore = new Float64Array(n + 1);
-    for (let k = 0; k < n; k++) this.workBefore[k + 1] = this.workBefore[k]! + jobs[k]!.serviceMs;
+    for (let k = 0; k < n; k++) this.workBefore[k + 1] = this.workBefore[k]! + serviceMs;
     this.suffixMin = new Float64Array(n + 1);
     this.suffixMin[n] = Number.POSITIVE_INFINITY;
     for (let k = n - 1; k >= 0; k--) {
@@ -201,7 +202,7 @@ export function dispatch(
     for (const lane of c.lanes) laneClasses[lane]!.push(ci);
   });
   const free = open.map((o) => o.freeMs);
-  const slacks = classes.map((c) => new Slack(c.jobs, Math.max(1, c.lanes.length)));
+  const slacks = classes.map((c) => new Slack(c.jobs, c.serviceMs, Math.max(1, c.lanes.length)));
   const plans: Job[][] = open.map(() => []);
   // lanes by free time, ties: lower index first
   const heap = new MinHeap<number>((a, b) => free[a]! < free[b]! || (free[a] === free[b] && a < b));
@@ -276,7 +277,7 @@ export function dispatch(
     heads[chosen] = heads[chosen]! + 1;
     plans[lane]!.push(job);
     if (forecast) job.forecastMs = t;
-    free[lane] = t + job.serviceMs;
+    free[lane] = t + classes[chosen]!.serviceMs;
     heap.push(lane);
   }
   return plans;

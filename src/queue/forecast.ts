@@ -29,10 +29,7 @@ export interface ForecastInput {
   /** closed lanes whose return is announced (`reopensAt`): in the forecast they open then */
   reopening: readonly OpenLane[];
   tuning: PlannerTuning;
-  /**
-   * expected service ms per kind as the ETAs see it (steadier than the plan's, ADR 0413); the
-   * jobs here are timed with it during the forecast, and get their plan's times back after
-   */
+  /** expected service ms per kind as the ETAs see it (steadier than the plan's, ADR 0413) */
   serviceMs: (kind: string) => number;
   /** recent walk-ins per minute per kind */
   arrivalsPerMinute: Readonly<Record<string, number>>;
@@ -47,7 +44,7 @@ export interface ForecastInput {
 
 /** Sets each job's `forecastMs`: its call time when the forecast joins are planned along. */
 export function forecastCallTimes(input: ForecastInput): void {
-  const { classes, jobs, nowMs } = input;
+  const { classes, jobs, tuning, nowMs } = input;
   if (jobs.length === 0) return;
   // Lanes announced to come back join the forecast from that time on (after the open ones, so
   // the class lane indices of the plan stay valid); each class also gets those it may use.
@@ -65,25 +62,6 @@ export function forecastCallTimes(input: ForecastInput): void {
     lanes: [...c.lanes, ...extra.filter((i) => eligible(open[i]!.lane, c.kind, c.accessible))],
     jobs: [...c.jobs],
   }));
-  const planned = jobs.map((job) => job.serviceMs);
-  for (const job of jobs) job.serviceMs = input.serviceMs(job.kind);
-  try {
-    forecastJoins(input, open, all, horizon);
-  } finally {
-    jobs.forEach((job, i) => {
-      job.serviceMs = planned[i]!;
-    });
-  }
-}
-
-/** Adds the forecast joins to `all` (the plan's classes, widened) and dispatches them all. */
-function forecastJoins(
-  input: ForecastInput,
-  open: readonly OpenLane[],
-  all: JobClass[],
-  horizon: number,
-): void {
-  const { jobs, tuning, nowMs } = input;
   const forecast: Job[] = [];
   // The horizon shrinks until the forecast fits its budget (an overload's rates over hours).
   let totalRate = 0;
@@ -120,7 +98,6 @@ function forecastJoins(
     const job = newJob({
       ticket,
       kind: target.kind,
-      serviceMs: target.serviceMs,
       weight: 1,
       accessible: target.accessible,
       joinedMs,
@@ -168,7 +145,7 @@ function forecastJoins(
       job.joinedMs + tuning.acceptableWaitMinutes * MINUTE,
     );
     if (job.appointmentEndMs !== undefined) {
-      job.deadlineMs = Math.min(job.deadlineMs, job.appointmentEndMs - job.serviceMs);
+      job.deadlineMs = Math.min(job.deadlineMs, job.appointmentEndMs - all[job.cls]!.serviceMs);
     }
   }
   // in the order they join, and by deadline among those joining together (one slot)

@@ -13,8 +13,6 @@ export const MINUTE = 60_000;
 export interface Job {
   ticket: StoredTicket;
   kind: string;
-  /** expected service, ms */
-  serviceMs: number;
   weight: number;
   accessible: boolean;
   joinedMs: number;
@@ -35,6 +33,7 @@ export interface JobClass {
   kind: string;
   accessible: boolean;
   appointment: boolean;
+  /** expected service of each of its jobs, ms */
   serviceMs: number;
   /** indices into the open-lane array */
   lanes: number[];
@@ -48,10 +47,7 @@ export interface OpenLane {
 }
 
 /** What a job is made of; the planner fills in the rest (deadlines, start, forecast). */
-export type JobFacts = Pick<
-  Job,
-  'ticket' | 'kind' | 'serviceMs' | 'weight' | 'accessible' | 'joinedMs' | 'cls'
-> & {
+export type JobFacts = Pick<Job, 'ticket' | 'kind' | 'weight' | 'accessible' | 'joinedMs' | 'cls'> & {
   appointmentEndMs?: number | undefined;
 };
 
@@ -60,7 +56,6 @@ export function newJob(facts: JobFacts): Job {
   const job: Job = {
     ticket: facts.ticket,
     kind: facts.kind,
-    serviceMs: facts.serviceMs,
     weight: facts.weight,
     accessible: facts.accessible,
     joinedMs: facts.joinedMs,
@@ -167,7 +162,6 @@ export function classify(
     const job = newJob({
       ticket,
       kind: ticket.serviceKind,
-      serviceMs: jobClass.serviceMs,
       weight: Math.max(1, ticket.partySize),
       accessible: ticket.accessibility,
       joinedMs,

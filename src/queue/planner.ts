@@ -7,7 +7,15 @@
 import type { PlanAssignment, StoredTicket } from '../domain/ports.ts';
 import { dispatch, fifoTurns, isOldestFirst } from './dispatch.ts';
 import { forecastCallTimes, parallelLanesShiftMs } from './forecast.ts';
-import { classify, expectedMinutes, type Job, MINUTE, type OpenLane, openLanes } from './jobs.ts';
+import {
+  classify,
+  expectedMinutes,
+  type Job,
+  type JobClass,
+  MINUTE,
+  type OpenLane,
+  openLanes,
+} from './jobs.ts';
 import type { PlannerMemory } from './memory.ts';
 import { stabilize } from './stability.ts';
 import { type PlannerTuning, tuningOf } from './tuning.ts';
@@ -32,7 +40,7 @@ export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
   const open = openLanes(input.lanes, called, serviceMs, nowMs, tuning.serviceCv);
   const { classes, jobs, unplanned } = classify(waiting, open, serviceMs, tuning);
 
-  assignDeadlines(jobs, memory, () => fifoTurns(jobs, classes, open), {
+  assignDeadlines(jobs, classes, memory, () => fifoTurns(jobs, classes, open), {
     fairnessMs: tuning.fairnessMinutes * MINUTE,
     acceptableWaitMs: tuning.acceptableWaitMinutes * MINUTE,
   });
@@ -71,7 +79,8 @@ export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
   const etaOf = (job: Job, callMs: number): number =>
     Math.max(
       nowMs,
-      callMs - parallelLanesShiftMs(job.serviceMs, tuning.serviceCv, classes[job.cls]!.lanes.length),
+      callMs -
+        parallelLanesShiftMs(classes[job.cls]!.serviceMs, tuning.serviceCv, classes[job.cls]!.lanes.length),
     );
   const assignments: PlanAssignment[] = [];
   const lanes: LanePlan[] = [];
@@ -91,7 +100,7 @@ export function planQueue(input: PlannerInput, memory?: PlannerMemory): Plan {
           ? { fairnessDeadlineAt: new Date(job.fairnessMs).toISOString() }
           : {}),
       });
-      t += job.serviceMs;
+      t += classes[job.cls]!.serviceMs;
     });
     lanes.push({
       laneId: o.lane.laneId,
@@ -127,6 +136,7 @@ function expectedMs(
 
 function assignDeadlines(
   jobs: readonly Job[],
+  classes: readonly JobClass[],
   memory: PlannerMemory | undefined,
   computeTurns: () => number[],
   bounds: { fairnessMs: number; acceptableWaitMs: number },
@@ -147,7 +157,7 @@ function assignDeadlines(
     memory?.remember(job.ticket.ticketId, deadline);
     job.fairnessMs = deadline;
     if (job.appointmentEndMs !== undefined)
-      deadline = Math.min(deadline, job.appointmentEndMs - job.serviceMs);
+      deadline = Math.min(deadline, job.appointmentEndMs - classes[job.cls]!.serviceMs);
     job.deadlineMs = deadline;
   });
 }

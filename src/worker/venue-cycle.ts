@@ -68,12 +68,7 @@ export async function runVenueCycle(
 ): Promise<VenueCycleResult> {
   const { queue } = stores;
   const active = await queue.listActive(venueId);
-  for (const t of active) {
-    state.arrivals.observe(t.ticketId, t.serviceKind, Date.parse(t.joinedAt), {
-      accessible: t.accessibility,
-      appointment: t.appointment !== undefined,
-    });
-  }
+  for (const t of active) state.arrivals.observeTicket(t);
   const observed = await learnServiceTimes(active, queue, state);
   const etaErrors = etaErrorsOfCalled(active, state.firstEta);
   const graceMs = venue.queue.noShowGraceMinutes * MINUTE;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PlannerMemory } from '../../src/queue/memory.ts';
-import { planQueue } from '../../src/queue/planner.ts';
+import { type PlannerInput, planQueue } from '../../src/queue/planner.ts';
 import { lane, minutesAgo, minutesFromNow, NOW, rules, serving, ticket } from './helpers.ts';
 
 function byTicket(plan: ReturnType<typeof planQueue>) {
@@ -264,7 +264,8 @@ describe('planQueue', () => {
     assert.ok(Date.parse(stuck.assignments[0]!.etaAt) - NOW.getTime() >= 3 * 60_000);
   });
 
-  it('uses observed service times over the rules', () => {
+  /** Two pickups on one pickup lane; the second waits for the first one's service. */
+  const twoPickups = (input: Partial<PlannerInput>) => {
     const first = ticket();
     const second = ticket({ joinedAt: minutesAgo(0.5) });
     const plan = planQueue({
@@ -272,8 +273,13 @@ describe('planQueue', () => {
       lanes: [lane('P', ['pickup'])],
       rules: rules(),
       now: NOW,
-      observedServiceMinutes: { pickup: 5 },
+      ...input,
     });
+    return { second, plan };
+  };
+
+  it('uses observed service times over the rules', () => {
+    const { second, plan } = twoPickups({ observedServiceMinutes: { pickup: 5 } });
     assert.equal(
       byTicket(plan).get(second.ticketId)!.etaAt,
       new Date(NOW.getTime() + 5 * 60_000).toISOString(),
@@ -281,19 +287,13 @@ describe('planQueue', () => {
   });
 
   it('times the ETAs with the steady service times and the plan with the recent ones', () => {
-    const first = ticket();
-    const second = ticket({ joinedAt: minutesAgo(0.5) });
-    const plan = planQueue({
-      tickets: [first, second],
-      lanes: [lane('P', ['pickup'])],
-      rules: rules(),
-      now: NOW,
+    const { second, plan } = twoPickups({
       observedServiceMinutes: { pickup: 5 },
       etaServiceMinutes: { pickup: 4 },
       arrivalsPerMinute: {},
     });
     assert.equal(minutesFromNow(byTicket(plan).get(second.ticketId)!.etaAt), 4);
-    // the plan itself still counts 5 minutes a pickup: the forecast gave its times back
+    // the plan itself still counts 5 minutes a pickup
     assert.equal(plan.stats.maxPredictedWaitMinutes, 5);
   });
 

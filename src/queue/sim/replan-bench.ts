@@ -73,12 +73,7 @@ export function runReplanBench(tickets = 5000, lanes = 40, rounds = 60, seed = 1
   const durations: number[] = [];
   for (let round = 0; round < rounds; round++) {
     const now = new Date(start + tickets * 1000 + round * 2000);
-    for (const t of queue) {
-      arrivals.observe(t.ticketId, t.serviceKind, Date.parse(t.joinedAt), {
-        accessible: t.accessibility,
-        appointment: t.appointment !== undefined,
-      });
-    }
+    for (const t of queue) arrivals.observeTicket(t);
     const began = performance.now();
     const plan = planQueue(
       {
