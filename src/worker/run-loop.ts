@@ -17,7 +17,8 @@ export interface LoopOptions {
 }
 
 /** Touches (creates or re-stamps) the health file. */
-async function touchHealthFile(path: string, at: Date = new Date()): Promise<void> {
+async function touchHealthFile(path: string): Promise<void> {
+  const at = new Date();
   try {
     await utimes(path, at, at);
   } catch {

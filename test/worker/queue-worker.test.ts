@@ -82,6 +82,16 @@ function setup(document: RulesDocument) {
   return { queue, slots, outbox, publisher, logger, metrics, clock, worker };
 }
 
+/** The operator finishes serving a called ticket at `completedAt` (done, served). */
+function finishService(queue: FakeQueueStore, ticketId: string, completedAt: string): void {
+  queue.tickets.set(ticketId, {
+    ...queue.tickets.get(ticketId)!,
+    status: 'done',
+    outcome: 'served',
+    completedAt,
+  });
+}
+
 describe('QueueWorker', () => {
   it('plans waiting tickets, then writes only what changed', async () => {
     const { queue, worker, metrics } = setup(doc({ v1: venue() }));
@@ -246,12 +256,7 @@ describe('QueueWorker', () => {
     const served = ticket({ status: 'called', calledAt: at(-1), calledLaneId: 'L2' });
     queue.put(served);
     await worker.runOnce();
-    queue.tickets.set(served.ticketId, {
-      ...queue.tickets.get(served.ticketId)!,
-      status: 'done',
-      outcome: 'served',
-      completedAt: at(1),
-    });
+    finishService(queue, served.ticketId, at(1));
     clock.current = new Date(NOW.getTime() + 2 * 60_000);
     const report = await worker.runOnce();
     assert.equal(report.venues[0]!.observed, 1);
@@ -268,12 +273,7 @@ describe('QueueWorker', () => {
     await worker.runOnce();
     // one pickup of 1 minute against the rules' 3: the plans' mean (prior worth 10) is 31/11,
     // the ETAs' (prior worth 50) 151/51
-    queue.tickets.set(served.ticketId, {
-      ...queue.tickets.get(served.ticketId)!,
-      status: 'done',
-      outcome: 'served',
-      completedAt: at(0),
-    });
+    finishService(queue, served.ticketId, at(0));
     clock.current = new Date(NOW.getTime() + 60_000);
     const first = ticket({ joinedAt: at(0.5) });
     const second = ticket({ joinedAt: at(0.75) });
