@@ -11,7 +11,7 @@ import {
 } from '../domain/errors.ts';
 import type { Caller, CatalogItem, CatalogKind, CatalogStatus, Page, PageRequest } from '../domain/model.ts';
 import type { CatalogChanges } from '../domain/ports.ts';
-import { newId, type ServiceDeps, venueRules } from './context.ts';
+import { newId, requireFeature, type ServiceDeps, venueRules } from './context.ts';
 
 export interface CatalogFilters {
   kind?: CatalogKind;
@@ -63,10 +63,6 @@ function kindProblems(item: Omit<NewCatalogItem, 'status'>): ErrorDetail[] {
 export class CatalogService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  private async campaignsOn(): Promise<boolean> {
-    return (await this.deps.rules.current()).document.features.campaigns;
-  }
-
   /** Route 2: the venue's events, programs and campaigns. */
   async listSchedule(
     caller: Caller | undefined,
@@ -105,7 +101,7 @@ export class CatalogService {
   async get(caller: Caller | undefined, eventId: string): Promise<CatalogItem> {
     const item = await this.deps.stores.catalog.get(eventId);
     if (!item || (item.status === 'draft' && caller?.isOperator !== true)) throw new NotFound('Event');
-    if (item.kind === 'campaign' && !(await this.campaignsOn())) throw new FeatureDisabled('campaigns');
+    if (item.kind === 'campaign') await requireFeature(this.deps, 'campaigns');
     return item;
   }
 

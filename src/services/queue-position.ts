@@ -38,7 +38,8 @@ function byPlan(a: Ticket, b: Ticket): number {
 /** Positions of every waiting ticket of a venue, by ticket id. */
 export function livePositions(tickets: Ticket[], venue: VenueRules, now: Date): Map<string, LivePosition> {
   const result = new Map<string, LivePosition>();
-  const waiting = tickets.filter((t) => t.status === 'waiting' && !stranded(t, venue));
+  const laneIdsOf = laneSets(venue);
+  const waiting = tickets.filter((t) => t.status === 'waiting' && !stranded(laneIdsOf(t)));
   const minutesOf = (t: Pick<Ticket, 'serviceKind'>) => venue.queue.serviceMinutes[t.serviceKind] ?? 5;
   const lanes = new Map<string, Ticket[]>();
   for (const t of waiting) {
@@ -55,9 +56,9 @@ export function livePositions(tickets: Ticket[], venue: VenueRules, now: Date): 
       minutes += minutesOf(t);
     });
   }
-  fifoEstimates(waiting, venue, now, minutesOf, result);
+  fifoEstimates(waiting, laneIdsOf, now, minutesOf, result);
   const places = new Map<string, number>();
-  const byAge = tickets.filter((t) => t.status === 'waiting' && stranded(t, venue)).sort(byJoined);
+  const byAge = tickets.filter((t) => t.status === 'waiting' && stranded(laneIdsOf(t))).sort(byJoined);
   for (const t of byAge) {
     const key = `${t.serviceKind}|${t.accessibility}`;
     const position = (places.get(key) ?? 0) + 1;
@@ -76,38 +77,40 @@ export function livePositions(tickets: Ticket[], venue: VenueRules, now: Date): 
  */
 function fifoEstimates(
   waiting: readonly Ticket[],
-  venue: VenueRules,
+  laneIdsOf: (t: Ticket) => readonly string[],
   now: Date,
   minutesOf: (t: Ticket) => number,
   result: Map<string, LivePosition>,
 ): void {
-  const sets: { laneIds: string[]; count: number; minutes: number; meets: number[] }[] = [];
-  const setOf = new Map<string, number>();
-  const setIndex = (t: Ticket): number => {
-    const laneIds = eligibleLanes(venue, t).map((l) => l.laneId);
-    const key = laneIds.join('\u0000');
-    let index = setOf.get(key);
-    if (index === undefined) {
-      index = sets.length;
-      setOf.set(key, index);
-      const set = { laneIds, count: 0, minutes: 0, meets: [] as number[] };
-      sets.push(set);
-      sets.forEach((other, j) => {
-        if (!other.laneIds.some((id) => laneIds.includes(id))) return;
-        set.meets.push(j);
-        if (j !== index) other.meets.push(index!);
-      });
+  interface LaneSet {
+    laneIds: readonly string[];
+    count: number;
+    minutes: number;
+    /** the sets sharing a lane with this one, itself included */
+    meets: LaneSet[];
+  }
+  const sets = new Map<readonly string[], LaneSet>();
+  const setOf = (t: Ticket): LaneSet => {
+    const laneIds = laneIdsOf(t);
+    const known = sets.get(laneIds);
+    if (known) return known;
+    const set: LaneSet = { laneIds, count: 0, minutes: 0, meets: [] };
+    sets.set(laneIds, set);
+    for (const other of sets.values()) {
+      if (!other.laneIds.some((id) => laneIds.includes(id))) continue;
+      set.meets.push(other);
+      if (other !== set) other.meets.push(set);
     }
-    return index;
+    return set;
   };
   for (const t of [...waiting].sort(byJoined)) {
-    const set = sets[setIndex(t)]!;
+    const set = setOf(t);
     if (!result.has(t.ticketId)) {
       let ahead = 0;
       let minutes = 0;
-      for (const j of set.meets) {
-        ahead += sets[j]!.count;
-        minutes += sets[j]!.minutes;
+      for (const other of set.meets) {
+        ahead += other.count;
+        minutes += other.minutes;
       }
       result.set(t.ticketId, {
         position: ahead + 1,
@@ -119,11 +122,32 @@ function fifoEstimates(
   }
 }
 
+/**
+ * The ids of the open lanes that may serve a ticket, worked out once per kind × accessibility;
+ * equal lane sets come back as the same array, so that it can key them.
+ */
+function laneSets(venue: VenueRules): (t: Ticket) => readonly string[] {
+  const byClass = new Map<string, readonly string[]>();
+  const byIds = new Map<string, readonly string[]>();
+  return (t) => {
+    const cls = `${t.serviceKind}|${t.accessibility}`;
+    let laneIds = byClass.get(cls);
+    if (laneIds === undefined) {
+      const ids = eligibleLanes(venue, t).map((l) => l.laneId);
+      const key = ids.join('\u0000');
+      laneIds = byIds.get(key) ?? ids;
+      byIds.set(key, laneIds);
+      byClass.set(cls, laneIds);
+    }
+    return laneIds;
+  };
+}
+
 function byJoined(a: Ticket, b: Ticket): number {
   return a.joinedAt < b.joinedAt ? -1 : a.joinedAt > b.joinedAt ? 1 : 0;
 }
 
 /** No open lane serves the ticket: it waits for one to open, whatever plan it had before. */
-function stranded(ticket: Ticket, venue: VenueRules): boolean {
-  return eligibleLanes(venue, ticket).length === 0;
+function stranded(laneIds: readonly string[]): boolean {
+  return laneIds.length === 0;
 }
