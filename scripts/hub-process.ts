@@ -37,7 +37,6 @@ export interface Exit {
 
 export interface HubProcess {
   url: string;
-  port: number;
   child: ChildProcess;
   /** everything it printed so far */
   output(): string;
@@ -117,7 +116,7 @@ async function startOnce(options: HubProcessOptions): Promise<HubProcess> {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url: `http://127.0.0.1:${port}`, port, child, output: () => output, stop };
+  return { url: `http://127.0.0.1:${port}`, child, output: () => output, stop };
 }
 
 function openLog(file: string) {

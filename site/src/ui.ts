@@ -6,7 +6,7 @@ import { ApiError, type CatalogItem } from './api.ts';
 import type { AppContext } from './app.ts';
 import { h, replace } from './dom.ts';
 import { errorMessage, type MessageKey, t } from './i18n.ts';
-import { formatPrice, formatRange } from './time.ts';
+import { formatPrice, formatRange, formatTime } from './time.ts';
 
 /** An assertive region for errors (role=alert), empty until something fails. */
 export function errorBox(): HTMLElement {
@@ -118,6 +118,22 @@ export const serviceLabel = labelFrom({
   returns: 'serviceReturns',
   consultation: 'serviceConsultation',
 });
+
+/** What a lane's heading says of it: its kinds, accessible, closed (and when it is announced back). */
+export function laneFlags(
+  lane: { serviceKinds?: string[]; accessible?: boolean; open?: boolean; reopensAt?: string },
+  timeZone: string,
+  locale: string,
+): string[] {
+  return [
+    (lane.serviceKinds ?? []).map(serviceLabel).join(', '),
+    lane.accessible ? t('accessibleLane') : '',
+    lane.open === false ? t('closedLane') : '',
+    lane.open === false && lane.reopensAt
+      ? t('laneBackAt', { time: formatTime(lane.reopensAt, timeZone, locale) })
+      : '',
+  ].filter(Boolean);
+}
 
 /** Remaining places, or "Full". */
 export function placesText(item: { remaining?: number; capacity?: number }): string {

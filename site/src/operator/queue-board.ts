@@ -8,7 +8,7 @@ import type { AppContext } from '../app.ts';
 import { h, replace } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { formatTime } from '../time.ts';
-import { errorBox, labelFrom, run, serviceLabel, showError, statusBox } from '../ui.ts';
+import { errorBox, labelFrom, laneFlags, run, serviceLabel, showError, statusBox } from '../ui.ts';
 
 const POLL_MS = 3000;
 
@@ -209,13 +209,6 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
 
 /** A lane's heading on the board: its kinds, accessible, closed (and when it is announced back). */
 export function laneTitle(lane: BoardLane, timeZone: string, locale: string): string {
-  const flags = [
-    (lane.serviceKinds ?? []).map(serviceLabel).join(', '),
-    lane.accessible ? t('accessibleLane') : '',
-    lane.open === false ? t('closedLane') : '',
-    lane.open === false && lane.reopensAt
-      ? t('laneBackAt', { time: formatTime(lane.reopensAt, timeZone, locale) })
-      : '',
-  ].filter(Boolean);
+  const flags = laneFlags(lane, timeZone, locale);
   return `${t('lane')} ${lane.laneId}${flags.length > 0 ? ` — ${flags.join(' · ')}` : ''}`;
 }

@@ -6,8 +6,7 @@
 import type { AppContext } from '../app.ts';
 import { h, replace } from '../dom.ts';
 import { t } from '../i18n.ts';
-import { formatTime } from '../time.ts';
-import { errorBox, serviceLabel, showError } from '../ui.ts';
+import { errorBox, laneFlags, showError } from '../ui.ts';
 
 interface VenueRulesView {
   name?: string;
@@ -82,12 +81,7 @@ export async function rulesView(ctx: AppContext, main: HTMLElement) {
             h(
               'li',
               {},
-              `${lane.laneId}: ${lane.serviceKinds.map(serviceLabel).join(', ')}`,
-              lane.accessible ? ` · ${t('accessibleLane')}` : '',
-              lane.open ? '' : ` · ${t('closedLane')}`,
-              !lane.open && lane.reopensAt
-                ? ` · ${t('laneBackAt', { time: formatTime(lane.reopensAt, venue.timezone ?? ctx.config.timezone, ctx.locale()) })}`
-                : '',
+              `${lane.laneId}: ${laneFlags(lane, venue.timezone ?? ctx.config.timezone, ctx.locale()).join(' · ')}`,
             ),
           ),
         ),
