@@ -232,6 +232,12 @@ export type PlanWrite = PlanAssignment | PlanClearing;
  */
 export type StoredTicket = QueueTicket & { version: number; fairnessDeadlineAt?: string };
 
+/** What numbering a planned ticket needs of each ticket ahead of it in its lane. */
+export type LanePlanEntry = Pick<
+  StoredTicket,
+  'ticketId' | 'status' | 'serviceKind' | 'accessibility' | 'laneId' | 'position' | 'joinedAt'
+>;
+
 export interface QueueStore {
   /**
    * One transaction: the ticket put; the one-active-ticket-per-user-per-venue guard
@@ -247,8 +253,17 @@ export interface QueueStore {
    * the venue's waiting count and the user's guard in step.
    */
   transition(ticket: StoredTicket, change: TicketTransition): Promise<StoredTicket>;
-  /** Worker: writes the plan where each ticket is still at its version; skips the others. */
-  applyPlan(writes: PlanWrite[]): Promise<{ written: number; skipped: number }>;
+  /**
+   * The waiting tickets planned on `ticket`'s lane at its position or ahead of it, `ticket`
+   * among them, in no particular order: what its live position needs, without the venue's
+   * whole queue. Read through an index, so possibly a moment old: the caller checks that
+   * `ticket` is there at its position. Empty for a ticket without a plan.
+   */
+  lanePlanUpTo(ticket: Pick<StoredTicket, 'venueId' | 'laneId' | 'position'>): Promise<LanePlanEntry[]>;
+  /**
+   * Worker: writes a venue's plan where each ticket is still at its version; skips the others.
+   */
+  applyPlan(venueId: string, writes: PlanWrite[]): Promise<{ written: number; skipped: number }>;
 }
 
 // ---------------------------------------------------------------------------------------------

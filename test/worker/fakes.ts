@@ -4,6 +4,7 @@ import type { VenueEvent } from '../../src/domain/model.ts';
 import type {
   EventPublisher,
   JoinCommand,
+  LanePlanEntry,
   OutboxStore,
   PlanWrite,
   QueueStore,
@@ -20,6 +21,8 @@ import { applyPlanWrite } from '../fakes/memory-queue.ts';
 export class FakeQueueStore implements QueueStore {
   readonly tickets = new Map<string, StoredTicket>();
   applied: PlanWrite[][] = [];
+  /** the venue of each `applied` plan */
+  appliedVenues: string[] = [];
   failListActive = false;
 
   put(ticket: StoredTicket): void {
@@ -55,8 +58,25 @@ export class FakeQueueStore implements QueueStore {
     this.tickets.set(ticket.ticketId, next);
     return structuredClone(next);
   }
-  async applyPlan(writes: PlanWrite[]): Promise<{ written: number; skipped: number }> {
+  async lanePlanUpTo(
+    ticket: Pick<StoredTicket, 'venueId' | 'laneId' | 'position'>,
+  ): Promise<LanePlanEntry[]> {
+    const { laneId, position } = ticket;
+    if (laneId === undefined || position === undefined) return [];
+    return [...this.tickets.values()]
+      .filter(
+        (t) =>
+          t.venueId === ticket.venueId &&
+          t.status === 'waiting' &&
+          t.laneId === laneId &&
+          t.position !== undefined &&
+          t.position <= position,
+      )
+      .map((t) => structuredClone(t));
+  }
+  async applyPlan(venueId: string, writes: PlanWrite[]): Promise<{ written: number; skipped: number }> {
     this.applied.push(writes);
+    this.appliedVenues.push(venueId);
     let written = 0;
     for (const w of writes) {
       const t = this.tickets.get(w.ticketId);

@@ -107,6 +107,11 @@ describe('QueueWorker', () => {
     const second = await worker.runOnce();
     assert.equal(second.venues[0]!.written, 0, 'an unchanged plan writes nothing');
     assert.equal(queue.applied.length, 1);
+    assert.deepEqual(
+      queue.appliedVenues,
+      ['v1'],
+      'a plan is written with its venue (the lane plan index keys)',
+    );
     const emf = JSON.parse(metrics[0]!);
     assert.equal(emf.VenueId, 'v1');
     assert.equal(emf.WaitingCount, 3);

@@ -31,9 +31,20 @@ export const reservationKeys = {
 /** gsi3pk of outbox events not yet published (sparse index `pendingOutbox`). */
 export const PENDING = 'PENDING';
 
+/** Positions zero-padded, so that they sort as numbers (a queue holds far fewer than 10¹⁰). */
+function positionKey(position: number): string {
+  return String(position).padStart(10, '0');
+}
+
 export const queueKeys = {
   ticket: (ticketId: string) => ({ pk: `TICKET#${ticketId}`, sk: 'TICKET' }),
   venueStatus: (venueId: string, status: string) => `${venueId}#${status}`,
+  /** a venue lane's plan (index byLanePlan, gsi3pk) */
+  lanePlan: (venueId: string, laneId: string) => `${venueId}#${laneId}`,
+  /** a planned ticket's place in its lane's plan (gsi3sk): by position, then ticket id */
+  lanePlace: (position: number, ticketId: string) => `${positionKey(position)}#${ticketId}`,
+  /** every place at a position below `position` sorts before this */
+  lanePlacesBelow: (position: number) => positionKey(position),
   user: (userId: string) => `USER#${userId}`,
   /** one active (waiting or called) ticket per user and venue */
   guard: (venueId: string, userId: string) => ({ pk: `ACTIVE#${venueId}#${userId}`, sk: 'GUARD' }),

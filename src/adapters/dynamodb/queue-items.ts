@@ -5,7 +5,7 @@
 import type { TableNames } from '../../config/tables.ts';
 import { AlreadyQueued, InvalidState, QueueFull, RateLimited } from '../../domain/errors.ts';
 import { QUEUE_TICKET_FIELDS, type QueueTicket } from '../../domain/model.ts';
-import type { JoinCommand, StoredTicket } from '../../domain/ports.ts';
+import type { JoinCommand, LanePlanEntry, StoredTicket } from '../../domain/ports.ts';
 import { epochSeconds, pick } from './db.ts';
 import { queueKeys } from './keys.ts';
 import type { TxAction } from './transactions.ts';
@@ -15,7 +15,28 @@ const FIELDS = QUEUE_TICKET_FIELDS;
 export function toStoredTicket(stored: Record<string, unknown>): StoredTicket {
   const ticket: StoredTicket = { ...pick<QueueTicket>(stored, FIELDS), version: Number(stored.version) };
   if (typeof stored.fairnessDeadlineAt === 'string') ticket.fairnessDeadlineAt = stored.fairnessDeadlineAt;
+  // A plan counts only with its entry in the lane plan index (byLanePlan), which every plan
+  // write sets. One written before that index existed reads as no plan: the worker plans the
+  // ticket again on its next cycle, and a live position never counts on a lane list that
+  // misses it.
+  if (stored.status === 'waiting' && stored.position !== undefined && stored.gsi3pk === undefined) {
+    delete ticket.laneId;
+    delete ticket.position;
+  }
   return ticket;
+}
+
+/** A lane plan index item (INCLUDE projection) as the tickets-ahead list reads it. */
+export function toLanePlanEntry(stored: Record<string, unknown>): LanePlanEntry {
+  return {
+    ticketId: String(stored.ticketId),
+    status: stored.status as LanePlanEntry['status'],
+    serviceKind: String(stored.serviceKind),
+    accessibility: stored.accessibility === true,
+    laneId: String(stored.laneId),
+    position: Number(stored.position),
+    joinedAt: String(stored.joinedAt),
+  };
 }
 
 /** `YYYY-MM-DDTHH` of an ISO time: the clock hour a join counts in. */

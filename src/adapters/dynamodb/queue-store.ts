@@ -9,6 +9,7 @@ import { InvalidState, NotFound } from '../../domain/errors.ts';
 import type { TicketStatus } from '../../domain/model.ts';
 import type {
   JoinCommand,
+  LanePlanEntry,
   PlanWrite,
   QueueStore,
   StoredTicket,
@@ -19,7 +20,7 @@ import { versionedUpdate } from './expressions.ts';
 import { queueKeys, RETENTION_SECONDS, reservationKeys } from './keys.ts';
 import { outboxPut } from './outbox-store.ts';
 import { queryAll } from './pagination.ts';
-import { joinActions, toStoredTicket } from './queue-items.ts';
+import { joinActions, toLanePlanEntry, toStoredTicket } from './queue-items.ts';
 import { moveReservation, releaseGuard, toReservation } from './reservation-items.ts';
 import { type TxAction, transactWrite } from './transactions.ts';
 
@@ -64,6 +65,22 @@ export class DynamoQueueStore implements QueueStore {
       .sort((a, b) => a.joinedAt.localeCompare(b.joinedAt) || a.ticketId.localeCompare(b.ticketId));
   }
 
+  async lanePlanUpTo(
+    ticket: Pick<StoredTicket, 'venueId' | 'laneId' | 'position'>,
+  ): Promise<LanePlanEntry[]> {
+    if (ticket.laneId === undefined || ticket.position === undefined) return [];
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      IndexName: 'byLanePlan',
+      KeyConditionExpression: 'gsi3pk = :lane AND gsi3sk < :below',
+      ExpressionAttributeValues: {
+        ':lane': queueKeys.lanePlan(ticket.venueId, ticket.laneId),
+        ':below': queueKeys.lanePlacesBelow(ticket.position + 1),
+      },
+    });
+    return items.map(toLanePlanEntry);
+  }
+
   async transition(ticket: StoredTicket, change: TicketTransition): Promise<StoredTicket> {
     const next: StoredTicket = { ...ticket, status: change.to, version: ticket.version + 1 };
     const sets: Record<string, unknown> = {
@@ -92,8 +109,8 @@ export class DynamoQueueStore implements QueueStore {
     // every transition target is past `waiting`
     const leavesWaiting = ticket.status === 'waiting';
     if (leavesWaiting) {
-      // position and ETA only mean something among waiting tickets
-      removes.push('position', 'etaAt');
+      // position and ETA only mean something among waiting tickets; so does the lane plan
+      removes.push('position', 'etaAt', 'gsi3pk', 'gsi3sk');
       delete next.position;
       delete next.etaAt;
     }
@@ -164,7 +181,7 @@ export class DynamoQueueStore implements QueueStore {
     ];
   }
 
-  async applyPlan(writes: PlanWrite[]): Promise<{ written: number; skipped: number }> {
+  async applyPlan(venueId: string, writes: PlanWrite[]): Promise<{ written: number; skipped: number }> {
     const outcomes = await mapLimit(writes, PLAN_CONCURRENCY, async (w) => {
       // the plan is no client-visible change, but it bumps `version` so that a writer who read
       // the ticket before the plan cannot overwrite it unknowingly
@@ -174,14 +191,24 @@ export class DynamoQueueStore implements QueueStore {
         '#position': 'position',
         '#laneId': 'laneId',
         '#etaAt': 'etaAt',
+        '#plan': 'gsi3pk',
+        '#place': 'gsi3sk',
       };
       const values: Record<string, unknown> = { ':one': 1, ':v': w.version, ':waiting': 'waiting' };
       let update: string;
       if ('unplanned' in w) {
-        update = 'REMOVE #laneId, #position, #etaAt SET #version = #version + :one';
+        update = 'REMOVE #laneId, #position, #etaAt, #plan, #place SET #version = #version + :one';
       } else {
-        update = 'SET #laneId = :lane, #position = :position, #etaAt = :eta, #version = #version + :one';
-        Object.assign(values, { ':lane': w.laneId, ':position': w.position, ':eta': w.etaAt });
+        update =
+          'SET #laneId = :lane, #position = :position, #etaAt = :eta, #plan = :plan, #place = :place, ' +
+          '#version = #version + :one';
+        Object.assign(values, {
+          ':lane': w.laneId,
+          ':position': w.position,
+          ':eta': w.etaAt,
+          ':plan': queueKeys.lanePlan(venueId, w.laneId),
+          ':place': queueKeys.lanePlace(w.position, w.ticketId),
+        });
         if (w.fairnessDeadlineAt !== undefined) {
           update += ', #deadline = :deadline';
           names['#deadline'] = 'fairnessDeadlineAt';

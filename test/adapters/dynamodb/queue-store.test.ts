@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../../src/adapters/dynamodb/index.ts';
 import { AlreadyQueued, InvalidState, NotFound, QueueFull, RateLimited } from '../../../src/domain/errors.ts';
 import {
@@ -66,7 +66,7 @@ describe('DynamoQueueStore', () => {
   it('transitions keep the waiting count and the guard in step', async () => {
     const venueId = 'v-flow';
     const t = await f.stores.queue.join(join(ticket({ venueId })));
-    await f.stores.queue.applyPlan([
+    await f.stores.queue.applyPlan(venueId, [
       { ticketId: t.ticketId, version: 1, laneId: 'L1', position: 1, etaAt: NOW },
     ]);
     const planned = await f.stores.queue.get(t.ticketId);
@@ -124,8 +124,8 @@ describe('DynamoQueueStore', () => {
       etaAt: '2026-12-01T12:10:00.000Z',
     });
     // c moved on meanwhile (another plan bumped it)
-    await f.stores.queue.applyPlan([plan(c.ticketId, 9)]);
-    const result = await f.stores.queue.applyPlan([
+    await f.stores.queue.applyPlan(venueId, [plan(c.ticketId, 9)]);
+    const result = await f.stores.queue.applyPlan(venueId, [
       plan(a.ticketId, 1),
       plan(b.ticketId, 2),
       plan(c.ticketId, 3),
@@ -138,13 +138,14 @@ describe('DynamoQueueStore', () => {
       ['L2', 1, '2026-12-01T12:10:00.000Z', 'waiting', 2],
     );
     assert.equal((await f.stores.queue.get(c.ticketId))?.position, 9);
-    assert.deepEqual(await f.stores.queue.applyPlan([]), { written: 0, skipped: 0 });
+    assert.deepEqual(await f.stores.queue.applyPlan(venueId, []), { written: 0, skipped: 0 });
   });
 
   it('applyPlan keeps the fairness deadline with the ticket', async () => {
-    const a = await f.stores.queue.join(join(ticket({ venueId: 'v-deadline' })));
+    const venueId = 'v-deadline';
+    const a = await f.stores.queue.join(join(ticket({ venueId })));
     const deadline = '2026-12-01T12:20:00.000Z';
-    await f.stores.queue.applyPlan([
+    await f.stores.queue.applyPlan(venueId, [
       {
         ticketId: a.ticketId,
         version: 1,
@@ -156,7 +157,7 @@ describe('DynamoQueueStore', () => {
     ]);
     assert.equal((await f.stores.queue.get(a.ticketId))?.fairnessDeadlineAt, deadline);
     // a later plan without one leaves it as it is
-    await f.stores.queue.applyPlan([
+    await f.stores.queue.applyPlan(venueId, [
       { ticketId: a.ticketId, version: 2, laneId: 'L2', position: 1, etaAt: NOW },
     ]);
     const stored = await f.stores.queue.get(a.ticketId);
@@ -174,8 +175,8 @@ describe('DynamoQueueStore', () => {
       position: 1,
       etaAt: '2026-12-01T12:10:00.000Z',
     });
-    await f.stores.queue.applyPlan([planned(a.ticketId), planned(b.ticketId)]);
-    const result = await f.stores.queue.applyPlan([
+    await f.stores.queue.applyPlan(venueId, [planned(a.ticketId), planned(b.ticketId)]);
+    const result = await f.stores.queue.applyPlan(venueId, [
       { ticketId: a.ticketId, version: 2, unplanned: true },
       { ticketId: b.ticketId, version: 1, unplanned: true }, // read before the plan: skipped
     ]);
@@ -186,6 +187,74 @@ describe('DynamoQueueStore', () => {
       [undefined, undefined, undefined, 'waiting', 3],
     );
     assert.equal((await f.stores.queue.get(b.ticketId))?.laneId, 'L3');
+  });
+
+  it('reads a lane plan up to a ticket: waiting tickets of that lane and venue at its position or ahead', async () => {
+    const venueId = 'v-lane';
+    const at = (minute: number) => `2026-12-01T12:${String(minute).padStart(2, '0')}:00.000Z`;
+    const [a, b, c, d, e, other] = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((m) => f.stores.queue.join(join(ticket({ venueId, joinedAt: at(m) })))),
+    );
+    const elsewhere = await f.stores.queue.join(join(ticket({ venueId: 'v-lane-2' })));
+    const place = (t: { ticketId: string }, laneId: string, position: number) => ({
+      ticketId: t.ticketId,
+      version: 1,
+      laneId,
+      position,
+      etaAt: NOW,
+    });
+    await f.stores.queue.applyPlan(venueId, [
+      place(a!, 'L1', 1),
+      place(b!, 'L1', 2),
+      place(c!, 'L1', 3),
+      place(d!, 'L1', 10), // behind c, and sorts after it although "10" < "3" as text
+      place(e!, 'L1', 4),
+      place(other!, 'L2', 1),
+    ]);
+    await f.stores.queue.applyPlan('v-lane-2', [place(elsewhere, 'L1', 1)]);
+    const upTo = async (t: { ticketId: string }) =>
+      (await f.stores.queue.lanePlanUpTo((await f.stores.queue.get(t.ticketId))!))
+        .map((x) => x.ticketId)
+        .sort();
+    assert.deepEqual(await upTo(c!), [a!.ticketId, b!.ticketId, c!.ticketId].sort());
+    assert.deepEqual(await upTo(d!), [a!, b!, c!, d!, e!].map((x) => x.ticketId).sort());
+    // a called ticket leaves the plan, and so does one whose plan is taken back
+    await f.stores.queue.transition((await f.stores.queue.get(a!.ticketId))!, {
+      to: 'called',
+      at: NOW,
+      laneId: 'L1',
+    });
+    await f.stores.queue.applyPlan(venueId, [{ ticketId: b!.ticketId, version: 2, unplanned: true }]);
+    assert.deepEqual(await upTo(c!), [c!.ticketId]);
+    const entry = (await f.stores.queue.lanePlanUpTo((await f.stores.queue.get(c!.ticketId))!))[0];
+    assert.deepEqual(entry, {
+      ticketId: c!.ticketId,
+      status: 'waiting',
+      serviceKind: c!.serviceKind,
+      accessibility: c!.accessibility,
+      laneId: 'L1',
+      position: 3,
+      joinedAt: c!.joinedAt,
+    });
+    assert.deepEqual(await f.stores.queue.lanePlanUpTo(b!), [], 'no plan, no lane list');
+  });
+
+  it('reads a plan written before the lane plan index as no plan, so that the worker writes it again', async () => {
+    const t = await f.stores.queue.join(join(ticket({ venueId: 'v-old-plan' })));
+    const doc = createDocumentClient(f.endpoint);
+    // what a plan write did before byLanePlan: lane, position and ETA, no index keys
+    await doc.send(
+      new UpdateCommand({
+        TableName: f.tables.queueState,
+        Key: { pk: `TICKET#${t.ticketId}`, sk: 'TICKET' },
+        UpdateExpression: 'SET laneId = :lane, #position = :position, etaAt = :eta',
+        ExpressionAttributeNames: { '#position': 'position' },
+        ExpressionAttributeValues: { ':lane': 'L1', ':position': 1, ':eta': NOW },
+      }),
+    );
+    const stored = await f.stores.queue.get(t.ticketId);
+    assert.deepEqual([stored?.laneId, stored?.position, stored?.etaAt], [undefined, undefined, NOW]);
+    assert.equal((await f.stores.queue.listActive('v-old-plan'))[0]?.position, undefined);
   });
 
   it('a served pickup completes its reservation and emits PickupCompleted, in one transaction', async () => {
