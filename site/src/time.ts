@@ -1,18 +1,11 @@
 /**
  * Times in the venue's time zone. The API speaks UTC ISO instants; people read and type wall
- * times of the venue. Only Intl is used (no time-zone library), so conversions go through the
- * zone's offset at the instant; wall time → instant is the API's own conversion.
+ * times of the venue. Only Intl is used (no time-zone library); wall time → instant is the
+ * API's own conversion.
  */
 import { addDays, localParts, localToInstant } from '../../src/services/venue-time.ts';
 
 export { addDays };
-
-/** Minutes the zone is ahead of UTC at `instant` (New York in winter: -300). */
-export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
-  const { date, minutes } = localParts(instant, timeZone);
-  const asUtc = Date.parse(`${date}T00:00:00Z`) + minutes * 60_000;
-  return Math.round((asUtc - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000);
-}
 
 /**
  * The instant at which the venue's clocks show `date` + `time` (`YYYY-MM-DD`, `HH:MM`): the

@@ -34,10 +34,8 @@ export type InvokeFunction = (functionId: string, event: BusEvent) => Promise<un
 function targetFunction(template: CfnTemplate, arn: unknown): string | undefined {
   const ref = refOf(arn);
   if (!ref) return undefined;
-  const functions = Object.keys(template.Resources).filter(
-    (id) =>
-      template.Resources[id]?.Type === 'AWS::Serverless::Function' ||
-      template.Resources[id]?.Type === 'AWS::Lambda::Function',
+  const functions = ['AWS::Serverless::Function', 'AWS::Lambda::Function'].flatMap((type) =>
+    resourcesOfType(template, type).map(([id]) => id),
   );
   if (functions.includes(ref)) return ref;
   return functions.find((id) => ref.startsWith(`${id}Alias`) || ref.startsWith(`${id}.`));

@@ -8,17 +8,11 @@ import {
   venueDate,
   venueDayRange,
   zonedToUtc,
-  zoneOffsetMinutes,
 } from '../../site/src/time.ts';
 
 const NY = 'America/New_York';
 
 describe('venue time zone helpers', () => {
-  it('knows New York offsets in winter and summer', () => {
-    assert.equal(zoneOffsetMinutes(new Date('2026-01-15T12:00:00Z'), NY), -300);
-    assert.equal(zoneOffsetMinutes(new Date('2026-07-15T12:00:00Z'), NY), -240);
-  });
-
   it('turns venue wall times into UTC instants', () => {
     assert.equal(zonedToUtc('2026-12-01', '10:00', NY).toISOString(), '2026-12-01T15:00:00.000Z');
     assert.equal(zonedToUtc('2026-07-04', '10:00', NY).toISOString(), '2026-07-04T14:00:00.000Z');

@@ -70,6 +70,15 @@ export function eligible(lane: Lane, ticket: SimTicket): boolean {
   return lane.serviceKinds.includes(ticket.kind) && (!ticket.accessible || lane.accessible);
 }
 
+/**
+ * When a lane is expected to call again, as the baselines' ETAs see it: now if it is idle,
+ * else when its current service is expected to end (never before now).
+ */
+export function expectedFreeMs(lane: SimLane, ctx: SimContext): number {
+  if (lane.current === undefined) return ctx.now;
+  return Math.max(ctx.now, lane.calledMs! + ctx.expectedMs(lane.current.kind));
+}
+
 function bookedSlots(scenario: Scenario, dayStart: number): SimContext['bookedSlots'] {
   const booked = scenario.appointments;
   if (booked === undefined || booked.bookingsPerSlot === 0) return [];

@@ -2,7 +2,14 @@
  * `fifo`: one shared line. A free lane calls the oldest waiting ticket it may serve. The ETA
  * shown at joining is the list schedule of the line as it stands (expected service times).
  */
-import { eligible, type Policy, type SimContext, type SimLane, type TicketRecord } from '../engine.ts';
+import {
+  eligible,
+  expectedFreeMs,
+  type Policy,
+  type SimContext,
+  type SimLane,
+  type TicketRecord,
+} from '../engine.ts';
 
 export function fifoPolicy(): Policy {
   // One array per (kind, accessibility) class, oldest first, with lazy head pointers.
@@ -11,9 +18,7 @@ export function fifoPolicy(): Policy {
   let lineHead = 0;
 
   const predict = (ctx: SimContext): number => {
-    const free = ctx.lanes.map((l) =>
-      l.current === undefined ? ctx.now : Math.max(ctx.now, l.calledMs! + ctx.expectedMs(l.current.kind)),
-    );
+    const free = ctx.lanes.map((l) => expectedFreeMs(l, ctx));
     let start = Number.NaN;
     for (let i = lineHead; i < line.length; i++) {
       const record = line[i]!;

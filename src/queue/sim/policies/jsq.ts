@@ -4,7 +4,7 @@
  * order. When a lane closes, its line re-joins the others the same way; tickets no open lane
  * serves wait aside until one opens. The ETA is the lane's expected remaining work.
  */
-import { eligible, type Policy, type SimContext, type TicketRecord } from '../engine.ts';
+import { eligible, expectedFreeMs, type Policy, type SimContext, type TicketRecord } from '../engine.ts';
 
 export function jsqPolicy(): Policy {
   let queues: TicketRecord[][] = [];
@@ -23,10 +23,7 @@ export function jsqPolicy(): Policy {
     }
     if (best < 0) return false;
     const lane = ctx.lanes[best]!;
-    let eta =
-      lane.current === undefined
-        ? ctx.now
-        : Math.max(ctx.now, lane.calledMs! + ctx.expectedMs(lane.current.kind));
+    let eta = expectedFreeMs(lane, ctx);
     for (const ahead of queues[best]!) eta += ctx.expectedMs(ahead.ticket.kind);
     record.etaMs ??= eta;
     queues[best]!.push(record);
