@@ -66,8 +66,19 @@ try {
     version: '1',
   };
   const rules: RulesProvider = { current: async () => snapshot };
+  // the lane plan's GETs must not fall back to the whole queue: counted, and checked below
+  let wholeQueueReads = 0;
+  const counted = {
+    ...stores,
+    queue: Object.assign(Object.create(stores.queue) as typeof stores.queue, {
+      listActive: (venueId: string) => {
+        wholeQueueReads++;
+        return stores.queue.listActive(venueId);
+      },
+    }),
+  };
   const service = new QueueService({
-    stores,
+    stores: counted,
     rules,
     publisher: {
       publish: async () => {
@@ -126,10 +137,12 @@ try {
         let started = performance.now();
         const viaQueue = livePositions(await stores.queue.listActive(venueId), venue, NOW).get(t.ticketId);
         whole.push(performance.now() - started);
+        const reads = wholeQueueReads;
         started = performance.now();
         const viaLane = await service.withLivePosition(t);
         lane.push(performance.now() - started);
-        if (viaLane.laneId === undefined || viaQueue?.position !== viaLane.position) {
+        if (wholeQueueReads !== reads) throw new Error(`${t.ticketId}: the GET read the whole queue`);
+        if (viaQueue?.position !== viaLane.position) {
           throw new Error(
             `${t.ticketId}: position ${viaLane.position}, the whole queue says ${viaQueue?.position}`,
           );

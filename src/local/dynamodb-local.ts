@@ -163,20 +163,22 @@ export function tableDefinitions(
 /**
  * A table kept on disk from an older version of the template lacks the indexes added since:
  * they are created on it (DynamoDB fills them from the items already there), one at a time as
- * DynamoDB requires, each waited for until it can be queried.
+ * DynamoDB requires. Every index is waited for until it can be queried.
  */
 async function addMissingIndexes(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
   const describe = () => client.send(new DescribeTableCommand({ TableName: input.TableName }));
   const existing = new Set(((await describe()).Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
   for (const index of input.GlobalSecondaryIndexes ?? []) {
-    if (existing.has(index.IndexName)) continue;
-    await client.send(
-      new UpdateTableCommand({
-        TableName: input.TableName,
-        AttributeDefinitions: input.AttributeDefinitions,
-        GlobalSecondaryIndexUpdates: [{ Create: index }],
-      }),
-    );
+    if (!existing.has(index.IndexName)) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: input.TableName,
+          AttributeDefinitions: input.AttributeDefinitions,
+          GlobalSecondaryIndexUpdates: [{ Create: index }],
+        }),
+      );
+    }
+    // also one a start before this one began and did not see finished
     for (let attempt = 0; ; attempt++) {
       const status = (await describe()).Table?.GlobalSecondaryIndexes?.find(
         (g) => g.IndexName === index.IndexName,

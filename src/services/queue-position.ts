@@ -143,8 +143,10 @@ function laneSets(venue: VenueRules): (t: Ticket) => readonly string[] {
   };
 }
 
+/** Oldest first; the id breaks a tie, so that the numbering never depends on the order read. */
 function byJoined(a: Ticket, b: Ticket): number {
-  return a.joinedAt < b.joinedAt ? -1 : a.joinedAt > b.joinedAt ? 1 : 0;
+  if (a.joinedAt !== b.joinedAt) return a.joinedAt < b.joinedAt ? -1 : 1;
+  return a.ticketId < b.ticketId ? -1 : a.ticketId > b.ticketId ? 1 : 0;
 }
 
 /** No open lane serves the ticket: it waits for one to open, whatever plan it had before. */

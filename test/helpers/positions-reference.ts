@@ -17,7 +17,9 @@ export function referenceFifoEstimates(
   const minutesOf = (t: StoredTicket) => venue.queue.serviceMinutes[t.serviceKind] ?? 5;
   const fifo = tickets
     .filter((t) => t.status === 'waiting' && eligibleLanes(venue, t).length > 0)
-    .sort((a, b) => (a.joinedAt < b.joinedAt ? -1 : a.joinedAt > b.joinedAt ? 1 : 0));
+    .sort((a, b) =>
+      a.joinedAt !== b.joinedAt ? (a.joinedAt < b.joinedAt ? -1 : 1) : a.ticketId < b.ticketId ? -1 : 1,
+    );
   const laneIds = fifo.map((t) => eligibleLanes(venue, t).map((l) => l.laneId));
   fifo.forEach((t, i) => {
     if (t.laneId !== undefined && t.position !== undefined) return;

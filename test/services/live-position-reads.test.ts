@@ -15,7 +15,10 @@ import { createHarness } from '../helpers/api-harness.ts';
 const VENUE = 'flagship-001';
 const NOW = '2026-12-01T15:00:00.000Z';
 
-/** Memory stores whose queue counts the reads of a venue's whole queue. */
+/**
+ * Memory stores whose queue counts the reads of a venue's whole queue. Its lane plans come
+ * back in the reverse of the index's order (position, then id): the port promises no order.
+ */
 function countingStores(lanePlanUpTo?: QueueStore['lanePlanUpTo']) {
   const stores = createMemoryStores();
   const counter = { wholeQueueReads: 0 };
@@ -25,14 +28,20 @@ function countingStores(lanePlanUpTo?: QueueStore['lanePlanUpTo']) {
       counter.wholeQueueReads++;
       return stores.queue.listActive(venueId);
     },
-    lanePlanUpTo: lanePlanUpTo ?? stores.queue.lanePlanUpTo,
+    lanePlanUpTo:
+      lanePlanUpTo ??
+      (async (ticket) =>
+        (await stores.queue.lanePlanUpTo(ticket)).sort(
+          (a, b) => (b.position ?? 0) - (a.position ?? 0) || (a.ticketId < b.ticketId ? 1 : -1),
+        )),
   };
   return { stores: { ...stores, queue }, counter };
 }
 
 function stored(i: number, fields: Partial<StoredTicket>): StoredTicket {
   return {
-    ticketId: `t${i}`,
+    // ids that sort against the order of joining, so that a tie broken by input order shows
+    ticketId: `t${99 - i}`,
     venueId: VENUE,
     userId: `u${i}`,
     serviceKind: 'pickup',
@@ -58,6 +67,8 @@ describe('a ticket’s live position read from its lane plan', () => {
           // repeated positions happen while a plan is half written
           position: fc.integer({ min: 1, max: 6 }),
           eta: fc.option(fc.integer({ min: 0, max: 90 }), { nil: undefined }),
+          // tickets join in the same millisecond too
+          joined: fc.integer({ min: 0, max: 4 }),
         }),
         { minLength: 1, maxLength: 20 },
       ),
@@ -71,6 +82,7 @@ describe('a ticket’s live position read from its lane plan', () => {
           stored(i, {
             serviceKind: t.kind,
             accessibility: t.accessible,
+            joinedAt: new Date(Date.parse(NOW) - (10 - t.joined) * 60_000).toISOString(),
             ...(t.called
               ? { status: 'called', calledAt: NOW, ...(t.lane ? { calledLaneId: t.lane } : {}) }
               : t.lane

@@ -15,13 +15,21 @@ const FIELDS = QUEUE_TICKET_FIELDS;
 export function toStoredTicket(stored: Record<string, unknown>): StoredTicket {
   const ticket: StoredTicket = { ...pick<QueueTicket>(stored, FIELDS), version: Number(stored.version) };
   if (typeof stored.fairnessDeadlineAt === 'string') ticket.fairnessDeadlineAt = stored.fairnessDeadlineAt;
-  // A plan counts only with its entry in the lane plan index (byLanePlan), which every plan
-  // write sets. One written before that index existed reads as no plan: the worker plans the
-  // ticket again on its next cycle, and a live position never counts on a lane list that
-  // misses it.
-  if (stored.status === 'waiting' && stored.position !== undefined && stored.gsi3pk === undefined) {
-    delete ticket.laneId;
-    delete ticket.position;
+  // A plan counts only with its own entry in the lane plan index (byLanePlan), which every
+  // plan write sets with it. One without (written before that index existed, or by an older
+  // worker after a rollback) reads as no plan: the worker plans the ticket again on its next
+  // cycle, and a live position never counts on a lane list that misses or misplaces it.
+  const { laneId, position } = ticket;
+  if (stored.status === 'waiting' && (laneId !== undefined || position !== undefined)) {
+    const indexed =
+      laneId !== undefined &&
+      position !== undefined &&
+      stored.gsi3pk === queueKeys.lanePlan(ticket.venueId, laneId) &&
+      stored.gsi3sk === queueKeys.lanePlace(position, ticket.ticketId);
+    if (!indexed) {
+      delete ticket.laneId;
+      delete ticket.position;
+    }
   }
   return ticket;
 }

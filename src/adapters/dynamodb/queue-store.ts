@@ -193,8 +193,14 @@ export class DynamoQueueStore implements QueueStore {
         '#etaAt': 'etaAt',
         '#plan': 'gsi3pk',
         '#place': 'gsi3sk',
+        '#venue': 'venueId',
       };
-      const values: Record<string, unknown> = { ':one': 1, ':v': w.version, ':waiting': 'waiting' };
+      const values: Record<string, unknown> = {
+        ':one': 1,
+        ':v': w.version,
+        ':waiting': 'waiting',
+        ':venue': venueId,
+      };
       let update: string;
       if ('unplanned' in w) {
         update = 'REMOVE #laneId, #position, #etaAt, #plan, #place SET #version = #version + :one';
@@ -222,7 +228,8 @@ export class DynamoQueueStore implements QueueStore {
               TableName: this.table,
               Key: queueKeys.ticket(w.ticketId),
               UpdateExpression: update,
-              ConditionExpression: '#version = :v AND #status = :waiting',
+              // the venue too: the lane plan keys are built from it
+              ConditionExpression: '#version = :v AND #status = :waiting AND #venue = :venue',
               ExpressionAttributeNames: names,
               ExpressionAttributeValues: values,
             }),

@@ -139,6 +139,14 @@ describe('DynamoQueueStore', () => {
     );
     assert.equal((await f.stores.queue.get(c.ticketId))?.position, 9);
     assert.deepEqual(await f.stores.queue.applyPlan(venueId, []), { written: 0, skipped: 0 });
+    // a plan is written for its own venue only (the lane plan keys name the venue)
+    assert.deepEqual(
+      await f.stores.queue.applyPlan('v-elsewhere', [{ ...plan(a.ticketId, 5), version: 2 }]),
+      {
+        written: 0,
+        skipped: 1,
+      },
+    );
   });
 
   it('applyPlan keeps the fairness deadline with the ticket', async () => {
@@ -218,6 +226,14 @@ describe('DynamoQueueStore', () => {
         .sort();
     assert.deepEqual(await upTo(c!), [a!.ticketId, b!.ticketId, c!.ticketId].sort());
     assert.deepEqual(await upTo(d!), [a!, b!, c!, d!, e!].map((x) => x.ticketId).sort());
+    // a tie at c's position (a plan half written) is read whatever the ids' order; a ticket
+    // moved to another lane leaves this one
+    await f.stores.queue.applyPlan(venueId, [
+      { ...place(e!, 'L1', 3), version: 2 },
+      { ...place(other!, 'L1', 3), version: 2 },
+    ]);
+    await f.stores.queue.applyPlan(venueId, [{ ...place(other!, 'L3', 1), version: 3 }]);
+    assert.deepEqual(await upTo(c!), [a!.ticketId, b!.ticketId, c!.ticketId, e!.ticketId].sort());
     // a called ticket leaves the plan, and so does one whose plan is taken back
     await f.stores.queue.transition((await f.stores.queue.get(a!.ticketId))!, {
       to: 'called',
@@ -225,7 +241,7 @@ describe('DynamoQueueStore', () => {
       laneId: 'L1',
     });
     await f.stores.queue.applyPlan(venueId, [{ ticketId: b!.ticketId, version: 2, unplanned: true }]);
-    assert.deepEqual(await upTo(c!), [c!.ticketId]);
+    assert.deepEqual(await upTo(c!), [c!.ticketId, e!.ticketId].sort());
     const entry = (await f.stores.queue.lanePlanUpTo((await f.stores.queue.get(c!.ticketId))!))[0];
     assert.deepEqual(entry, {
       ticketId: c!.ticketId,
@@ -255,6 +271,25 @@ describe('DynamoQueueStore', () => {
     const stored = await f.stores.queue.get(t.ticketId);
     assert.deepEqual([stored?.laneId, stored?.position, stored?.etaAt], [undefined, undefined, NOW]);
     assert.equal((await f.stores.queue.listActive('v-old-plan'))[0]?.position, undefined);
+    // the plan of the new worker counts
+    await f.stores.queue.applyPlan('v-old-plan', [
+      { ticketId: t.ticketId, version: 1, laneId: 'L2', position: 4, etaAt: NOW },
+    ]);
+    assert.deepEqual(
+      [(await f.stores.queue.get(t.ticketId))?.laneId, (await f.stores.queue.get(t.ticketId))?.position],
+      ['L2', 4],
+    );
+    // an older worker (a rollback) moves it without moving its index entry: no plan again
+    await doc.send(
+      new UpdateCommand({
+        TableName: f.tables.queueState,
+        Key: { pk: `TICKET#${t.ticketId}`, sk: 'TICKET' },
+        UpdateExpression: 'SET #position = :position',
+        ExpressionAttributeNames: { '#position': 'position' },
+        ExpressionAttributeValues: { ':position': 1 },
+      }),
+    );
+    assert.equal((await f.stores.queue.get(t.ticketId))?.position, undefined);
   });
 
   it('a served pickup completes its reservation and emits PickupCompleted, in one transaction', async () => {
