@@ -8,48 +8,25 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { StoredTicket } from '../src/domain/ports.ts';
-import type { Lane } from '../src/domain/rules.ts';
 import { livePositions } from '../src/services/queue-position.ts';
 import { demoVenue } from '../test/fakes/demo-rules.ts';
 import { referenceFifoEstimates } from '../test/helpers/positions-reference.ts';
 import { machine } from './bench-measures.ts';
+import { SURGE_KINDS, SURGE_LANES } from './bench-venue.ts';
 
 const at = process.argv.indexOf('--rounds');
 const ROUNDS = at >= 0 ? Number(process.argv[at + 1]) : 7;
-const lanes = (n: number, prefix: string, kinds: string[], accessible = 0): Lane[] =>
-  Array.from({ length: n }, (_, i) => ({
-    laneId: `${prefix}${i + 1}`,
-    serviceKinds: kinds,
-    accessible: i < accessible,
-    open: true,
-  }));
 const venue = demoVenue({
-  lanes: [
-    ...lanes(28, 'S', ['pickup', 'returns'], 3),
-    ...lanes(8, 'M', ['pickup', 'returns', 'consultation'], 1),
-    ...lanes(4, 'C', ['consultation', 'returns']),
-  ],
+  lanes: SURGE_LANES,
 });
 const now = new Date('2026-12-01T15:00:00.000Z');
-const KINDS = [
-  'pickup',
-  'pickup',
-  'pickup',
-  'pickup',
-  'pickup',
-  'pickup',
-  'pickup',
-  'returns',
-  'returns',
-  'consultation',
-];
 
 function tickets(n: number): StoredTicket[] {
   return Array.from({ length: n }, (_, i) => ({
     ticketId: `t${i}`,
     venueId: 'flagship-001',
     userId: `u${i}`,
-    serviceKind: KINDS[i % KINDS.length]!,
+    serviceKind: SURGE_KINDS[i % SURGE_KINDS.length]!,
     partySize: 1,
     accessibility: i % 17 === 0,
     status: 'waiting' as const,

@@ -12,44 +12,21 @@ import { mapLimit } from '../src/adapters/dynamodb/db.ts';
 import { createDocumentClient, createDynamoStores } from '../src/adapters/dynamodb/index.ts';
 import type { QueueTicket } from '../src/domain/model.ts';
 import type { PlanAssignment, RulesProvider } from '../src/domain/ports.ts';
-import type { Lane } from '../src/domain/rules.ts';
 import { createTables, startDynamoDbLocal } from '../src/local/dynamodb-local.ts';
 import { createLogger } from '../src/observability/log.ts';
 import { QueueService } from '../src/services/queue.ts';
 import { livePositions } from '../src/services/queue-position.ts';
 import { demoRules } from '../test/fakes/demo-rules.ts';
 import { machine } from './bench-measures.ts';
+import { SURGE_KINDS, SURGE_LANES } from './bench-venue.ts';
 
 const at = process.argv.indexOf('--rounds');
 const ROUNDS = at >= 0 ? Number(process.argv[at + 1]) : 5;
 const SAMPLED = 20;
 const NOW = new Date('2026-12-01T15:00:00.000Z');
-const KINDS = [
-  'pickup',
-  'pickup',
-  'pickup',
-  'pickup',
-  'pickup',
-  'pickup',
-  'pickup',
-  'returns',
-  'returns',
-  'consultation',
-];
 
-const lanes = (n: number, prefix: string, kinds: string[], accessible = 0): Lane[] =>
-  Array.from({ length: n }, (_, i) => ({
-    laneId: `${prefix}${i + 1}`,
-    serviceKinds: kinds,
-    accessible: i < accessible,
-    open: true,
-  }));
 const document = demoRules({
-  lanes: [
-    ...lanes(28, 'S', ['pickup', 'returns'], 3),
-    ...lanes(8, 'M', ['pickup', 'returns', 'consultation'], 1),
-    ...lanes(4, 'C', ['consultation', 'returns']),
-  ],
+  lanes: SURGE_LANES,
 });
 const venue = document.venues['flagship-001']!;
 
@@ -100,7 +77,7 @@ try {
       ticketId: `${venueId}-t${i}`,
       venueId,
       userId: `u${i}`,
-      serviceKind: KINDS[i % KINDS.length]!,
+      serviceKind: SURGE_KINDS[i % SURGE_KINDS.length]!,
       partySize: 1,
       accessibility: false,
       status: 'waiting',

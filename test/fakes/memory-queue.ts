@@ -51,18 +51,7 @@ export function memoryQueueStore(state: MemoryState): QueueStore {
         .map(copy);
     },
     async lanePlanUpTo(ticket) {
-      const { laneId, position } = ticket;
-      if (laneId === undefined || position === undefined) return [];
-      return [...state.tickets.values()]
-        .filter(
-          (t) =>
-            t.venueId === ticket.venueId &&
-            t.status === 'waiting' &&
-            t.laneId === laneId &&
-            t.position !== undefined &&
-            t.position <= position,
-        )
-        .map(copy);
+      return lanePlanUpTo(state.tickets.values(), ticket).map(copy);
     },
     async transition(ticket: StoredTicket, change: TicketTransition) {
       const current = state.tickets.get(ticket.ticketId);
@@ -109,6 +98,23 @@ export function memoryQueueStore(state: MemoryState): QueueStore {
       return { written, skipped };
     },
   };
+}
+
+/** What the lane plan index answers: the waiting tickets on `ticket`'s lane at its position or ahead. */
+export function lanePlanUpTo(
+  tickets: Iterable<StoredTicket>,
+  ticket: Pick<StoredTicket, 'venueId' | 'laneId' | 'position'>,
+): StoredTicket[] {
+  const { laneId, position } = ticket;
+  if (laneId === undefined || position === undefined) return [];
+  return [...tickets].filter(
+    (t) =>
+      t.venueId === ticket.venueId &&
+      t.status === 'waiting' &&
+      t.laneId === laneId &&
+      t.position !== undefined &&
+      t.position <= position,
+  );
 }
 
 /** The ticket after one plan write (the store's update expression, in memory). */

@@ -16,7 +16,7 @@ import type {
 } from '../../src/domain/ports.ts';
 import type { RulesDocument, RulesSnapshot } from '../../src/domain/rules.ts';
 import type { Logger } from '../../src/observability/log.ts';
-import { applyPlanWrite } from '../fakes/memory-queue.ts';
+import { applyPlanWrite, lanePlanUpTo } from '../fakes/memory-queue.ts';
 
 export class FakeQueueStore implements QueueStore {
   readonly tickets = new Map<string, StoredTicket>();
@@ -61,18 +61,7 @@ export class FakeQueueStore implements QueueStore {
   async lanePlanUpTo(
     ticket: Pick<StoredTicket, 'venueId' | 'laneId' | 'position'>,
   ): Promise<LanePlanEntry[]> {
-    const { laneId, position } = ticket;
-    if (laneId === undefined || position === undefined) return [];
-    return [...this.tickets.values()]
-      .filter(
-        (t) =>
-          t.venueId === ticket.venueId &&
-          t.status === 'waiting' &&
-          t.laneId === laneId &&
-          t.position !== undefined &&
-          t.position <= position,
-      )
-      .map((t) => structuredClone(t));
+    return lanePlanUpTo(this.tickets.values(), ticket).map((t) => structuredClone(t));
   }
   async applyPlan(venueId: string, writes: PlanWrite[]): Promise<{ written: number; skipped: number }> {
     this.applied.push(writes);

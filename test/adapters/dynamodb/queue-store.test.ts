@@ -258,16 +258,22 @@ describe('DynamoQueueStore', () => {
   it('reads a plan written before the lane plan index as no plan, so that the worker writes it again', async () => {
     const t = await f.stores.queue.join(join(ticket({ venueId: 'v-old-plan' })));
     const doc = createDocumentClient(f.endpoint);
-    // what a plan write did before byLanePlan: lane, position and ETA, no index keys
-    await doc.send(
-      new UpdateCommand({
-        TableName: f.tables.queueState,
-        Key: { pk: `TICKET#${t.ticketId}`, sk: 'TICKET' },
-        UpdateExpression: 'SET laneId = :lane, #position = :position, etaAt = :eta',
-        ExpressionAttributeNames: { '#position': 'position' },
-        ExpressionAttributeValues: { ':lane': 'L1', ':position': 1, ':eta': NOW },
-      }),
-    );
+    /** A plan write as it was before byLanePlan: the plan's fields, no index keys. */
+    const oldPlanWrite = (values: Record<string, unknown>) =>
+      doc.send(
+        new UpdateCommand({
+          TableName: f.tables.queueState,
+          Key: { pk: `TICKET#${t.ticketId}`, sk: 'TICKET' },
+          UpdateExpression: `SET ${Object.keys(values)
+            .map((name) => `#${name} = :${name}`)
+            .join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(Object.keys(values).map((name) => [`#${name}`, name])),
+          ExpressionAttributeValues: Object.fromEntries(
+            Object.entries(values).map(([name, value]) => [`:${name}`, value]),
+          ),
+        }),
+      );
+    await oldPlanWrite({ laneId: 'L1', position: 1, etaAt: NOW });
     const stored = await f.stores.queue.get(t.ticketId);
     assert.deepEqual([stored?.laneId, stored?.position, stored?.etaAt], [undefined, undefined, NOW]);
     assert.equal((await f.stores.queue.listActive('v-old-plan'))[0]?.position, undefined);
@@ -280,15 +286,7 @@ describe('DynamoQueueStore', () => {
       ['L2', 4],
     );
     // an older worker (a rollback) moves it without moving its index entry: no plan again
-    await doc.send(
-      new UpdateCommand({
-        TableName: f.tables.queueState,
-        Key: { pk: `TICKET#${t.ticketId}`, sk: 'TICKET' },
-        UpdateExpression: 'SET #position = :position',
-        ExpressionAttributeNames: { '#position': 'position' },
-        ExpressionAttributeValues: { ':position': 1 },
-      }),
-    );
+    await oldPlanWrite({ position: 1 });
     assert.equal((await f.stores.queue.get(t.ticketId))?.position, undefined);
   });
 
