@@ -10,7 +10,7 @@ import {
   createDynamoStores,
   type DynamoStores,
 } from '../../src/adapters/dynamodb/index.ts';
-import { demoRules } from '../fakes/demo-rules.ts';
+import { demoRules, demoVenue } from '../fakes/demo-rules.ts';
 import { createEvent, createHarness, type Harness, mintToken } from '../helpers/api-harness.ts';
 import { useTables } from '../helpers/dynamodb.ts';
 
@@ -147,6 +147,74 @@ describe('venue-api on DynamoDB Local', () => {
       as: 'bob',
     });
     assert.equal(cancel.status, 404);
+  });
+
+  it('numbers a planned ticket from its lane plan, as the board numbers it from the whole queue', async () => {
+    const venueId = 'venue-lanes';
+    const rules = demoRules();
+    rules.venues[venueId] = demoVenue();
+    let wholeQueueReads = 0;
+    const counted = {
+      ...stores,
+      queue: Object.assign(Object.create(stores.queue) as DynamoStores['queue'], {
+        listActive: (id: string) => {
+          wholeQueueReads++;
+          return stores.queue.listActive(id);
+        },
+      }),
+    };
+    const h = await createHarness({ stores: counted, rules });
+    const tickets = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((i) =>
+        stores.queue.join({
+          ticket: {
+            ticketId: `lanes-${i}`,
+            venueId,
+            userId: `lanes-user-${i}`,
+            serviceKind: 'pickup',
+            partySize: 1,
+            accessibility: false,
+            status: 'waiting',
+            joinedAt: `2026-12-01T14:0${i}:00.000Z`,
+          },
+          maxLength: 100,
+          maxJoinsPerHour: 10,
+        }),
+      ),
+    );
+    // L1 gets the even ones, L2 the odd ones, in the order they joined
+    await stores.queue.applyPlan(
+      venueId,
+      tickets.map((t, i) => ({
+        ticketId: t.ticketId,
+        version: 1,
+        laneId: i % 2 === 0 ? 'L1' : 'L2',
+        position: Math.floor(i / 2) + 1,
+        etaAt: `2026-12-01T15:0${i}:00.000Z`,
+      })),
+    );
+    const called = await h.call('POST', `/venues/${venueId}/lanes/L1/call-next`, { as: 'olivia' });
+    assert.equal(called.body.ticket.ticketId, 'lanes-0');
+    const board = await h.call('GET', `/venues/${venueId}/queue`, { as: 'olivia' });
+    const before = wholeQueueReads;
+    for (const entry of board.body.waiting as Array<{ ticketId: string; position: number; laneId: string }>) {
+      const got = (await h.call('GET', `/queue/tickets/${entry.ticketId}`, { as: 'olivia' })).body.ticket;
+      assert.deepEqual([got.laneId, got.position], [entry.laneId, entry.position], entry.ticketId);
+    }
+    assert.equal(wholeQueueReads, before, 'no GET read the whole queue');
+    assert.deepEqual(
+      (board.body.waiting as Array<{ ticketId: string; position: number }>).map((t) => [
+        t.ticketId,
+        t.position,
+      ]),
+      [
+        ['lanes-1', 1],
+        ['lanes-2', 1],
+        ['lanes-3', 2],
+        ['lanes-4', 2],
+        ['lanes-5', 3],
+      ],
+    );
   });
 
   it('answers the store-enforced limits: RATE_LIMITED, QUEUE_FULL, INVALID_STATE on a second cancel', async () => {
