@@ -2,6 +2,7 @@
 import { AlreadyQueued, InvalidState, NotFound, QueueFull, RateLimited } from '../../src/domain/errors.ts';
 import type {
   JoinCommand,
+  LanePlanEntry,
   PlanWrite,
   QueueStore,
   StoredTicket,
@@ -51,7 +52,7 @@ export function memoryQueueStore(state: MemoryState): QueueStore {
         .map(copy);
     },
     async lanePlanUpTo(ticket) {
-      return lanePlanUpTo(state.tickets.values(), ticket).map(copy);
+      return lanePlanUpTo(state.tickets.values(), ticket);
     },
     async transition(ticket: StoredTicket, change: TicketTransition) {
       const current = state.tickets.get(ticket.ticketId);
@@ -100,21 +101,34 @@ export function memoryQueueStore(state: MemoryState): QueueStore {
   };
 }
 
-/** What the lane plan index answers: the waiting tickets on `ticket`'s lane at its position or ahead. */
+/**
+ * What the lane plan index answers: the waiting tickets on `ticket`'s lane at its position or
+ * ahead, with only the fields it projects.
+ */
 export function lanePlanUpTo(
   tickets: Iterable<StoredTicket>,
   ticket: Pick<StoredTicket, 'venueId' | 'laneId' | 'position'>,
-): StoredTicket[] {
+): LanePlanEntry[] {
   const { laneId, position } = ticket;
   if (laneId === undefined || position === undefined) return [];
-  return [...tickets].filter(
-    (t) =>
-      t.venueId === ticket.venueId &&
-      t.status === 'waiting' &&
-      t.laneId === laneId &&
-      t.position !== undefined &&
-      t.position <= position,
-  );
+  return [...tickets]
+    .filter(
+      (t) =>
+        t.venueId === ticket.venueId &&
+        t.status === 'waiting' &&
+        t.laneId === laneId &&
+        t.position !== undefined &&
+        t.position <= position,
+    )
+    .map((t) => ({
+      ticketId: t.ticketId,
+      status: t.status,
+      serviceKind: t.serviceKind,
+      accessibility: t.accessibility,
+      laneId,
+      position: t.position,
+      joinedAt: t.joinedAt,
+    }));
 }
 
 /** The ticket after one plan write (the store's update expression, in memory). */

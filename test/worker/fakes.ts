@@ -61,7 +61,7 @@ export class FakeQueueStore implements QueueStore {
   async lanePlanUpTo(
     ticket: Pick<StoredTicket, 'venueId' | 'laneId' | 'position'>,
   ): Promise<LanePlanEntry[]> {
-    return lanePlanUpTo(this.tickets.values(), ticket).map((t) => structuredClone(t));
+    return lanePlanUpTo(this.tickets.values(), ticket);
   }
   async applyPlan(venueId: string, writes: PlanWrite[]): Promise<{ written: number; skipped: number }> {
     this.applied.push(writes);

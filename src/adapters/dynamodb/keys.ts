@@ -31,8 +31,25 @@ export const reservationKeys = {
 /** gsi3pk of outbox events not yet published (sparse index `pendingOutbox`). */
 export const PENDING = 'PENDING';
 
-/** Positions zero-padded, so that they sort as numbers (a queue holds far fewer than 10¹⁰). */
+/** The largest position a lane plan key holds (a queue holds far fewer tickets). */
+const MAX_POSITION = 9_999_999_998;
+
+/** Whether a lane plan key can hold this position. */
+export function isLanePosition(position: number): boolean {
+  return Number.isSafeInteger(position) && position >= 0 && position <= MAX_POSITION;
+}
+
+/**
+ * Positions zero-padded to 10 digits, so that they sort as numbers. Anything else would sort
+ * wrongly (a negative or fractional position, or one of 11 digits): refused, so that a bad
+ * plan fails at its write instead of misplacing tickets quietly.
+ */
 function positionKey(position: number): string {
+  if (!isLanePosition(position) && position !== MAX_POSITION + 1) {
+    throw new RangeError(
+      `a lane plan position must be an integer from 0 to ${MAX_POSITION}, got ${position}`,
+    );
+  }
   return String(position).padStart(10, '0');
 }
 

@@ -7,7 +7,7 @@ import { AlreadyQueued, InvalidState, QueueFull, RateLimited } from '../../domai
 import { QUEUE_TICKET_FIELDS, type QueueTicket } from '../../domain/model.ts';
 import type { JoinCommand, LanePlanEntry, StoredTicket } from '../../domain/ports.ts';
 import { epochSeconds, pick } from './db.ts';
-import { queueKeys } from './keys.ts';
+import { isLanePosition, queueKeys } from './keys.ts';
 import type { TxAction } from './transactions.ts';
 
 const FIELDS = QUEUE_TICKET_FIELDS;
@@ -24,6 +24,7 @@ export function toStoredTicket(stored: Record<string, unknown>): StoredTicket {
     const indexed =
       laneId !== undefined &&
       position !== undefined &&
+      isLanePosition(position) &&
       stored.gsi3pk === queueKeys.lanePlan(ticket.venueId, laneId) &&
       stored.gsi3sk === queueKeys.lanePlace(position, ticket.ticketId);
     if (!indexed) {

@@ -17,7 +17,7 @@ import type {
 } from '../../domain/ports.ts';
 import { type Db, epochSeconds, isConditionFailure, mapLimit } from './db.ts';
 import { versionedUpdate } from './expressions.ts';
-import { queueKeys, RETENTION_SECONDS, reservationKeys } from './keys.ts';
+import { isLanePosition, queueKeys, RETENTION_SECONDS, reservationKeys } from './keys.ts';
 import { outboxPut } from './outbox-store.ts';
 import { queryAll } from './pagination.ts';
 import { joinActions, toLanePlanEntry, toStoredTicket } from './queue-items.ts';
@@ -78,7 +78,18 @@ export class DynamoQueueStore implements QueueStore {
         ':below': queueKeys.lanePlacesBelow(ticket.position + 1),
       },
     });
-    return items.map(toLanePlanEntry);
+    // An entry counts only where its keys still name its own lane and position, as a plan
+    // does in `toStoredTicket` (an older worker may move a ticket without moving its entry).
+    return items
+      .filter((item) => {
+        const position = Number(item.position);
+        return (
+          isLanePosition(position) &&
+          item.gsi3pk === queueKeys.lanePlan(ticket.venueId, String(item.laneId)) &&
+          item.gsi3sk === queueKeys.lanePlace(position, String(item.ticketId))
+        );
+      })
+      .map(toLanePlanEntry);
   }
 
   async transition(ticket: StoredTicket, change: TicketTransition): Promise<StoredTicket> {

@@ -255,6 +255,21 @@ describe('DynamoQueueStore', () => {
       joinedAt: c!.joinedAt,
     });
     assert.deepEqual(await f.stores.queue.lanePlanUpTo(b!), [], 'no plan, no lane list');
+    // an older worker (a rollback) moves e ahead without moving its entry: e counts nowhere
+    await createDocumentClient(f.endpoint).send(
+      new UpdateCommand({
+        TableName: f.tables.queueState,
+        Key: { pk: `TICKET#${e!.ticketId}`, sk: 'TICKET' },
+        UpdateExpression: 'SET #position = :position',
+        ExpressionAttributeNames: { '#position': 'position' },
+        ExpressionAttributeValues: { ':position': 1 },
+      }),
+    );
+    assert.deepEqual(await upTo(c!), [c!.ticketId]);
+    // a position the lane plan keys cannot sort is refused at the write
+    for (const position of [1.5, -1, 1e10]) {
+      await assert.rejects(f.stores.queue.applyPlan(venueId, [place(d!, 'L1', position)]), RangeError);
+    }
   });
 
   it('reads a plan written before the lane plan index as no plan, so that the worker writes it again', async () => {
