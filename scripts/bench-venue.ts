@@ -1,5 +1,5 @@
 /**
- * The venue the position benchmarks queue at (`bench:positions`, `bench:ticket-get`): the
+ * The venue the position benchmarks queue at (`bench:positions`, `bench:lane-plan`): the
  * surge's 40 lanes in three lane sets (src/queue/sim/scenarios.ts, `launch-surge`), and its
  * mix of kinds, 7 pickups to 2 returns to 1 consultation.
  */

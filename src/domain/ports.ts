@@ -261,6 +261,12 @@ export interface QueueStore {
    */
   lanePlanUpTo(ticket: Pick<StoredTicket, 'venueId' | 'laneId' | 'position'>): Promise<LanePlanEntry[]>;
   /**
+   * The first `limit` tickets of a lane's plan (position, then id): where `call-next` looks
+   * first. Read through the same index as `lanePlanUpTo`, so possibly a moment old: the caller
+   * reads each ticket again before it acts on it.
+   */
+  lanePlanHead(venueId: string, laneId: string, limit: number): Promise<LanePlanEntry[]>;
+  /**
    * Worker: writes a venue's plan where each ticket is still at its version; skips the others.
    */
   applyPlan(venueId: string, writes: PlanWrite[]): Promise<{ written: number; skipped: number }>;

@@ -29,7 +29,11 @@ export function eligibleLanes(
   return venue.lanes.filter((l) => l.open && eligible(l, ticket.serviceKind, ticket.accessibility));
 }
 
-function byPlan(a: Ticket, b: Ticket): number {
+/** The order of a lane's plan: by position, then oldest first (a plan half written has ties). */
+export function byPlan(
+  a: Pick<Ticket, 'position' | 'joinedAt' | 'ticketId'>,
+  b: Pick<Ticket, 'position' | 'joinedAt' | 'ticketId'>,
+): number {
   const pa = a.position ?? Number.MAX_SAFE_INTEGER;
   const pb = b.position ?? Number.MAX_SAFE_INTEGER;
   return pa - pb || byJoined(a, b);
@@ -144,7 +148,10 @@ function laneSets(venue: VenueRules): (t: Ticket) => readonly string[] {
 }
 
 /** Oldest first; the id breaks a tie, so that the numbering never depends on the order read. */
-function byJoined(a: Ticket, b: Ticket): number {
+function byJoined(
+  a: Pick<Ticket, 'joinedAt' | 'ticketId'>,
+  b: Pick<Ticket, 'joinedAt' | 'ticketId'>,
+): number {
   if (a.joinedAt !== b.joinedAt) return a.joinedAt < b.joinedAt ? -1 : 1;
   return a.ticketId < b.ticketId ? -1 : a.ticketId > b.ticketId ? 1 : 0;
 }

@@ -12,7 +12,7 @@ import type { Lane, VenueRules } from '../domain/rules.ts';
 import { eligible } from '../queue/jobs.ts';
 import { checkParty } from './bookings.ts';
 import { type Actor, canSee, newId, publishStored, type ServiceDeps, venueRules } from './context.ts';
-import { eligibleLanes, type LivePosition, livePositions } from './queue-position.ts';
+import { byPlan, eligibleLanes, type LivePosition, livePositions } from './queue-position.ts';
 import { isOpenAt } from './venue-time.ts';
 
 export interface JoinRequest {
@@ -36,6 +36,11 @@ export interface QueueBoard {
 
 /** plan writes land every few seconds; a handful of fresh reads always outlasts them */
 const LEAVE_ATTEMPTS = 5;
+/**
+ * How many of a lane plan's first tickets call-next tries before it asks the whole queue: a
+ * few may have been called or moved a moment ago, and the index may not show it yet.
+ */
+const PLAN_HEAD_CANDIDATES = 5;
 
 function strip(ticket: QueueTicket | StoredTicket): QueueTicket {
   if (!('version' in ticket)) return ticket;
@@ -190,29 +195,58 @@ export class QueueService {
     };
   }
 
-  /** Route 20: the next ticket for a lane, or undefined when nobody is waiting for it. */
+  /**
+   * Route 20: the next ticket for a lane, or undefined when nobody is waiting for it: the head
+   * of the lane's plan, else (nothing planned there) the oldest unplanned ticket it may serve.
+   */
   async callNext(venueId: string, laneId: string): Promise<QueueTicket | undefined> {
     const { venue } = await venueRules(this.deps, venueId, 'queue');
     const lane = venue.lanes.find((l) => l.laneId === laneId);
     if (!lane) throw new NotFound('Lane');
+    const at = this.deps.clock.now().toISOString();
+    return (await this.callPlanHead(venueId, laneId, at)) ?? this.callFromQueue(venueId, lane, at);
+  }
+
+  /**
+   * The head of the lane's plan, read from the lane alone (the lane plan index): the first
+   * ticket that, read again, still waits in this lane's plan and is not taken meanwhile.
+   * Undefined when none of the first few can be called: the whole queue decides then.
+   */
+  private async callPlanHead(venueId: string, laneId: string, at: string): Promise<QueueTicket | undefined> {
+    const queue = this.deps.stores.queue;
+    const head = (await queue.lanePlanHead(venueId, laneId, PLAN_HEAD_CANDIDATES)).sort(byPlan);
+    for (const entry of head) {
+      const ticket = await queue.get(entry.ticketId);
+      if (ticket?.status !== 'waiting' || ticket.laneId !== laneId) continue; // moved on meanwhile
+      const called = await this.tryCall(ticket, laneId, at);
+      if (called) return called;
+    }
+    return undefined;
+  }
+
+  /** Call-next from the venue's whole queue: the lane's planned tickets, else unplanned ones. */
+  private async callFromQueue(venueId: string, lane: Lane, at: string): Promise<QueueTicket | undefined> {
     const waiting = (await this.deps.stores.queue.listActive(venueId)).filter((t) => t.status === 'waiting');
-    const planned = waiting
-      .filter((t) => t.laneId === laneId && t.position !== undefined)
-      .sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+    const planned = waiting.filter((t) => t.laneId === lane.laneId && t.position !== undefined).sort(byPlan);
     const candidates =
       planned.length > 0
         ? planned
         : waiting.filter((t) => t.laneId === undefined && eligible(lane, t.serviceKind, t.accessibility));
-    const at = this.deps.clock.now().toISOString();
     for (const ticket of candidates) {
-      try {
-        return strip(await this.deps.stores.queue.transition(ticket, { to: 'called', at, laneId }));
-      } catch (error) {
-        // another operator or the worker changed this ticket first: try the next one
-        if (!(error instanceof InvalidState)) throw error;
-      }
+      const called = await this.tryCall(ticket, lane.laneId, at);
+      if (called) return called;
     }
     return undefined;
+  }
+
+  /** Calls the ticket, or undefined when another operator or the worker changed it first. */
+  private async tryCall(ticket: StoredTicket, laneId: string, at: string): Promise<QueueTicket | undefined> {
+    try {
+      return strip(await this.deps.stores.queue.transition(ticket, { to: 'called', at, laneId }));
+    } catch (error) {
+      if (!(error instanceof InvalidState)) throw error;
+      return undefined;
+    }
   }
 
   /** Route 21: a called ticket is served or a no-show; a served pickup completes its reservation. */

@@ -54,6 +54,9 @@ export function memoryQueueStore(state: MemoryState): QueueStore {
     async lanePlanUpTo(ticket) {
       return lanePlanUpTo(state.tickets.values(), ticket);
     },
+    async lanePlanHead(venueId, laneId, limit) {
+      return lanePlanHead(state.tickets.values(), venueId, laneId, limit);
+    },
     async transition(ticket: StoredTicket, change: TicketTransition) {
       const current = state.tickets.get(ticket.ticketId);
       if (!current) throw new NotFound('Ticket');
@@ -111,14 +114,27 @@ export function lanePlanUpTo(
 ): LanePlanEntry[] {
   const { laneId, position } = ticket;
   if (laneId === undefined || position === undefined) return [];
+  return lanePlan(tickets, ticket.venueId, laneId).filter((t) => (t.position ?? 0) <= position);
+}
+
+/** What the index answers for a lane's head: its first `limit` tickets (position, then id). */
+export function lanePlanHead(
+  tickets: Iterable<StoredTicket>,
+  venueId: string,
+  laneId: string,
+  limit: number,
+): LanePlanEntry[] {
+  return lanePlan(tickets, venueId, laneId)
+    .sort((a, b) => (a.position ?? 0) - (b.position ?? 0) || (a.ticketId < b.ticketId ? -1 : 1))
+    .slice(0, limit);
+}
+
+/** The index's entries of a lane: its planned waiting tickets, the fields it projects. */
+function lanePlan(tickets: Iterable<StoredTicket>, venueId: string, laneId: string): LanePlanEntry[] {
   return [...tickets]
     .filter(
       (t) =>
-        t.venueId === ticket.venueId &&
-        t.status === 'waiting' &&
-        t.laneId === laneId &&
-        t.position !== undefined &&
-        t.position <= position,
+        t.venueId === venueId && t.status === 'waiting' && t.laneId === laneId && t.position !== undefined,
     )
     .map((t) => ({
       ticketId: t.ticketId,

@@ -34,6 +34,7 @@ class DyingQueue implements QueueStore {
   listActive = (venueId: string) => this.inner.listActive(venueId);
   transition = (...args: Parameters<QueueStore['transition']>) => this.inner.transition(...args);
   lanePlanUpTo = (...args: Parameters<QueueStore['lanePlanUpTo']>) => this.inner.lanePlanUpTo(...args);
+  lanePlanHead = (...args: Parameters<QueueStore['lanePlanHead']>) => this.inner.lanePlanHead(...args);
   async applyPlan(venueId: string, assignments: PlanWrite[]): Promise<{ written: number; skipped: number }> {
     this.seen = assignments;
     await this.beforeWrite();

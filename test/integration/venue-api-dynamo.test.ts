@@ -149,7 +149,7 @@ describe('venue-api on DynamoDB Local', () => {
     assert.equal(cancel.status, 404);
   });
 
-  it('numbers a planned ticket from its lane plan, as the board numbers it from the whole queue', async () => {
+  it('calls and numbers planned tickets from their lane plan, as the board numbers them from the whole queue', async () => {
     const venueId = 'venue-lanes';
     const rules = demoRules();
     rules.venues[venueId] = demoVenue();
@@ -195,6 +195,7 @@ describe('venue-api on DynamoDB Local', () => {
     );
     const called = await h.call('POST', `/venues/${venueId}/lanes/L1/call-next`, { as: 'olivia' });
     assert.equal(called.body.ticket.ticketId, 'lanes-0');
+    assert.equal(wholeQueueReads, 0, 'call-next took the head of the lane plan');
     const board = await h.call('GET', `/venues/${venueId}/queue`, { as: 'olivia' });
     const before = wholeQueueReads;
     for (const entry of board.body.waiting as Array<{ ticketId: string; position: number; laneId: string }>) {

@@ -16,7 +16,7 @@ import type {
 } from '../../src/domain/ports.ts';
 import type { RulesDocument, RulesSnapshot } from '../../src/domain/rules.ts';
 import type { Logger } from '../../src/observability/log.ts';
-import { applyPlanWrite, lanePlanUpTo } from '../fakes/memory-queue.ts';
+import { applyPlanWrite, lanePlanHead, lanePlanUpTo } from '../fakes/memory-queue.ts';
 
 export class FakeQueueStore implements QueueStore {
   readonly tickets = new Map<string, StoredTicket>();
@@ -62,6 +62,9 @@ export class FakeQueueStore implements QueueStore {
     ticket: Pick<StoredTicket, 'venueId' | 'laneId' | 'position'>,
   ): Promise<LanePlanEntry[]> {
     return lanePlanUpTo(this.tickets.values(), ticket);
+  }
+  async lanePlanHead(venueId: string, laneId: string, limit: number): Promise<LanePlanEntry[]> {
+    return lanePlanHead(this.tickets.values(), venueId, laneId, limit);
   }
   async applyPlan(venueId: string, writes: PlanWrite[]): Promise<{ written: number; skipped: number }> {
     this.applied.push(writes);

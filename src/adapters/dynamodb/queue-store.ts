@@ -4,7 +4,7 @@
  * Every change of a ticket is conditional on its `version`, and moves the guard and the
  * counter in the same transaction, so they never drift from the tickets.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidState, NotFound } from '../../domain/errors.ts';
 import type { TicketStatus } from '../../domain/model.ts';
 import type {
@@ -26,6 +26,24 @@ import { type TxAction, transactWrite } from './transactions.ts';
 
 const FINAL: TicketStatus[] = ['done', 'left', 'no_show'];
 const PLAN_CONCURRENCY = 8;
+
+/**
+ * Lane plan index items as entries. An entry counts only where its keys still name its own
+ * lane and position, as a plan does in `toStoredTicket` (an older worker may move a ticket
+ * without moving its entry).
+ */
+function lanePlanEntries(items: Record<string, unknown>[], venueId: string): LanePlanEntry[] {
+  return items
+    .filter((item) => {
+      const position = Number(item.position);
+      return (
+        isLanePosition(position) &&
+        item.gsi3pk === queueKeys.lanePlan(venueId, String(item.laneId)) &&
+        item.gsi3sk === queueKeys.lanePlace(position, String(item.ticketId))
+      );
+    })
+    .map(toLanePlanEntry);
+}
 
 export class DynamoQueueStore implements QueueStore {
   constructor(private readonly db: Db) {}
@@ -78,18 +96,22 @@ export class DynamoQueueStore implements QueueStore {
         ':below': queueKeys.lanePlacesBelow(ticket.position + 1),
       },
     });
-    // An entry counts only where its keys still name its own lane and position, as a plan
-    // does in `toStoredTicket` (an older worker may move a ticket without moving its entry).
-    return items
-      .filter((item) => {
-        const position = Number(item.position);
-        return (
-          isLanePosition(position) &&
-          item.gsi3pk === queueKeys.lanePlan(ticket.venueId, String(item.laneId)) &&
-          item.gsi3sk === queueKeys.lanePlace(position, String(item.ticketId))
-        );
-      })
-      .map(toLanePlanEntry);
+    return lanePlanEntries(items, ticket.venueId);
+  }
+
+  async lanePlanHead(venueId: string, laneId: string, limit: number): Promise<LanePlanEntry[]> {
+    const out = await this.db.run(() =>
+      this.db.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byLanePlan',
+          KeyConditionExpression: 'gsi3pk = :lane',
+          ExpressionAttributeValues: { ':lane': queueKeys.lanePlan(venueId, laneId) },
+          Limit: limit,
+        }),
+      ),
+    );
+    return lanePlanEntries(out.Items ?? [], venueId);
   }
 
   async transition(ticket: StoredTicket, change: TicketTransition): Promise<StoredTicket> {

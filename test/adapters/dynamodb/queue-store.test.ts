@@ -272,6 +272,47 @@ describe('DynamoQueueStore', () => {
     }
   });
 
+  it('reads a lane plan’s head in plan order, as far as asked, without entries that moved', async () => {
+    const venueId = 'v-head';
+    const tickets = await Promise.all(
+      [0, 1, 2, 3].map((m) =>
+        f.stores.queue.join(join(ticket({ venueId, joinedAt: `2026-12-01T12:0${m}:00.000Z` }))),
+      ),
+    );
+    // planned out of joining order, one at position 10 (it must sort after 9)
+    const positions = [10, 2, 9, 1];
+    await f.stores.queue.applyPlan(
+      venueId,
+      tickets.map((t, i) => ({
+        ticketId: t.ticketId,
+        version: 1,
+        laneId: 'L1',
+        position: positions[i]!,
+        etaAt: NOW,
+      })),
+    );
+    const head = async (limit: number) =>
+      (await f.stores.queue.lanePlanHead(venueId, 'L1', limit)).map((e) => [e.ticketId, e.position]);
+    const [t0, t1, t2, t3] = tickets.map((t) => t.ticketId);
+    assert.deepEqual(await head(2), [
+      [t3, 1],
+      [t1, 2],
+    ]);
+    assert.deepEqual(await head(10), [
+      [t3, 1],
+      [t1, 2],
+      [t2, 9],
+      [t0, 10],
+    ]);
+    assert.deepEqual(await f.stores.queue.lanePlanHead(venueId, 'L2', 10), []);
+    await f.stores.queue.transition((await f.stores.queue.get(t3!))!, {
+      to: 'called',
+      at: NOW,
+      laneId: 'L1',
+    });
+    assert.deepEqual(await head(1), [[t1, 2]]);
+  });
+
   it('reads a plan written before the lane plan index as no plan, so that the worker writes it again', async () => {
     const t = await f.stores.queue.join(join(ticket({ venueId: 'v-old-plan' })));
     const doc = createDocumentClient(f.endpoint);

@@ -1,11 +1,13 @@
 /**
- * `npm run bench:ticket-get`: what a shopper's GET of a planned ticket costs in the store while
- * hundreds or thousands wait: its live position read from its lane plan (index byLanePlan,
- * `QueueService.withLivePosition`) against the read it replaced, the venue's whole queue
- * (`listActive` + `livePositions`), run alternately in this process on the same tickets of
- * DynamoDB Local (in memory): 40 lanes as in the surge, every ticket planned.
+ * `npm run bench:lane-plan`: what reading a lane's plan (index byLanePlan, ADR 0414) saves
+ * against reading the venue's whole queue, on DynamoDB Local (in memory): 40 lanes as in the
+ * surge, every ticket planned, run alternately in this process.
+ * - A shopper's GET of a planned ticket (`QueueService.withLivePosition`) against the read it
+ *   replaced (`listActive` + `livePositions`), on tickets spread through the queue.
+ * - An operator's call-next (`QueueService.callNext`) against the same service made to read
+ *   the whole queue (its lane plan reads come back empty), on lanes of their own.
  *
- *   npm run bench:ticket-get [-- --rounds 5]
+ *   npm run bench:lane-plan [-- --rounds 5]
  */
 import { performance } from 'node:perf_hooks';
 import { mapLimit } from '../src/adapters/dynamodb/db.ts';
@@ -54,23 +56,26 @@ try {
       },
     }),
   };
-  const service = new QueueService({
-    stores: counted,
-    rules,
-    publisher: {
-      publish: async () => {
-        throw new Error('a GET publishes nothing');
+  const serviceOn = (queue: typeof stores.queue) =>
+    new QueueService({
+      stores: { ...stores, queue },
+      rules,
+      publisher: {
+        publish: async () => {
+          throw new Error('a GET or a call publishes nothing');
+        },
       },
-    },
-    clock: { now: () => NOW },
-    logger: createLogger('bench', { level: 'error' }),
-  });
-
-  console.log(
-    `# A planned ticket's GET: its lane plan against the whole queue\n\nMachine: ${machine()}; DynamoDB Local in memory; ${ROUNDS} alternated rounds over ${SAMPLED} tickets spread through the queue, medians per GET.\n`,
+      clock: { now: () => NOW },
+      logger: createLogger('bench', { level: 'error' }),
+    });
+  const service = serviceOn(counted.queue);
+  // the baseline: the same service when no lane plan can be read, as before ADR 0414
+  const wholeQueueService = serviceOn(
+    Object.assign(Object.create(stores.queue) as typeof stores.queue, { lanePlanHead: async () => [] }),
   );
-  console.log('| tickets waiting | whole queue (ms) | lane plan (ms) | ratio |');
-  console.log('|---|---|---|---|');
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const rows = { get: [] as string[], call: [] as string[] };
+
   for (const n of SIZES) {
     const venueId = `bench-${n}`;
     const tickets: QueueTicket[] = Array.from({ length: n }, (_, i) => ({
@@ -126,10 +131,38 @@ try {
         }
       }
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const [w, l] = [median(whole), median(lane)];
-    console.log(`| ${n} | ${w.toFixed(1)} | ${l.toFixed(1)} | ${(l / w).toFixed(3)} |`);
+    rows.get.push(`| ${n} | ${w.toFixed(1)} | ${l.toFixed(1)} | ${(l / w).toFixed(3)} |`);
+
+    // call-next on lanes of their own: S1–S4 from the lane plan, S5–S8 from the whole queue
+    const calls = { plan: [] as number[], queue: [] as number[] };
+    for (let r = 0; r < ROUNDS; r++) {
+      for (let k = 1; k <= 4; k++) {
+        const reads = wholeQueueReads;
+        let started = performance.now();
+        const fromPlan = await service.callNext(venueId, `S${k}`);
+        calls.plan.push(performance.now() - started);
+        if (wholeQueueReads !== reads) throw new Error(`S${k}: call-next read the whole queue`);
+        started = performance.now();
+        const fromQueue = await wholeQueueService.callNext(venueId, `S${k + 4}`);
+        calls.queue.push(performance.now() - started);
+        if (fromPlan === undefined || fromQueue === undefined) throw new Error('call-next found nobody');
+      }
+    }
+    const [q, p] = [median(calls.queue), median(calls.plan)];
+    rows.call.push(`| ${n} | ${q.toFixed(1)} | ${p.toFixed(1)} | ${(p / q).toFixed(3)} |`);
   }
+  console.log(
+    `# Lane plan reads against whole-queue reads\n\nMachine: ${machine()}; DynamoDB Local in memory; ${ROUNDS} alternated rounds, medians.\n`,
+  );
+  console.log(`## A planned ticket's GET (${SAMPLED} tickets spread through the queue)\n`);
+  console.log('| tickets waiting | whole queue (ms) | lane plan (ms) | ratio |');
+  console.log('|---|---|---|---|');
+  for (const row of rows.get) console.log(row);
+  console.log('\n## Call-next (4 lanes each way)\n');
+  console.log('| tickets waiting | whole queue (ms) | lane plan (ms) | ratio |');
+  console.log('|---|---|---|---|');
+  for (const row of rows.call) console.log(row);
 } finally {
   await dynamo.stop();
 }
