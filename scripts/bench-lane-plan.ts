@@ -36,7 +36,7 @@ process.env.AWS_ACCESS_KEY_ID ??= 'local';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 const dynamo = await startDynamoDbLocal();
 try {
-  const tables = await createTables(dynamo.endpoint, { AppName: 'bench', Stage: 'ticketget' });
+  const tables = await createTables(dynamo.endpoint, { AppName: 'bench', Stage: 'laneplan' });
   const stores = createDynamoStores(createDocumentClient(dynamo.endpoint), tables);
   const SIZES = [500, 2000, 5000];
   // one venue per queue size, each with the surge's lanes

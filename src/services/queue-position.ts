@@ -29,14 +29,17 @@ export function eligibleLanes(
   return venue.lanes.filter((l) => l.open && eligible(l, ticket.serviceKind, ticket.accessibility));
 }
 
-/** The order of a lane's plan: by position, then oldest first (a plan half written has ties). */
+/**
+ * The order of a lane's plan: by position, then by ticket id (a plan half written has ties),
+ * the order of the lane plan index, so that its first few are the plan's first few.
+ */
 export function byPlan(
-  a: Pick<Ticket, 'position' | 'joinedAt' | 'ticketId'>,
-  b: Pick<Ticket, 'position' | 'joinedAt' | 'ticketId'>,
+  a: Pick<Ticket, 'position' | 'ticketId'>,
+  b: Pick<Ticket, 'position' | 'ticketId'>,
 ): number {
   const pa = a.position ?? Number.MAX_SAFE_INTEGER;
   const pb = b.position ?? Number.MAX_SAFE_INTEGER;
-  return pa - pb || byJoined(a, b);
+  return pa - pb || (a.ticketId < b.ticketId ? -1 : a.ticketId > b.ticketId ? 1 : 0);
 }
 
 /** Positions of every waiting ticket of a venue, by ticket id. */

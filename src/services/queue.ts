@@ -41,6 +41,8 @@ const LEAVE_ATTEMPTS = 5;
  * few may have been called or moved a moment ago, and the index may not show it yet.
  */
 const PLAN_HEAD_CANDIDATES = 5;
+/** How often call-next calls one ticket that stays at its place while the worker rewrites it. */
+const CALL_ATTEMPTS = 3;
 
 function strip(ticket: QueueTicket | StoredTicket): QueueTicket {
   if (!('version' in ticket)) return ticket;
@@ -208,18 +210,26 @@ export class QueueService {
   }
 
   /**
-   * The head of the lane's plan, read from the lane alone (the lane plan index): the first
-   * ticket that, read again, still waits in this lane's plan and is not taken meanwhile.
-   * Undefined when none of the first few can be called: the whole queue decides then.
+   * The head of the lane's plan, read from the lane alone (the lane plan index, in plan order):
+   * the first entry that, read again, still waits at the place the index shows.
+   * - One taken meanwhile (called by another operator, left) is passed over.
+   * - A lost version race while it stays at its place (the worker wrote a new ETA) is retried
+   *   on the fresh ticket.
+   * - One that has moved means the index is behind a re-plan: the whole queue decides, and so
+   *   it does when none of the first few can be called (undefined).
    */
   private async callPlanHead(venueId: string, laneId: string, at: string): Promise<QueueTicket | undefined> {
     const queue = this.deps.stores.queue;
-    const head = (await queue.lanePlanHead(venueId, laneId, PLAN_HEAD_CANDIDATES)).sort(byPlan);
-    for (const entry of head) {
-      const ticket = await queue.get(entry.ticketId);
-      if (ticket?.status !== 'waiting' || ticket.laneId !== laneId) continue; // moved on meanwhile
-      const called = await this.tryCall(ticket, laneId, at);
-      if (called) return called;
+    for (const entry of await queue.lanePlanHead(venueId, laneId, PLAN_HEAD_CANDIDATES)) {
+      for (let attempt = 1; attempt <= CALL_ATTEMPTS; attempt++) {
+        const ticket = await queue.get(entry.ticketId);
+        if (ticket?.status !== 'waiting') break;
+        const inPlace =
+          ticket.venueId === venueId && ticket.laneId === laneId && ticket.position === entry.position;
+        if (!inPlace) return undefined;
+        const called = await this.tryCall(ticket, laneId, at);
+        if (called) return called;
+      }
     }
     return undefined;
   }

@@ -46,10 +46,15 @@ export function memoryQueueStore(state: MemoryState): QueueStore {
       return ticket && copy(ticket);
     },
     async listActive(venueId) {
-      return [...state.tickets.values()]
-        .filter((t) => t.venueId === venueId && ACTIVE_TICKET.has(t.status))
-        .sort((a, b) => (a.joinedAt < b.joinedAt ? -1 : a.joinedAt > b.joinedAt ? 1 : 0))
-        .map(copy);
+      return (
+        [...state.tickets.values()]
+          .filter((t) => t.venueId === venueId && ACTIVE_TICKET.has(t.status))
+          // as the store: oldest first, by id among those joining in the same millisecond
+          .sort((a, b) =>
+            a.joinedAt !== b.joinedAt ? (a.joinedAt < b.joinedAt ? -1 : 1) : a.ticketId < b.ticketId ? -1 : 1,
+          )
+          .map(copy)
+      );
     },
     async lanePlanUpTo(ticket) {
       return lanePlanUpTo(state.tickets.values(), ticket);

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { QueueStore, StoredTicket } from '../../src/domain/ports.ts';
+import { eligible } from '../../src/queue/jobs.ts';
 import { eligibleLanes, livePositions } from '../../src/services/queue-position.ts';
 import { demoRules, demoVenue } from '../fakes/demo-rules.ts';
 import { createMemoryStores } from '../fakes/index.ts';
@@ -147,33 +148,102 @@ describe('a ticket’s live position read from its lane plan', () => {
   });
 });
 
+/**
+ * What call-next calls, read off the whole state (DESIGN.md §7): the head of the lane's plan
+ * (position, then id), else the oldest unplanned ticket the lane may serve.
+ */
+function expectedCall(all: readonly StoredTicket[], laneId: string): string | undefined {
+  const lane = demoVenue().lanes.find((l) => l.laneId === laneId)!;
+  const waiting = all.filter((t) => t.status === 'waiting');
+  const [head] = waiting
+    .filter((t) => t.laneId === laneId && t.position !== undefined)
+    .sort((a, b) => a.position! - b.position! || (a.ticketId < b.ticketId ? -1 : 1));
+  if (head) return head.ticketId;
+  const [oldest] = waiting
+    .filter((t) => t.laneId === undefined && eligible(lane, t.serviceKind, t.accessibility))
+    .sort((a, b) =>
+      a.joinedAt !== b.joinedAt ? (a.joinedAt < b.joinedAt ? -1 : 1) : a.ticketId < b.ticketId ? -1 : 1,
+    );
+  return oldest?.ticketId;
+}
+
+/** A harness over `all` as stored, with the queue's reads counted and `overrides` in place. */
+async function callNextOn(
+  all: readonly StoredTicket[],
+  laneId: string,
+  overrides: Parameters<typeof countingStores>[0] = {},
+) {
+  const { stores, counter } = countingStores(overrides);
+  for (const t of all) stores.state.tickets.set(t.ticketId, structuredClone(t));
+  const h = await createHarness({ stores, now: NOW });
+  const reply = await h.call('POST', `/venues/${VENUE}/lanes/${laneId}/call-next`, { as: 'olivia' });
+  return {
+    status: reply.status,
+    ticketId: reply.body?.ticket?.ticketId as string | undefined,
+    counter,
+    stores,
+  };
+}
+
 describe('call-next from the lane plan', () => {
-  it('calls the ticket a read of the whole queue would, and reads the whole queue only when the lane plan has nothing to call', async () => {
+  it('calls the plan’s head, else the oldest unplanned ticket, and reads the whole queue only for the latter', async () => {
     await fc.assert(
       fc.asyncProperty(queueStates, fc.constantFrom('L1', 'L2', 'L3'), async ({ tickets }, laneId) => {
         const all = ticketsOf(tickets);
-        // the same state twice: one store reads the lane plan, the other has none to read
-        const calls = await Promise.all(
-          [{}, { lanePlanHead: async () => [] }].map(async (overrides) => {
-            const { stores, counter } = countingStores(overrides);
-            for (const t of all) stores.state.tickets.set(t.ticketId, structuredClone(t));
-            const h = await createHarness({ stores, now: NOW });
-            const reply = await h.call('POST', `/venues/${VENUE}/lanes/${laneId}/call-next`, {
-              as: 'olivia',
-            });
-            return {
-              status: reply.status,
-              ticketId: reply.body?.ticket?.ticketId,
-              reads: counter.wholeQueueReads,
-            };
-          }),
-        );
-        const [fromPlan, fromQueue] = calls as [(typeof calls)[0], (typeof calls)[0]];
-        assert.deepEqual([fromPlan.status, fromPlan.ticketId], [fromQueue.status, fromQueue.ticketId]);
+        const expected = expectedCall(all, laneId);
+        const fromPlan = await callNextOn(all, laneId);
+        assert.deepEqual([fromPlan.status, fromPlan.ticketId], expected ? [200, expected] : [204, undefined]);
         const planned = all.some((t) => t.status === 'waiting' && t.laneId === laneId);
-        assert.equal(fromPlan.reads, planned ? 0 : 1, 'whole-queue reads');
+        assert.equal(fromPlan.counter.wholeQueueReads, planned ? 0 : 1, 'whole-queue reads');
+        // and the whole queue alone (no lane plan to read) decides the same
+        const fromQueue = await callNextOn(all, laneId, { lanePlanHead: async () => [] });
+        assert.equal(fromQueue.ticketId, expected);
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('passes over a head taken meanwhile, and asks the whole queue when the index is behind a re-plan', async () => {
+    const a = stored(1, { laneId: 'L2', position: 1 });
+    const b = stored(2, { laneId: 'L2', position: 2 });
+    const entry = (t: StoredTicket, position: number) => ({ ...t, position });
+    // a was called by another operator a moment ago; the index still shows it
+    const taken = await callNextOn([{ ...a, status: 'called' }, b], 'L2', {
+      lanePlanHead: async () => [entry(a, 1), entry(b, 2)],
+    });
+    assert.deepEqual([taken.ticketId, taken.counter.wholeQueueReads], [b.ticketId, 0]);
+    // the worker moved a behind b; the index still shows the old plan
+    const moved = await callNextOn(
+      [
+        { ...a, position: 2 },
+        { ...b, position: 1 },
+      ],
+      'L2',
+      {
+        lanePlanHead: async () => [entry(a, 1), entry(b, 2)],
+      },
+    );
+    assert.deepEqual([moved.ticketId, moved.counter.wholeQueueReads], [b.ticketId, 1]);
+  });
+
+  it('calls the head even when the worker rewrites it meanwhile (a lost version race)', async () => {
+    const a = stored(1, { laneId: 'L2', position: 1 });
+    const b = stored(2, { laneId: 'L2', position: 2 });
+    const { stores, counter } = countingStores();
+    for (const t of [a, b]) stores.state.tickets.set(t.ticketId, structuredClone(t));
+    const transition = stores.queue.transition;
+    let races = 0;
+    stores.queue.transition = async (ticket, change) => {
+      if (ticket.ticketId === a.ticketId && races < 2) {
+        races++;
+        // the worker writes a new ETA first: same place, next version
+        const current = stores.state.tickets.get(a.ticketId)!;
+        stores.state.tickets.set(a.ticketId, { ...current, version: current.version + 1 });
+      }
+      return transition(ticket, change);
+    };
+    const h = await createHarness({ stores, now: NOW });
+    const reply = await h.call('POST', `/venues/${VENUE}/lanes/L2/call-next`, { as: 'olivia' });
+    assert.deepEqual([reply.body.ticket.ticketId, races, counter.wholeQueueReads], [a.ticketId, 2, 0]);
   });
 });

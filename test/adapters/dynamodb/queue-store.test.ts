@@ -311,6 +311,20 @@ describe('DynamoQueueStore', () => {
       laneId: 'L1',
     });
     assert.deepEqual(await head(1), [[t1, 2]]);
+    // an older worker (a rollback) moves t1 without moving its entry: the head skips it
+    await createDocumentClient(f.endpoint).send(
+      new UpdateCommand({
+        TableName: f.tables.queueState,
+        Key: { pk: `TICKET#${t1}`, sk: 'TICKET' },
+        UpdateExpression: 'SET #position = :position',
+        ExpressionAttributeNames: { '#position': 'position' },
+        ExpressionAttributeValues: { ':position': 5 },
+      }),
+    );
+    assert.deepEqual(await head(10), [
+      [t2, 9],
+      [t0, 10],
+    ]);
   });
 
   it('reads a plan written before the lane plan index as no plan, so that the worker writes it again', async () => {
