@@ -13,7 +13,7 @@ export type BundleName = 'venue-api' | 'notification-fanout' | 'post-confirmatio
 export const BUNDLE_NAMES: BundleName[] = ['venue-api', 'notification-fanout', 'post-confirmation', 'worker'];
 
 /** The bundles the hub runs in its own process: all but the worker (a child process of its own). */
-export const FUNCTION_BUNDLES: BundleName[] = ['venue-api', 'notification-fanout', 'post-confirmation'];
+export const FUNCTION_BUNDLES: BundleName[] = BUNDLE_NAMES.filter((name) => name !== 'worker');
 
 /** Where `npm run build` puts the bundles (and the site, under `site/`). */
 export const DIST = join(REPO_ROOT, 'dist');

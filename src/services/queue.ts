@@ -127,8 +127,8 @@ export class QueueService {
     if (ticket.laneId === undefined || ticket.position === undefined) return undefined;
     if (eligibleLanes(rules, ticket).length === 0) return undefined;
     const upTo = await this.deps.stores.queue.lanePlanUpTo(ticket);
-    const self = upTo.find((t) => t.ticketId === ticket.ticketId);
-    if (self?.laneId !== ticket.laneId || self.position !== ticket.position) return undefined;
+    // the list is the ticket's lane's; the ticket must be in it at its own position
+    if (upTo.find((t) => t.ticketId === ticket.ticketId)?.position !== ticket.position) return undefined;
     const ahead = upTo.filter((t) => t.ticketId !== ticket.ticketId);
     return livePositions([...ahead, ticket], rules, now).get(ticket.ticketId);
   }

@@ -31,12 +31,15 @@ export const reservationKeys = {
 /** gsi3pk of outbox events not yet published (sparse index `pendingOutbox`). */
 export const PENDING = 'PENDING';
 
-/** The largest position a lane plan key holds (a queue holds far fewer tickets). */
-const MAX_POSITION = 9_999_999_998;
+/** The largest number a lane plan key holds: 10 digits (a queue holds far fewer tickets). */
+const MAX_KEY_POSITION = 9_999_999_999;
 
-/** Whether a lane plan key can hold this position. */
+/**
+ * Whether a ticket's place fits a lane plan key, and so does the bound after it that
+ * `lanePlacesBelow(position + 1)` reads up to.
+ */
 export function isLanePosition(position: number): boolean {
-  return Number.isSafeInteger(position) && position >= 0 && position <= MAX_POSITION;
+  return Number.isSafeInteger(position) && position >= 0 && position < MAX_KEY_POSITION;
 }
 
 /**
@@ -45,9 +48,9 @@ export function isLanePosition(position: number): boolean {
  * plan fails at its write instead of misplacing tickets quietly.
  */
 function positionKey(position: number): string {
-  if (!isLanePosition(position) && position !== MAX_POSITION + 1) {
+  if (!(Number.isSafeInteger(position) && position >= 0 && position <= MAX_KEY_POSITION)) {
     throw new RangeError(
-      `a lane plan position must be an integer from 0 to ${MAX_POSITION}, got ${position}`,
+      `a lane plan position must be an integer from 0 to ${MAX_KEY_POSITION - 1}, got ${position}`,
     );
   }
   return String(position).padStart(10, '0');

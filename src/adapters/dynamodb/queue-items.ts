@@ -19,33 +19,45 @@ export function toStoredTicket(stored: Record<string, unknown>): StoredTicket {
   // plan write sets with it. One without (written before that index existed, or by an older
   // worker after a rollback) reads as no plan: the worker plans the ticket again on its next
   // cycle, and a live position never counts on a lane list that misses or misplaces it.
-  const { laneId, position } = ticket;
-  if (stored.status === 'waiting' && (laneId !== undefined || position !== undefined)) {
-    const indexed =
-      laneId !== undefined &&
-      position !== undefined &&
-      isLanePosition(position) &&
-      stored.gsi3pk === queueKeys.lanePlan(ticket.venueId, laneId) &&
-      stored.gsi3sk === queueKeys.lanePlace(position, ticket.ticketId);
-    if (!indexed) {
-      delete ticket.laneId;
-      delete ticket.position;
-    }
+  const planned = ticket.laneId !== undefined || ticket.position !== undefined;
+  if (stored.status === 'waiting' && planned && !holdsItsPlace(stored, ticket.venueId)) {
+    delete ticket.laneId;
+    delete ticket.position;
   }
   return ticket;
 }
 
-/** A lane plan index item (INCLUDE projection) as the tickets-ahead list reads it. */
-export function toLanePlanEntry(stored: Record<string, unknown>): LanePlanEntry {
-  return {
-    ticketId: String(stored.ticketId),
-    status: stored.status as LanePlanEntry['status'],
-    serviceKind: String(stored.serviceKind),
-    accessibility: stored.accessibility === true,
-    laneId: String(stored.laneId),
-    position: Number(stored.position),
-    joinedAt: String(stored.joinedAt),
-  };
+/**
+ * Whether an item's lane plan keys (byLanePlan) name its own lane and position: true of every
+ * plan write since the index, false of a plan written before it or moved by an older worker.
+ */
+function holdsItsPlace(item: Record<string, unknown>, venueId: string): boolean {
+  const { laneId, position, ticketId } = item;
+  return (
+    typeof laneId === 'string' &&
+    typeof position === 'number' &&
+    isLanePosition(position) &&
+    item.gsi3pk === queueKeys.lanePlan(venueId, laneId) &&
+    item.gsi3sk === queueKeys.lanePlace(position, String(ticketId))
+  );
+}
+
+/**
+ * Lane plan index items (INCLUDE projection) as the tickets-ahead list reads them: only those
+ * whose keys still name their own lane and position, as a plan counts in `toStoredTicket`.
+ */
+export function toLanePlanEntries(items: Record<string, unknown>[], venueId: string): LanePlanEntry[] {
+  return items
+    .filter((item) => holdsItsPlace(item, venueId))
+    .map((item) => ({
+      ticketId: String(item.ticketId),
+      status: item.status as LanePlanEntry['status'],
+      serviceKind: String(item.serviceKind),
+      accessibility: item.accessibility === true,
+      laneId: String(item.laneId),
+      position: Number(item.position),
+      joinedAt: String(item.joinedAt),
+    }));
 }
 
 /** `YYYY-MM-DDTHH` of an ISO time: the clock hour a join counts in. */

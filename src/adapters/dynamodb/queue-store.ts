@@ -17,33 +17,15 @@ import type {
 } from '../../domain/ports.ts';
 import { type Db, epochSeconds, isConditionFailure, mapLimit } from './db.ts';
 import { versionedUpdate } from './expressions.ts';
-import { isLanePosition, queueKeys, RETENTION_SECONDS, reservationKeys } from './keys.ts';
+import { queueKeys, RETENTION_SECONDS, reservationKeys } from './keys.ts';
 import { outboxPut } from './outbox-store.ts';
 import { queryAll } from './pagination.ts';
-import { joinActions, toLanePlanEntry, toStoredTicket } from './queue-items.ts';
+import { joinActions, toLanePlanEntries, toStoredTicket } from './queue-items.ts';
 import { moveReservation, releaseGuard, toReservation } from './reservation-items.ts';
 import { type TxAction, transactWrite } from './transactions.ts';
 
 const FINAL: TicketStatus[] = ['done', 'left', 'no_show'];
 const PLAN_CONCURRENCY = 8;
-
-/**
- * Lane plan index items as entries. An entry counts only where its keys still name its own
- * lane and position, as a plan does in `toStoredTicket` (an older worker may move a ticket
- * without moving its entry).
- */
-function lanePlanEntries(items: Record<string, unknown>[], venueId: string): LanePlanEntry[] {
-  return items
-    .filter((item) => {
-      const position = Number(item.position);
-      return (
-        isLanePosition(position) &&
-        item.gsi3pk === queueKeys.lanePlan(venueId, String(item.laneId)) &&
-        item.gsi3sk === queueKeys.lanePlace(position, String(item.ticketId))
-      );
-    })
-    .map(toLanePlanEntry);
-}
 
 export class DynamoQueueStore implements QueueStore {
   constructor(private readonly db: Db) {}
@@ -96,7 +78,7 @@ export class DynamoQueueStore implements QueueStore {
         ':below': queueKeys.lanePlacesBelow(ticket.position + 1),
       },
     });
-    return lanePlanEntries(items, ticket.venueId);
+    return toLanePlanEntries(items, ticket.venueId);
   }
 
   async lanePlanHead(venueId: string, laneId: string, limit: number): Promise<LanePlanEntry[]> {
@@ -111,7 +93,7 @@ export class DynamoQueueStore implements QueueStore {
         }),
       ),
     );
-    return lanePlanEntries(out.Items ?? [], venueId);
+    return toLanePlanEntries(out.Items ?? [], venueId);
   }
 
   async transition(ticket: StoredTicket, change: TicketTransition): Promise<StoredTicket> {
