@@ -167,6 +167,11 @@ export class VenueApi {
     return (await this.must(this.request<{ ticket: QueueTicket }>('GET', path))).ticket;
   }
 
+  /** The caller's tickets at every venue, newest first (ADR 0415). */
+  myTickets(query: Query = {}): Promise<Page<QueueTicket>> {
+    return this.must(this.request('GET', '/me/queue/tickets', { query }));
+  }
+
   async leaveQueue(ticketId: string): Promise<QueueTicket> {
     const path = `/queue/tickets/${enc(ticketId)}`;
     return (await this.must(this.request<{ ticket: QueueTicket }>('DELETE', path))).ticket;

@@ -246,6 +246,11 @@ export interface QueueStore {
    */
   join(cmd: JoinCommand): Promise<StoredTicket>;
   get(ticketId: string): Promise<StoredTicket | undefined>;
+  /**
+   * A user's tickets at every venue, newest first (by joining time, then id): how a shopper
+   * finds a ticket this device did not open (another device, an operator's check-in).
+   */
+  listByUser(userId: string, page: PageRequest): Promise<Page<StoredTicket>>;
   /** waiting and called tickets of a venue, oldest first (index query, no scan) */
   listActive(venueId: string): Promise<StoredTicket[]>;
   /**

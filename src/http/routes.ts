@@ -1,7 +1,8 @@
 /**
- * The route table: the 21 routes of DESIGN.md §3, who may call each, and how each translates
- * a request into a service call and its result into a response. The router, the OpenAPI check
- * and the security route matrix (which also holds it against template.yaml) read this one table.
+ * The route table: the 21 routes of DESIGN.md §3 and a shopper's own tickets (ADR 0415), who
+ * may call each, and how each translates a request into a service call and its result into a
+ * response. The router, the OpenAPI check and the security route matrix (which also holds it
+ * against template.yaml) read this one table.
  */
 import { ValidationFailed } from '../domain/errors.ts';
 import type { Preferences, TicketOutcome } from '../domain/model.ts';
@@ -172,6 +173,16 @@ export const ROUTES: readonly Route[] = [
     handle: async (ctx) => {
       parseBody(ctx.event, schemas.noFieldsBody);
       return ok({ ticket: ticketOut(await ctx.services.queue.leave(ctx.actor, ctx.params.ticketId ?? '')) });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/me/queue/tickets',
+    access: 'shopper',
+    handle: async (ctx) => {
+      parseQuery(ctx.event, {}, { paged: true });
+      const page = await ctx.services.queue.listMine(ctx.actor, parsePage(query(ctx)));
+      return ok({ ...page, items: page.items.map(ticketOut) });
     },
   },
   {

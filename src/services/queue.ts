@@ -6,7 +6,7 @@
  * has no plan, and moves on to the next candidate when a concurrent writer won the version race.
  */
 import { InvalidState, NotFound, QueueClosed, ValidationFailed } from '../domain/errors.ts';
-import type { Caller, QueueTicket, TicketOutcome, VenueEvent } from '../domain/model.ts';
+import type { Caller, Page, PageRequest, QueueTicket, TicketOutcome, VenueEvent } from '../domain/model.ts';
 import type { StoredTicket, TicketTransition } from '../domain/ports.ts';
 import type { Lane, VenueRules } from '../domain/rules.ts';
 import { eligible } from '../queue/jobs.ts';
@@ -136,6 +136,17 @@ export class QueueService {
   /** Route 12. */
   async get(actor: Actor, ticketId: string): Promise<QueueTicket> {
     return this.withLivePosition(await this.visibleTicket(actor.caller, ticketId));
+  }
+
+  /**
+   * The caller's own tickets, newest first; a waiting one with its live position and ETA. This
+   * is how a shopper finds a ticket this device did not open: joined on another device, or
+   * opened by an operator checking their pickup in (DESIGN.md has no such route; ADR 0415).
+   */
+  async listMine(actor: Actor, page: PageRequest): Promise<Page<QueueTicket>> {
+    const found = await this.deps.stores.queue.listByUser(actor.caller.userId, page);
+    const items = await Promise.all(found.items.map((ticket) => this.withLivePosition(ticket)));
+    return { ...found, items };
   }
 
   /**

@@ -5,19 +5,17 @@
  * died between its write and its publish still gets its event). Structured logs and EMF
  * metrics per venue: re-plan ms, waiting count, predicted wait, overtakes, writes, ETA quality.
  */
-import type {
-  Clock,
-  EventPublisher,
-  OutboxStore,
-  QueueStore,
-  RulesProvider,
-  SlotStore,
-} from '../domain/ports.ts';
+import type { Clock, EventPublisher, OutboxStore, RulesProvider, SlotStore } from '../domain/ports.ts';
 import { emitMetrics, errorName, type Logger, type LogSink, type MetricUnit } from '../observability/log.ts';
 import { ArrivalRateEstimator } from '../queue/arrival-rates.ts';
 import { PlannerMemory } from '../queue/memory.ts';
 import { ServiceTimeEstimator } from '../queue/service-times.ts';
-import { runVenueCycle, type VenueCycleResult, type VenueState } from './venue-cycle.ts';
+import {
+  runVenueCycle,
+  type VenueCycleResult,
+  type VenueState,
+  type WorkerQueueStore,
+} from './venue-cycle.ts';
 
 export const METRICS_NAMESPACE = 'VenueHub/Worker';
 /** an ETA within 5 minutes of the call counts as right (issue 7's ±5 minutes; the simulator's too) */
@@ -27,7 +25,7 @@ export const WORKER_SERVICE = 'queue-worker';
 
 export interface WorkerDeps {
   rules: RulesProvider;
-  queue: QueueStore;
+  queue: WorkerQueueStore;
   /** pickup slots' reservations still to check in, which the ETAs foresee */
   slots: Pick<SlotStore, 'awaitingCheckIns'>;
   outbox: OutboxStore;

@@ -57,11 +57,14 @@ function changed(ticket: StoredTicket, a: PlanAssignment): boolean {
   return Math.abs(Date.parse(ticket.etaAt) - Date.parse(a.etaAt)) >= ETA_TOLERANCE_MS;
 }
 
+/** What the worker reads and writes of the queue: no shopper's views, no joins. */
+export type WorkerQueueStore = Pick<QueueStore, 'get' | 'listActive' | 'transition' | 'applyPlan'>;
+
 /** Runs the cycle for one venue. Store failures propagate; lost version races are counted. */
 export async function runVenueCycle(
   venueId: string,
   venue: VenueRules,
-  stores: { queue: QueueStore; slots: Pick<SlotStore, 'awaitingCheckIns'> },
+  stores: { queue: WorkerQueueStore; slots: Pick<SlotStore, 'awaitingCheckIns'> },
   state: VenueState,
   now: Date,
   logger: Logger,
@@ -191,7 +194,7 @@ function etaErrorsOfCalled(active: readonly StoredTicket[], firstEta: Map<string
 /** Feeds the estimator with tickets that were `called` last cycle and are `done` (served) now. */
 async function learnServiceTimes(
   active: readonly StoredTicket[],
-  queue: QueueStore,
+  queue: WorkerQueueStore,
   state: VenueState,
 ): Promise<number> {
   const stillCalled = new Map<string, string>();

@@ -74,6 +74,8 @@ describe('venue site in Chromium against the local hub', {
   const title = `Sunset yoga ${Date.now().toString(36)}`;
   let operator: Page;
   let shopper: Page;
+  /** the same shopper on a second device */
+  let phone: Page;
   let eventPath = '';
 
   it('operator signs in and creates a published event', async () => {
@@ -165,6 +167,14 @@ describe('venue site in Chromium against the local hub', {
     await screenshot(shopper, '06-queue-ticket-planned');
   });
 
+  it('the same shopper on a second device finds the ticket there (the API lists it, ADR 0415)', async () => {
+    phone = await openPage({ width: 390, height: 844 });
+    await phone.goto(`${hub.url}/#/queue`);
+    await signIn(phone, 'alice');
+    await phone.getByRole('heading', { name: /Your ticket · Order pickup/ }).waitFor(WAIT);
+    assert.equal(await phone.getByRole('button', { name: 'Join the queue' }).count(), 0);
+  });
+
   it("operator calls the shopper's ticket and the shopper's page says so without a reload", async () => {
     await shopper.waitForFunction(
       () =>
@@ -212,11 +222,11 @@ describe('venue site in Chromium against the local hub', {
     await shopper.getByText('You left the queue.').waitFor(WAIT);
   });
 
-  it('shopper in the queue checks a pickup in by leaving the ticket they hold, after asking', async () => {
-    await shopper.goto(`${hub.url}/#/queue`);
-    await shopper.getByLabel('Service', { exact: true }).selectOption('returns');
-    await shopper.getByRole('button', { name: 'Join the queue' }).click();
-    await shopper.getByRole('heading', { name: /Your ticket/ }).waitFor(WAIT);
+  it('shopper in the queue on another device checks a pickup in by leaving that ticket, after asking', async () => {
+    await phone.goto(`${hub.url}/#/queue`);
+    await phone.getByLabel('Service', { exact: true }).selectOption('returns');
+    await phone.getByRole('button', { name: 'Join the queue' }).click();
+    await phone.getByRole('heading', { name: /Your ticket · Returns/ }).waitFor(WAIT);
     await shopper.goto(`${hub.url}/#/pickup`);
     await shopper.locator('input[name="slotId"]:not([disabled])').first().check();
     await shopper.getByLabel('Order reference', { exact: true }).fill('ORD-2002');
@@ -230,6 +240,8 @@ describe('venue site in Chromium against the local hub', {
     await shopper.getByRole('link', { name: 'Follow your queue ticket' }).first().click();
     // the ticket followed now is the pickup's, not the returns ticket left behind
     await shopper.getByRole('heading', { name: /Your ticket · Order pickup/ }).waitFor(WAIT);
+    // and the other device, still following the returns ticket, says it was left
+    await phone.locator('#ticket-live').getByText('You left the queue.').waitFor(WAIT);
   });
 
   it('shopper cancels the event booking and the places come back', async () => {

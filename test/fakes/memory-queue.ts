@@ -9,7 +9,7 @@ import type {
   TicketTransition,
 } from '../../src/domain/ports.ts';
 import { ACTIVE_TICKET, type MemoryState } from './memory-state.ts';
-import { copy } from './paging.ts';
+import { copy, pageOf } from './paging.ts';
 
 function joinKey(ticket: { venueId: string; userId: string; joinedAt: string }): string {
   return `${ticket.venueId}#${ticket.userId}#${ticket.joinedAt.slice(0, 13)}`;
@@ -44,6 +44,16 @@ export function memoryQueueStore(state: MemoryState): QueueStore {
     async get(ticketId) {
       const ticket = state.tickets.get(ticketId);
       return ticket && copy(ticket);
+    },
+    async listByUser(userId, page) {
+      const all = [...state.tickets.values()]
+        .filter((t) => t.userId === userId)
+        // as the store's index: newest first, by id among those joining in the same millisecond
+        .sort((a, b) =>
+          a.joinedAt !== b.joinedAt ? (a.joinedAt > b.joinedAt ? -1 : 1) : a.ticketId > b.ticketId ? -1 : 1,
+        );
+      const result = pageOf(all, page);
+      return { ...result, items: result.items.map(copy) };
     },
     async listActive(venueId) {
       return (

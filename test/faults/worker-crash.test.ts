@@ -32,6 +32,7 @@ class DyingQueue implements QueueStore {
   join = (...args: Parameters<QueueStore['join']>) => this.inner.join(...args);
   get = (id: string) => this.inner.get(id);
   listActive = (venueId: string) => this.inner.listActive(venueId);
+  listByUser = (...args: Parameters<QueueStore['listByUser']>) => this.inner.listByUser(...args);
   transition = (...args: Parameters<QueueStore['transition']>) => this.inner.transition(...args);
   lanePlanUpTo = (...args: Parameters<QueueStore['lanePlanUpTo']>) => this.inner.lanePlanUpTo(...args);
   lanePlanHead = (...args: Parameters<QueueStore['lanePlanHead']>) => this.inner.lanePlanHead(...args);

@@ -323,6 +323,61 @@ describe('queue routes', () => {
   });
 });
 
+describe("a shopper's own tickets (GET /me/queue/tickets, ADR 0415)", () => {
+  it('lists them newest first with the live place, the one an operator opened too, page by page', async () => {
+    const h = await createHarness();
+    const first = (await join(h, 'alice', { serviceKind: 'returns', partySize: 1 })).body.ticket;
+    await h.call('DELETE', `/queue/tickets/${first.ticketId}`, { as: 'alice' });
+    h.clock.advanceMinutes(1);
+    await join(h, 'bob');
+    // an operator checks Alice's pickup in: the ticket it opens is hers, not on her device
+    const r = await pickupReservation(h);
+    const checkIn = await h.call('POST', `/reservations/${r.reservationId}/check-in`, { as: 'olivia' });
+    const opened = checkIn.body.ticket;
+    assert.equal(opened.userId, r.userId);
+
+    const mine = await h.call('GET', '/me/queue/tickets', { as: 'alice' });
+    assert.equal(mine.status, 200);
+    assert.deepEqual(
+      mine.body.items.map((t: { ticketId: string; status: string }) => [t.ticketId, t.status]),
+      [
+        [opened.ticketId, 'waiting'],
+        [first.ticketId, 'left'],
+      ],
+    );
+    assert.equal(mine.body.nextCursor, undefined);
+    // the waiting one has its live place, as GET /queue/tickets/{id} answers it
+    const single = await h.call('GET', `/queue/tickets/${opened.ticketId}`, { as: 'alice' });
+    assert.deepEqual(mine.body.items[0], single.body.ticket);
+    assert.equal(typeof mine.body.items[0].position, 'number');
+    assert.equal(typeof mine.body.items[0].etaAt, 'string');
+
+    const page1 = await h.call('GET', '/me/queue/tickets?limit=1', { as: 'alice' });
+    assert.equal(page1.body.items[0].ticketId, opened.ticketId);
+    const page2 = await h.call('GET', `/me/queue/tickets?limit=1&cursor=${page1.body.nextCursor}`, {
+      as: 'alice',
+    });
+    assert.deepEqual(
+      page2.body.items.map((t: { ticketId: string }) => t.ticketId),
+      [first.ticketId],
+    );
+    assert.equal(page2.body.nextCursor, undefined);
+    const bobs = await h.call('GET', '/me/queue/tickets', { as: 'bob' });
+    assert.equal(bobs.body.items.length, 1);
+    assert.equal((await h.call('GET', '/me/queue/tickets', { as: 'olivia' })).body.items.length, 0);
+  });
+
+  it('refuses a bad page request with a 400', async () => {
+    const h = await createHarness();
+    for (const q of ['limit=0', 'limit=101', 'cursor=nonsense', 'status=waiting']) {
+      const res = await h.call('GET', `/me/queue/tickets?${q}`, { as: 'alice' });
+      assert.equal(res.status, 400, q);
+      assert.equal(res.body.error.code, 'VALIDATION_FAILED', q);
+    }
+    assert.equal((await h.call('GET', '/me/queue/tickets')).status, 401);
+  });
+});
+
 describe('preferences', () => {
   it('answers defaults, saves and validates', async () => {
     const h = await createHarness();

@@ -113,6 +113,7 @@ const REQUESTS: Record<string, (f: Fixture) => { path: string; body?: unknown; o
     ok: 201,
   }),
   'GET /me/reservations': () => ({ path: '/me/reservations', ok: 200 }),
+  'GET /me/queue/tickets': () => ({ path: '/me/queue/tickets', ok: 200 }),
   'DELETE /reservations/{reservationId}': (f) => ({ path: `/reservations/${f.reservationId}`, ok: 200 }),
   'POST /pickup-slots/{slotId}/bookings': () => ({
     path: `/pickup-slots/${slotId}/bookings`,
@@ -177,8 +178,9 @@ async function aliceObjects(cast: Cast, f: Fixture) {
 }
 
 describe('route × role matrix from template.yaml', () => {
-  it('the template, DESIGN.md and the router agree on the 21 routes and who may call them', () => {
-    assert.equal(TEMPLATE_ROUTES.length, 21);
+  it('the template, DESIGN.md (and ADR 0415) and the router agree on the routes and who may call them', () => {
+    // DESIGN.md §3's 21 and a shopper's own tickets (ADR 0415)
+    assert.equal(TEMPLATE_ROUTES.length, 22);
     assert.deepEqual(Object.keys(REQUESTS).sort(), TEMPLATE_ROUTES.map((r) => r.routeKey).sort());
     assert.ok(TEMPLATE_ROUTES.every((r) => r.functionId === 'VenueApiFunction'));
     const routerAccess = new Map(ROUTES.map((r) => [routeKey(r), r]));
@@ -258,6 +260,14 @@ describe("another user's objects", () => {
     }
     const mine = await bed.as(cast.bob, 'GET', '/me/reservations');
     assert.ok(mine.body.items.every((r: { userId: string }) => r.userId === cast.bob.sub));
+    // the lists of one's own things take no user from the request
+    const tickets = await bed.as(cast.bob, 'GET', '/me/queue/tickets');
+    assert.ok(tickets.body.items.length > 0);
+    assert.ok(tickets.body.items.every((t: { userId: string }) => t.userId === cast.bob.sub));
+    assert.ok(!tickets.body.items.some((t: { ticketId: string }) => t.ticketId === f.ticketId));
+    const asked = await bed.as(cast.bob, 'GET', `/me/queue/tickets?userId=${cast.alice.sub}`);
+    assert.equal(asked.status, 400);
+    assert.equal(asked.body.error.details[0].path, 'userId');
   });
 
   it("preferences are always the caller's own: no id to guess, no userId accepted", async () => {

@@ -1,6 +1,6 @@
 /**
- * Auditor: the HTTP API and its functions. The route set is exactly DESIGN.md §3 (21 routes),
- * exactly routes 1–5 are public and every other route sits behind the JWT authorizer
+ * Auditor: the HTTP API and its functions. The route set is exactly DESIGN.md §3 (21 routes)
+ * and a shopper's own tickets (ADR 0415), exactly routes 1–5 are public and every other route sits behind the JWT authorizer
  * (checkov CKV_AWS_95 / cfn-nag W46 for logging, ours for route auth); the functions follow
  * the platform conventions (runtime, arm64, tracing, esbuild, alias + canary with alarms).
  */
@@ -37,6 +37,8 @@ const ROUTES = [
   'GET /venues/{venueId}/queue',
   'POST /venues/{venueId}/lanes/{laneId}/call-next',
   'POST /queue/tickets/{ticketId}/complete',
+  // beyond DESIGN.md §3 (ADR 0415)
+  'GET /me/queue/tickets',
 ];
 const PUBLIC = ROUTES.slice(0, 5);
 
@@ -65,7 +67,7 @@ const api = resource('template.yaml', 'HttpApi');
 const auth = api.props.Auth as Json;
 
 describe('HTTP API', () => {
-  it('has exactly the 21 routes of DESIGN.md §3, all on HttpApi and served by VenueApiFunction', () => {
+  it('has exactly the 21 routes of DESIGN.md §3 and the one of ADR 0415, all on HttpApi and served by VenueApiFunction', () => {
     const routes = httpApiRoutes();
     assert.deepEqual(routes.map((r) => r.key).sort(), [...ROUTES].sort());
     for (const route of routes) assert.deepEqual(route.apiRefs, ['HttpApi'], route.key);

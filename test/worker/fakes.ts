@@ -3,11 +3,8 @@ import { InvalidState } from '../../src/domain/errors.ts';
 import type { VenueEvent } from '../../src/domain/model.ts';
 import type {
   EventPublisher,
-  JoinCommand,
-  LanePlanEntry,
   OutboxStore,
   PlanWrite,
-  QueueStore,
   RulesProvider,
   SlotCheckIns,
   SlotStore,
@@ -16,9 +13,10 @@ import type {
 } from '../../src/domain/ports.ts';
 import type { RulesDocument, RulesSnapshot } from '../../src/domain/rules.ts';
 import type { Logger } from '../../src/observability/log.ts';
-import { applyPlanWrite, lanePlanHead, lanePlanUpTo } from '../fakes/memory-queue.ts';
+import type { WorkerQueueStore } from '../../src/worker/venue-cycle.ts';
+import { applyPlanWrite } from '../fakes/memory-queue.ts';
 
-export class FakeQueueStore implements QueueStore {
+export class FakeQueueStore implements WorkerQueueStore {
   readonly tickets = new Map<string, StoredTicket>();
   applied: PlanWrite[][] = [];
   /** the venue of each `applied` plan */
@@ -27,11 +25,6 @@ export class FakeQueueStore implements QueueStore {
 
   put(ticket: StoredTicket): void {
     this.tickets.set(ticket.ticketId, structuredClone(ticket));
-  }
-  async join(cmd: JoinCommand): Promise<StoredTicket> {
-    const stored = { ...cmd.ticket, version: 1 };
-    this.put(stored);
-    return stored;
   }
   async get(ticketId: string): Promise<StoredTicket | undefined> {
     const t = this.tickets.get(ticketId);
@@ -57,14 +50,6 @@ export class FakeQueueStore implements QueueStore {
     }
     this.tickets.set(ticket.ticketId, next);
     return structuredClone(next);
-  }
-  async lanePlanUpTo(
-    ticket: Pick<StoredTicket, 'venueId' | 'laneId' | 'position'>,
-  ): Promise<LanePlanEntry[]> {
-    return lanePlanUpTo(this.tickets.values(), ticket);
-  }
-  async lanePlanHead(venueId: string, laneId: string, limit: number): Promise<LanePlanEntry[]> {
-    return lanePlanHead(this.tickets.values(), venueId, laneId, limit);
   }
   async applyPlan(venueId: string, writes: PlanWrite[]): Promise<{ written: number; skipped: number }> {
     this.applied.push(writes);

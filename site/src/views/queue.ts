@@ -5,11 +5,10 @@
  * changed (so a screen reader is not flooded on every poll).
  */
 import type { QueueTicket } from '../api.ts';
-import { ApiError } from '../api.ts';
 import type { AppContext } from '../app.ts';
 import { checkbox, field, formChecked, h, replace, select } from '../dom.ts';
 import { t } from '../i18n.ts';
-import { forgetTicket, rememberedTicket, rememberTicket } from '../ticket-store.ts';
+import { activeTicket } from '../my-ticket.ts';
 import { formatTime } from '../time.ts';
 import { confirmAction, errorBox, run, SERVICE_KINDS, serviceLabel, showError } from '../ui.ts';
 
@@ -40,22 +39,14 @@ export async function queueView(ctx: AppContext, main: HTMLElement) {
   if (!session) return;
   const live = h('div', { class: 'live', 'aria-live': 'polite', 'aria-atomic': 'true', id: 'ticket-live' });
   const errors = errorBox();
-  const ticketId = rememberedTicket(session.userId);
   let ticket: QueueTicket | undefined;
-  if (ticketId) {
-    try {
-      ticket = await ctx.api.getTicket(ticketId);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) forgetTicket(session.userId);
-      else showError(errors, error);
-    }
+  try {
+    ticket = await activeTicket(ctx.api, ctx.config.venueId);
+  } catch (error) {
+    showError(errors, error);
   }
-  if (ticket && (ticket.status === 'waiting' || ticket.status === 'called')) {
-    followTicket(ctx, main, ticket, live, errors);
-  } else {
-    if (ticket) forgetTicket(session.userId);
-    joinForm(ctx, main, live, errors, ticket);
-  }
+  if (ticket) followTicket(ctx, main, ticket, live, errors);
+  else joinForm(ctx, main, live, errors);
 }
 
 function joinForm(
@@ -65,7 +56,6 @@ function joinForm(
   errors: HTMLElement,
   previous?: QueueTicket,
 ): void {
-  const session = ctx.session();
   const service = select(
     'serviceKind',
     SERVICE_KINDS.map((k): [string, string] => [k, serviceLabel(k)]),
@@ -88,7 +78,6 @@ function joinForm(
         partySize: Number(partySize.value),
         accessibility: formChecked(form, 'accessibility'),
       });
-      if (session) rememberTicket(session.userId, ticket.ticketId);
       followTicket(ctx, main, ticket, live, errors);
       live.focus();
     });
@@ -158,8 +147,6 @@ function followTicket(
       live.textContent = said;
     }
     if (ticket.status !== 'waiting' && ticket.status !== 'called') {
-      const session = ctx.session();
-      if (session) forgetTicket(session.userId);
       stopped = true;
       joinForm(ctx, main, live, errors, ticket);
     }

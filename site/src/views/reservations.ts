@@ -6,7 +6,7 @@ import { ApiError, type Reservation } from '../api.ts';
 import type { AppContext } from '../app.ts';
 import { h, replace } from '../dom.ts';
 import { t } from '../i18n.ts';
-import { forgetTicket, rememberedTicket, rememberTicket } from '../ticket-store.ts';
+import { activeTicket } from '../my-ticket.ts';
 import { formatRange } from '../time.ts';
 import { confirmAction, errorBox, reservationStatusLabel, run, showError, statusBox } from '../ui.ts';
 
@@ -46,9 +46,7 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
       cancel.setAttribute('aria-label', `${t('cancelReservation')}: ${title}`);
       checkIn.addEventListener('click', () =>
         run(checkIn, actionErrors, async () => {
-          const result = await checkInOrSwap(ctx, reservation.reservationId);
-          const session = ctx.session();
-          if (result.ticket && session) rememberTicket(session.userId, result.ticket.ticketId);
+          const result = await checkInOrSwap(ctx, reservation);
           li.replaceWith(await card(result.reservation));
           replace(
             notice,
@@ -115,19 +113,18 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
 
 /**
  * Checks a reservation in. A pickup check-in opens a queue ticket, and one shopper holds one
- * ticket at a venue (ALREADY_QUEUED): when this browser knows the ticket they hold, it offers
- * to leave it and check in, after asking; otherwise the error stands.
+ * ticket at a venue (ALREADY_QUEUED): it offers to leave the ticket they hold there (wherever
+ * it was opened) and check in, after asking; otherwise the error stands.
  */
-async function checkInOrSwap(ctx: AppContext, reservationId: string) {
+async function checkInOrSwap(ctx: AppContext, reservation: Reservation) {
   try {
-    return await ctx.api.checkIn(reservationId);
+    return await ctx.api.checkIn(reservation.reservationId);
   } catch (error) {
-    const session = ctx.session();
-    const held = session ? rememberedTicket(session.userId) : undefined;
-    if (!(error instanceof ApiError) || error.code !== 'ALREADY_QUEUED' || !session || !held) throw error;
+    if (!(error instanceof ApiError) || error.code !== 'ALREADY_QUEUED') throw error;
+    const held = await activeTicket(ctx.api, reservation.venueId);
+    if (!held) throw error;
     if (!(await confirmAction(t('confirmSwapTicket'), t('confirmSwapYes'), t('keepTicket')))) throw error;
-    await ctx.api.leaveQueue(held);
-    forgetTicket(session.userId);
-    return ctx.api.checkIn(reservationId);
+    await ctx.api.leaveQueue(held.ticketId);
+    return ctx.api.checkIn(reservation.reservationId);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidState, NotFound } from '../../domain/errors.ts';
-import type { TicketStatus } from '../../domain/model.ts';
+import type { Page, PageRequest, TicketStatus } from '../../domain/model.ts';
 import type {
   JoinCommand,
   LanePlanEntry,
@@ -19,7 +19,7 @@ import { type Db, epochSeconds, isConditionFailure, mapLimit } from './db.ts';
 import { versionedUpdate } from './expressions.ts';
 import { queueKeys, RETENTION_SECONDS, reservationKeys } from './keys.ts';
 import { outboxPut } from './outbox-store.ts';
-import { queryAll } from './pagination.ts';
+import { queryAll, queryPage } from './pagination.ts';
 import { joinActions, toLanePlanEntries, toStoredTicket } from './queue-items.ts';
 import { moveReservation, releaseGuard, toReservation } from './reservation-items.ts';
 import { type TxAction, transactWrite } from './transactions.ts';
@@ -46,6 +46,27 @@ export class DynamoQueueStore implements QueueStore {
       ),
     );
     return out.Item && toStoredTicket(out.Item);
+  }
+
+  async listByUser(userId: string, page: PageRequest): Promise<Page<StoredTicket>> {
+    const partition = queueKeys.user(userId);
+    return queryPage(
+      this.db,
+      {
+        input: {
+          TableName: this.table,
+          IndexName: 'byUser',
+          KeyConditionExpression: 'gsi2pk = :user',
+          ExpressionAttributeValues: { ':user': partition },
+          ScanIndexForward: false,
+        },
+        scope: { index: 'byUser', partition },
+        keyNames: ['gsi2pk', 'gsi2sk', 'pk', 'sk'],
+        partitionName: 'gsi2pk',
+        map: toStoredTicket,
+      },
+      page,
+    );
   }
 
   async listActive(venueId: string): Promise<StoredTicket[]> {

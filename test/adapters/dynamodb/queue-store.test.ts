@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../../src/adapters/dynamodb/index.ts';
-import { AlreadyQueued, InvalidState, NotFound, QueueFull, RateLimited } from '../../../src/domain/errors.ts';
+import {
+  AlreadyQueued,
+  InvalidState,
+  NotFound,
+  QueueFull,
+  RateLimited,
+  ValidationFailed,
+} from '../../../src/domain/errors.ts';
 import {
   booking,
   join,
@@ -93,6 +100,44 @@ describe('DynamoQueueStore', () => {
       f.stores.queue.transition({ ...t, ticketId: 'missing' }, { to: 'left', at: NOW }),
       NotFound,
     );
+  });
+
+  it("lists a user's tickets at every venue newest first, page by page, and refuses another list's cursor", async () => {
+    const userId = `user-${NOW}-lists`;
+    const at = (minute: number) => `2026-12-01T12:${String(minute).padStart(2, '0')}:00.000Z`;
+    const older = await f.stores.queue.join(join(ticket({ venueId: 'v-mine-1', userId, joinedAt: at(1) })));
+    const left = await f.stores.queue.transition(older, { to: 'left', at: at(2) });
+    // two in the same millisecond at two venues: by id, as the index sorts them
+    const [a, b] = [
+      ticket({ venueId: 'v-mine-1', userId, joinedAt: at(5) }),
+      ticket({ venueId: 'v-mine-2', userId, joinedAt: at(5) }),
+    ].sort((x, y) => (x.ticketId < y.ticketId ? 1 : -1));
+    await f.stores.queue.join(join(a!));
+    await f.stores.queue.join(join(b!));
+    await f.stores.queue.join(join(ticket({ venueId: 'v-mine-1', joinedAt: at(9) }))); // someone else's
+
+    const all = await f.stores.queue.listByUser(userId, { limit: 10 });
+    assert.deepEqual(
+      all.items.map((t) => t.ticketId),
+      [a!.ticketId, b!.ticketId, older.ticketId],
+    );
+    assert.deepEqual(all.items[2], left);
+    assert.equal(all.nextCursor, undefined);
+    const walked: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await f.stores.queue.listByUser(userId, { limit: 1, ...(cursor ? { cursor } : {}) });
+      walked.push(...page.items.map((t) => t.ticketId));
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    assert.deepEqual(walked, [a!.ticketId, b!.ticketId, older.ticketId]);
+    const first = await f.stores.queue.listByUser(userId, { limit: 1 });
+    assert.ok(first.nextCursor);
+    await assert.rejects(
+      f.stores.queue.listByUser('user-someone-else', { limit: 1, cursor: first.nextCursor }),
+      ValidationFailed,
+    );
+    assert.deepEqual((await f.stores.queue.listByUser('user-nobody', { limit: 5 })).items, []);
   });
 
   it('concurrent transitions of one ticket: exactly one wins', async () => {
