@@ -89,7 +89,10 @@ export interface PageQuery<T> {
   map: (item: Record<string, unknown>) => T;
 }
 
-/** One page of `limit` items (fewer only at the end of the partition), with the next cursor. */
+/**
+ * One page of `limit` items (fewer only at the end of the partition), with a next cursor only
+ * when more items follow.
+ */
 export async function queryPage<T>(db: Db, query: PageQuery<T>, page: PageRequest): Promise<Page<T>> {
   checkLimit(page.limit);
   const filtered = query.input.FilterExpression !== undefined;
@@ -99,9 +102,12 @@ export async function queryPage<T>(db: Db, query: PageQuery<T>, page: PageReques
       : decodeCursor(page.cursor, query.scope, query.keyNames, query.partitionName);
   const items: Record<string, unknown>[] = [];
   let more = true;
-  while (items.length < page.limit && more) {
-    const needed = page.limit - items.length;
-    // With a filter, read ahead: the surplus is cut off and the cursor taken from the last kept item.
+  // One item more than the page: only an item beyond it proves there is a next page. DynamoDB
+  // hands back a LastEvaluatedKey whenever it stopped at Limit, even at the partition's end, so
+  // a last page that is exactly full would otherwise carry a cursor to an empty page.
+  while (items.length <= page.limit && more) {
+    const needed = page.limit + 1 - items.length;
+    // With a filter, read further ahead: the surplus is cut off and the cursor taken from the last kept item.
     const limit = filtered ? Math.min(1000, needed * 4) : needed;
     const out = await db.run(() =>
       db.doc.send(new QueryCommand({ ...query.input, Limit: limit, ExclusiveStartKey: startKey })),
@@ -112,7 +118,7 @@ export async function queryPage<T>(db: Db, query: PageQuery<T>, page: PageReques
   }
   const kept = items.slice(0, page.limit);
   const last = kept.at(-1);
-  const hasNext = items.length > page.limit || (more && kept.length === page.limit);
+  const hasNext = items.length > page.limit;
   const result: Page<T> = { items: kept.map(query.map) };
   if (hasNext && last) {
     const key = Object.fromEntries(query.keyNames.map((name) => [name, String(last[name])]));

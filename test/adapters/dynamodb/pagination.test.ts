@@ -3,7 +3,15 @@ import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { decodeCursor, encodeCursor } from '../../../src/adapters/dynamodb/pagination.ts';
 import { ValidationFailed } from '../../../src/domain/errors.ts';
-import { booking, catalogItem, reservationFor, type StoreFixture, useStores } from './fixtures.ts';
+import {
+  booking,
+  catalogItem,
+  join,
+  reservationFor,
+  type StoreFixture,
+  ticket,
+  useStores,
+} from './fixtures.ts';
 
 const scope = { index: 'byUser', partition: 'USER#u1' };
 const keyNames = ['gsi1pk', 'gsi1sk', 'pk', 'sk'];
@@ -79,6 +87,43 @@ describe('cursors against DynamoDB Local', () => {
     const item = await f.stores.catalog.create(catalogItem({ capacity: 10 }));
     await f.stores.reservations.book(
       booking(reservationFor({ eventId: item.eventId }, { userId: 'u-pages' })),
+    );
+  });
+
+  it('property: pages walk a list once, full but for the last, with a cursor only when more follow', async () => {
+    // users with 0–12 tickets; each user's list is walked with every page size from 1 to 6
+    const sizes = [0, 1, 2, 3, 4, 5, 6, 12];
+    const users = new Map<number, { userId: string; ids: string[] }>();
+    for (const size of sizes) {
+      const userId = `u-walk-${size}-${Date.now()}`;
+      const ids: string[] = [];
+      for (let i = 0; i < size; i++) {
+        const t = ticket({
+          userId,
+          venueId: `v-walk-${i}`,
+          joinedAt: `2026-12-01T12:${String(i).padStart(2, '0')}:00.000Z`,
+        });
+        await f.stores.queue.join(join(t));
+        ids.unshift(t.ticketId); // newest first
+      }
+      users.set(size, { userId, ids });
+    }
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...sizes), fc.integer({ min: 1, max: 6 }), async (size, limit) => {
+        const { userId, ids: expected } = users.get(size) ?? { userId: 'nobody', ids: [] };
+        const pages: string[][] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await f.stores.queue.listByUser(userId, { limit, ...(cursor ? { cursor } : {}) });
+          pages.push(page.items.map((t) => t.ticketId));
+          cursor = page.nextCursor;
+        } while (cursor !== undefined && pages.length <= 20);
+        assert.deepEqual(pages.flat(), expected);
+        assert.equal(pages.length, Math.max(1, Math.ceil(expected.length / limit)));
+        for (const page of pages.slice(0, -1)) assert.equal(page.length, limit);
+        if (expected.length > 0) assert.ok((pages.at(-1) ?? []).length > 0, 'no empty last page');
+      }),
+      { numRuns: 40 },
     );
   });
 
