@@ -37,7 +37,7 @@ import { createHubListener, type HubServerParts } from './hub-server.ts';
 import { invokeHandler, loadHandler } from './lambda-runtime.ts';
 import { readTopics } from './local-sns.ts';
 import { LocalRulesStore } from './rules-store.ts';
-import { loadVenueRulesFromTemplate, ROOT_TEMPLATE, validateRules } from './venue-rules.ts';
+import { loadVenueRulesFromTemplate, ROOT_TEMPLATE, validateDeployableRules } from './venue-rules.ts';
 import { superviseWorker } from './worker-process.ts';
 
 export interface HubOptions {
@@ -138,7 +138,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     Object.assign(process.env, env);
 
     const { document, schema } = loadVenueRulesFromTemplate();
-    const rules = new LocalRulesStore(document, (doc) => validateRules(doc, schema));
+    const rules = new LocalRulesStore(document, (doc) => validateDeployableRules(doc, schema));
     const issuer = await LocalIssuer.create(env.JWT_ISSUER as string, env.JWT_CLIENT_ID as string);
     const handlers = {
       VenueApiFunction: await loadHandler(bundlePath('venue-api', buildDir)),

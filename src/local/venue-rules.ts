@@ -8,6 +8,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { rulesDocumentProblems } from '../adapters/appconfig/rules-shape.ts';
 import type { ErrorDetail } from '../domain/errors.ts';
 import type { RulesDocument } from '../domain/rules.ts';
 import { type CfnTemplate, loadTemplate } from './cfn-template.ts';
@@ -86,6 +87,34 @@ export function validateRules(doc: unknown, schema: Record<string, unknown> = lo
   const validate = compiled(schema);
   if (validate(doc)) return { valid: true, document: doc as RulesDocument };
   return { valid: false, errors: (validate.errors ?? []).map(toDetail) };
+}
+
+/** `venues.x.lanes[0].open must be a boolean` → `{ path: '/venues/x/lanes/0/open', message: 'must be a boolean' }` */
+function problemDetail(problem: string): ErrorDetail {
+  const at = problem.indexOf(' must ');
+  if (at < 0) return { path: '/', message: problem };
+  const path = problem
+    .slice(0, at)
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .join('/');
+  return { path: `/${path}`, message: problem.slice(at + 1) };
+}
+
+/**
+ * What a deployment must pass here: the schema AppConfig's validator enforces, then the check
+ * that the bundles' rules provider runs on every copy it receives (`rules-shape.ts`, e.g. that
+ * a time zone exists, which the schema cannot say). The hub refuses what either rejects, so
+ * `PUT /local/appconfig` never accepts rules that the API and the worker would then ignore.
+ */
+export function validateDeployableRules(
+  doc: unknown,
+  schema: Record<string, unknown> = loadSchema(),
+): RulesValidation {
+  const bySchema = validateRules(doc, schema);
+  if (!bySchema.valid) return bySchema;
+  const problems = rulesDocumentProblems(doc);
+  return problems.length === 0 ? bySchema : { valid: false, errors: problems.map(problemDetail) };
 }
 
 let cachedSchema: Record<string, unknown> | undefined;

@@ -12,6 +12,7 @@ import {
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { STAND_IN_PATHS } from '../../src/local/hub-server.ts';
+import { loadVenueRulesFromTemplate } from '../../src/local/venue-rules.ts';
 import { AWS, http, rulesDoc, useHubFixture } from './helpers/hub-fixture.ts';
 
 const hub = useHubFixture();
@@ -175,6 +176,16 @@ describe('AppConfigData stand-in (real SDK client) and /local/appconfig', () => 
     const rejected = await http(hub, 'PUT', '/local/appconfig', { venues: {}, features: { queue: 'off' } });
     assert.equal(rejected.status, 400);
     assert.equal(rejected.json.error.code, 'VALIDATION_FAILED');
+    assert.deepEqual((await http(hub, 'GET', '/local/appconfig')).json, rulesDoc);
+    // a document the schema passes but the bundles would refuse (a time zone that does not
+    // exist): refused here too, not accepted and then ignored by the API and the worker
+    const [venueId, venue] = Object.entries(loadVenueRulesFromTemplate().document.venues)[0] ?? [];
+    const mars = { ...rulesDoc, venues: { [venueId ?? 'v']: { ...venue, timezone: 'Mars/Olympus' } } };
+    const refused = await http(hub, 'PUT', '/local/appconfig', mars);
+    assert.equal(refused.status, 400);
+    assert.deepEqual(refused.json.error.details, [
+      { path: `/venues/${venueId}/timezone`, message: 'must be an IANA time zone' },
+    ]);
     assert.deepEqual((await http(hub, 'GET', '/local/appconfig')).json, rulesDoc);
 
     const next = { venues: {}, features: { queue: false, pickup: true, campaigns: true } };

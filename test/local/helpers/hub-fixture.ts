@@ -15,7 +15,7 @@ import { assembleHubParts } from '../../../src/local/hub-parts.ts';
 import { createHubListener, STAND_IN_PATHS } from '../../../src/local/hub-server.ts';
 import { LocalRulesStore } from '../../../src/local/rules-store.ts';
 import type { BusEvent } from '../../../src/local/stand-ins/eventbridge.ts';
-import { validateRules } from '../../../src/local/venue-rules.ts';
+import { validateDeployableRules } from '../../../src/local/venue-rules.ts';
 import { createLogger } from '../../../src/observability/log.ts';
 
 export const AWS = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
@@ -60,7 +60,7 @@ export function useHubFixture(): HubFixture {
         APPCONFIG_PROFILE: 'venue-rules',
       },
       issuer,
-      rules: new LocalRulesStore(rulesDoc as never, (doc) => validateRules(doc, schema)),
+      rules: new LocalRulesStore(rulesDoc as never, (doc) => validateDeployableRules(doc, schema)),
       invoke: async (functionId, event) => {
         if (functionId === 'VenueApiFunction') {
           fixture.apiEvents.push(event);
