@@ -1,5 +1,6 @@
 /**
- * Check-in (route 10): inside the venue's window around the booked event or slot. A pickup
+ * Check-in (route 10): inside the venue's window around the booked event (at its current
+ * times) or slot, never for a cancelled event. A pickup
  * check-in also opens a queue ticket whose appointment is the slot, in the same transaction,
  * when the queue is on and a lane serving pickups is open (otherwise the order is handed over
  * without a ticket).
@@ -41,7 +42,7 @@ export class CheckInService {
     }
     const { venue, features } = await venueRules(this.deps, reservation.venueId);
     const now = this.deps.clock.now();
-    if (!insideCheckInWindow(venue, reservation, now)) {
+    if (!insideCheckInWindow(venue, await this.bookedTimes(reservation), now)) {
       throw new InvalidState(
         `Check-in opens ${venue.checkInWindowMinutes.before} minutes before the start and closes ${venue.checkInWindowMinutes.after} minutes after the end.`,
       );
@@ -72,6 +73,20 @@ export class CheckInService {
     });
     await publishStored(this.deps, [event], actor.correlationId);
     return result;
+  }
+
+  /**
+   * When the booked event or slot takes place now. An event may have been moved since it was
+   * booked (route 17 changes its times), so its own times count, not the copy the reservation
+   * took at booking; a cancelled event has nothing left to check in to. Slots never move.
+   */
+  private async bookedTimes(reservation: Reservation): Promise<Pick<Reservation, 'startsAt' | 'endsAt'>> {
+    if (reservation.type !== 'event' || reservation.eventId === undefined) return reservation;
+    const item = await this.deps.stores.catalog.get(reservation.eventId);
+    if (item?.status === 'cancelled') throw new InvalidState('This event was cancelled.');
+    return item?.startsAt !== undefined && item.endsAt !== undefined
+      ? { startsAt: item.startsAt, endsAt: item.endsAt }
+      : reservation;
   }
 
   private async pickupTicket(

@@ -58,6 +58,53 @@ describe('check-in', () => {
     );
   });
 
+  it('judges the window by the event as it stands: moved after booking, or cancelled', async () => {
+    const h = await createHarness(); // now: 2026-12-01T15:00Z; window 30 min before to 15 after
+    const book = async (as: 'alice' | 'bob', eventId: string) =>
+      (await h.call('POST', `/events/${eventId}/reservations`, { as, body: { partySize: 1 } })).body
+        .reservation.reservationId as string;
+    const checkIn = (id: string) => h.call('POST', `/reservations/${id}/check-in`, { as: 'olivia' });
+    const move = (eventId: string, startsAt: string, endsAt: string) =>
+      h.call('PATCH', `/events/${eventId}`, { as: 'olivia', body: { startsAt, endsAt } });
+
+    // booked for tomorrow, then moved to start in 10 minutes: check-in is open now
+    const sooner = await createEvent(h);
+    const early = await book('alice', sooner.eventId);
+    assert.equal((await checkIn(early)).status, 409);
+    assert.equal(
+      (await move(sooner.eventId, '2026-12-01T15:10:00.000Z', '2026-12-01T16:00:00.000Z')).status,
+      200,
+    );
+    assert.equal((await checkIn(early)).status, 200);
+
+    // booked for now, then moved to tomorrow: check-in is not open any more
+    const later = await createEvent(h, {
+      startsAt: '2026-12-01T15:10:00.000Z',
+      endsAt: '2026-12-01T16:00:00.000Z',
+    });
+    const moved = await book('bob', later.eventId);
+    assert.equal(
+      (await move(later.eventId, '2026-12-02T15:00:00.000Z', '2026-12-02T16:00:00.000Z')).status,
+      200,
+    );
+    const refused = await checkIn(moved);
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.error.code, 'INVALID_STATE');
+
+    // a cancelled event has nothing to check in to, even inside its old window
+    const off = await createEvent(h, {
+      startsAt: '2026-12-01T15:10:00.000Z',
+      endsAt: '2026-12-01T16:00:00.000Z',
+    });
+    const stranded = await book('alice', off.eventId);
+    await h.call('PATCH', `/events/${off.eventId}`, { as: 'olivia', body: { status: 'cancelled' } });
+    const cancelled = await checkIn(stranded);
+    assert.equal(cancelled.status, 409);
+    assert.equal(cancelled.body.error.code, 'INVALID_STATE');
+    assert.match(cancelled.body.error.message, /cancelled/);
+    assert.equal(h.memory.state.reservations.get(stranded)?.status, 'confirmed');
+  });
+
   it('opens a pickup ticket with the slot as appointment; served completes the reservation', async () => {
     const h = await createHarness();
     const r = await pickupReservation(h);
