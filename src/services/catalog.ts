@@ -105,12 +105,44 @@ export class CatalogService {
     return item;
   }
 
+  /**
+   * What a change links to must exist at the venue: `campaignId` a campaign, `itemIds` items
+   * that are not campaigns. With the campaigns feature off, nothing may be linked at all.
+   */
+  private async linkProblems(
+    venueId: string,
+    links: Pick<NewCatalogItem, 'campaignId' | 'itemIds'>,
+    campaignsOn: boolean,
+  ): Promise<ErrorDetail[]> {
+    if (links.campaignId === undefined && links.itemIds === undefined) return [];
+    if (!campaignsOn) throw new FeatureDisabled('campaigns');
+    const problems: ErrorDetail[] = [];
+    const at = async (id: string) => {
+      const item = await this.deps.stores.catalog.get(id);
+      return item?.venueId === venueId ? item : undefined;
+    };
+    if (links.campaignId !== undefined && (await at(links.campaignId))?.kind !== 'campaign') {
+      problems.push({ path: 'campaignId', message: 'no campaign with this id at this venue' });
+    }
+    const items = await Promise.all((links.itemIds ?? []).map(at));
+    items.forEach((item, i) => {
+      if (item === undefined || item.kind === 'campaign')
+        problems.push({
+          path: `itemIds[${i}]`,
+          message: 'no event, program or product with this id at this venue',
+        });
+    });
+    return problems;
+  }
+
   /** Route 16: operators create an item of any kind (published unless they ask for a draft). */
   async create(venueId: string, input: NewCatalogItem): Promise<CatalogItem> {
     const { features } = await venueRules(this.deps, venueId);
     if (input.kind === 'campaign' && !features.campaigns) throw new FeatureDisabled('campaigns');
     const problems = kindProblems(input);
     if (problems.length > 0) throw new ValidationFailed(problems);
+    const links = await this.linkProblems(venueId, input, features.campaigns);
+    if (links.length > 0) throw new ValidationFailed(links);
     const now = this.deps.clock.now().toISOString();
     const { status, ...fields } = input;
     const item: CatalogItem = {
@@ -137,6 +169,12 @@ export class CatalogService {
       (p) => Object.hasOwn(changes, p.path) || p.path === 'endsAt',
     );
     if (problems.length > 0) throw new ValidationFailed(problems);
+    if (item.kind === 'campaign' || changes.campaignId !== undefined || changes.itemIds !== undefined) {
+      const { features } = await venueRules(this.deps, item.venueId);
+      if (item.kind === 'campaign' && !features.campaigns) throw new FeatureDisabled('campaigns');
+      const links = await this.linkProblems(item.venueId, changes, features.campaigns);
+      if (links.length > 0) throw new ValidationFailed(links);
+    }
     return this.deps.stores.catalog.update(eventId, changes, this.deps.clock.now().toISOString());
   }
 }

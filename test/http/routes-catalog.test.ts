@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { demoRules } from '../fakes/demo-rules.ts';
+import { demoRules, demoVenue } from '../fakes/demo-rules.ts';
 import { createEvent, createHarness } from '../helpers/api-harness.ts';
 
 describe('GET /health', () => {
@@ -225,5 +225,79 @@ describe('catalog routes', () => {
       },
     });
     assert.equal(create.status, 503);
+    // nor can anything be linked to a campaign, or a campaign be changed, while it is off
+    const linked = await h.call('POST', '/venues/flagship-001/events', {
+      as: 'olivia',
+      body: { kind: 'product', title: 'Scarf', priceCents: 900, campaignId: campaign.eventId },
+    });
+    assert.equal(linked.status, 503);
+    const product = await createEvent(h, {
+      kind: 'product',
+      title: 'Hat',
+      priceCents: 900,
+      capacity: undefined,
+      startsAt: undefined,
+      endsAt: undefined,
+    });
+    const relink = await h.call('PATCH', `/events/${product.eventId}`, {
+      as: 'olivia',
+      body: { campaignId: campaign.eventId },
+    });
+    assert.equal(relink.status, 503);
+    const rename = await h.call('PATCH', `/events/${campaign.eventId}`, {
+      as: 'olivia',
+      body: { title: 'Spring' },
+    });
+    assert.equal(rename.status, 503);
+    // what does not touch campaigns still works
+    assert.equal(
+      (await h.call('PATCH', `/events/${product.eventId}`, { as: 'olivia', body: { title: 'Cap' } })).status,
+      200,
+    );
+  });
+
+  it('links only to what exists at the venue: campaignId a campaign, itemIds items that are not campaigns', async () => {
+    const h = await createHarness();
+    const rules = demoRules();
+    rules.venues['flagship-002'] = demoVenue({ name: 'Second venue' });
+    h.rules.deploy(rules);
+    const event = await createEvent(h);
+    const campaign = await createEvent(h, { kind: 'campaign', title: 'Winter', capacity: undefined });
+    const elsewhere = await h.call('POST', '/venues/flagship-002/events', {
+      as: 'olivia',
+      body: { kind: 'product', title: 'Mug', priceCents: 500 },
+    });
+    assert.equal(elsewhere.status, 201);
+    const bad = await h.call('POST', '/venues/flagship-001/events', {
+      as: 'olivia',
+      body: {
+        kind: 'campaign',
+        title: 'Spring',
+        startsAt: '2026-12-02T15:00:00Z',
+        endsAt: '2026-12-03T15:00:00Z',
+        itemIds: [event.eventId, 'no-such-item', elsewhere.body.event.eventId, campaign.eventId],
+        campaignId: event.eventId,
+      },
+    });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(
+      bad.body.error.details.map((d: { path: string }) => d.path),
+      ['campaignId', 'itemIds[1]', 'itemIds[2]', 'itemIds[3]'],
+    );
+    const before = (await h.call('GET', '/venues/flagship-001/events?limit=100', { as: 'olivia' })).body.items
+      .length;
+    assert.equal(before, 2); // nothing was written
+    const patched = await h.call('PATCH', `/events/${event.eventId}`, {
+      as: 'olivia',
+      body: { campaignId: 'no-such-campaign' },
+    });
+    assert.equal(patched.status, 400);
+    assert.equal(patched.body.error.details[0].path, 'campaignId');
+    const ok = await h.call('PATCH', `/events/${event.eventId}`, {
+      as: 'olivia',
+      body: { campaignId: campaign.eventId },
+    });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.event.campaignId, campaign.eventId);
   });
 });
