@@ -51,6 +51,12 @@ function join(path: string, key: string | number): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
+/** C0 controls but tab, line feed and carriage return; DEL; C1 controls. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one (code units). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Characters of a string as JSON Schema counts them: code points (a lone surrogate is one). */
 export function codePoints(value: string): number {
   let n = 0;
@@ -67,6 +73,10 @@ export function check(schema: Schema, value: unknown, path = ''): ErrorDetail[] 
       if (schema.enum && !schema.enum.includes(value)) {
         return [{ path: at, message: `must be one of ${schema.enum.join(', ')}` }];
       }
+      // text is Unicode a person could type: no control characters but tab and line breaks,
+      // and no lone surrogate (half a character that no UTF-8 store or screen can show)
+      if (CONTROL.test(value) || LONE_SURROGATE.test(value))
+        return [{ path: at, message: 'has characters that are not allowed' }];
       // lengths in characters (code points), as JSON Schema and openapi.yaml count them
       const length = codePoints(value);
       if (length < (schema.minLength ?? 1)) return [{ path: at, message: 'must not be empty' }];

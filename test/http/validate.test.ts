@@ -30,6 +30,38 @@ describe('validator', () => {
     assert.equal(codePoints('\ud800x'), 2, 'a lone surrogate is one');
   });
 
+  it('refuses control characters (but tab and line breaks) and lone surrogates in any text', () => {
+    const text = obj({ text: str(100) });
+    for (const bad of [
+      'a\u0000b',
+      'bell\u0007',
+      'esc\u001b[31m',
+      'del\u007f',
+      'c1\u0085',
+      '\ud800@a.bc',
+      'x\udc00',
+      'y\ud83d',
+    ])
+      assert.deepEqual(
+        check(text, { text: bad }),
+        [{ path: 'text', message: 'has characters that are not allowed' }],
+        JSON.stringify(bad),
+      );
+    for (const good of ['two\nlines', 'tab\there', 'crlf\r\n', 'café 🎟️ ñ', '日本語', '\u00a0nbsp'])
+      assert.deepEqual(check(text, { text: good }), [], JSON.stringify(good));
+    // whole well-formed strings of any plane pass, whatever they hold besides controls
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 30 }), (s) => {
+        const control = (c: string) => {
+          const n = c.codePointAt(0) ?? 0;
+          return (n < 0x20 && n !== 0x09 && n !== 0x0a && n !== 0x0d) || (n >= 0x7f && n <= 0x9f);
+        };
+        const clean = [...s].filter((c) => !control(c)).join('');
+        return clean === '' || check(text, { text: clean }).length === 0;
+      }),
+    );
+  });
+
   it('accepts every valid booking body and rejects everything else, never throwing', () => {
     fc.assert(
       fc.property(fc.anything(), (value) => {
