@@ -172,6 +172,11 @@ export interface ReservationStore {
   /** the user's reservations, newest first */
   listByUser(userId: string, page: PageRequest): Promise<Page<Reservation>>;
   findIdempotency(userId: string, key: string, now: string): Promise<IdempotencyRecord | undefined>;
+  /**
+   * The confirmed reservations of an event or slot (operators cancelling the event). Read
+   * through an index, so a booking made a moment ago may be missing.
+   */
+  listConfirmedFor(targetId: string): Promise<Reservation[]>;
   /** confirmed → cancelled; gives the seats back and releases guard and counter, exactly once (else InvalidState). */
   cancel(reservation: Reservation, now: string): Promise<Reservation>;
   /** confirmed → checked_in, with its event and (pickups) its queue ticket, in one transaction. */

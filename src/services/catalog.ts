@@ -1,6 +1,7 @@
 /**
  * Catalog use cases (routes 2, 3, 4, 16, 17): events, programs, campaigns and products.
- * Drafts are visible to operators only; campaigns follow the `campaigns` feature flag.
+ * Drafts are visible to operators only; campaigns follow the `campaigns` feature flag; cancelling
+ * an event or program cancels its confirmed reservations.
  */
 import {
   type ErrorDetail,
@@ -34,6 +35,9 @@ export interface NewCatalogItem {
   itemIds?: string[];
   priceCents?: number;
 }
+
+/** Reservations cancelled at once when their event is (each is its own small transaction). */
+const RELEASE_BATCH = 10;
 
 const TIMED: ReadonlySet<CatalogKind> = new Set(['event', 'program', 'campaign']);
 const SEATED: ReadonlySet<CatalogKind> = new Set(['event', 'program']);
@@ -175,6 +179,33 @@ export class CatalogService {
       const links = await this.linkProblems(item.venueId, changes, features.campaigns);
       if (links.length > 0) throw new ValidationFailed(links);
     }
-    return this.deps.stores.catalog.update(eventId, changes, this.deps.clock.now().toISOString());
+    const updated = await this.deps.stores.catalog.update(
+      eventId,
+      changes,
+      this.deps.clock.now().toISOString(),
+    );
+    if (changes.status === 'cancelled' && SEATED.has(updated.kind)) await this.releaseBookings(updated);
+    return updated;
+  }
+
+  /**
+   * A cancelled event or program lets its bookings go: each confirmed reservation is cancelled
+   * as its owner would cancel it (seats, guard and the user's active count released exactly
+   * once). One that another writer moved meanwhile (checked in, cancelled) stays as it is. The
+   * index may miss a booking made a moment before the cancellation; check-in refuses it, and
+   * cancelling the item again sweeps once more.
+   */
+  private async releaseBookings(item: CatalogItem): Promise<void> {
+    const confirmed = await this.deps.stores.reservations.listConfirmedFor(item.eventId);
+    const now = this.deps.clock.now().toISOString();
+    for (let i = 0; i < confirmed.length; i += RELEASE_BATCH) {
+      await Promise.all(
+        confirmed.slice(i, i + RELEASE_BATCH).map((reservation) =>
+          this.deps.stores.reservations.cancel(reservation, now).catch((error: unknown) => {
+            if (!(error instanceof InvalidState)) throw error;
+          }),
+        ),
+      );
+    }
   }
 }

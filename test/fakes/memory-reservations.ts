@@ -88,6 +88,11 @@ export function memoryReservationStore(state: MemoryState): ReservationStore {
       const result = pageOf(all, page);
       return { ...result, items: result.items.map(copy) };
     },
+    async listConfirmedFor(targetId) {
+      return [...state.reservations.values()]
+        .filter((r) => r.status === 'confirmed' && (r.type === 'event' ? r.eventId : r.slotId) === targetId)
+        .map(copy);
+    },
     async findIdempotency(userId, key, now) {
       const record = state.idempotency.get(`${userId}#${key}`);
       return record && record.expiresAt > now ? copy(record) : undefined;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { demoRules } from '../fakes/demo-rules.ts';
 import { createEvent, createHarness, type Harness } from '../helpers/api-harness.ts';
+import { cancellingAnEventReleasesItsBookings } from '../helpers/cancel-event-scenario.ts';
 
 async function makeSlots(h: Harness, date = '2026-12-01', capacity = 2) {
   const res = await h.call('POST', '/venues/flagship-001/pickup-slots', {
@@ -227,6 +228,10 @@ describe('POST /events/{eventId}/reservations', () => {
 });
 
 describe('reservations: list, cancel', () => {
+  it('lets the bookings of a cancelled event go', async () => {
+    await cancellingAnEventReleasesItsBookings(await createHarness());
+  });
+
   it('lists own reservations newest first and cancels them once', async () => {
     const h = await createHarness();
     const a = await createEvent(h, { title: 'A' });

@@ -24,7 +24,7 @@ import {
 import { type Db, epochSeconds } from './db.ts';
 import { reservationKeys } from './keys.ts';
 import { outboxPut } from './outbox-store.ts';
-import { queryPage } from './pagination.ts';
+import { queryAll, queryPage } from './pagination.ts';
 import { joinActions } from './queue-items.ts';
 import {
   AWAITING_PLUS_ONE,
@@ -228,6 +228,18 @@ export class DynamoReservationStore implements ReservationStore {
       },
       page,
     );
+  }
+
+  async listConfirmedFor(targetId: string): Promise<Reservation[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.db.tables.reservations,
+      IndexName: 'byTarget',
+      KeyConditionExpression: 'gsi2pk = :target',
+      FilterExpression: '#status = :confirmed',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':target': reservationKeys.target(targetId), ':confirmed': 'confirmed' },
+    });
+    return items.map(toReservation);
   }
 
   async findIdempotency(userId: string, key: string, now: string): Promise<IdempotencyRecord | undefined> {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { createEvent, createHarness, type Harness } from '../../helpers/api-harness.ts';
+import { cancellingAnEventReleasesItsBookings } from '../../helpers/cancel-event-scenario.ts';
 import { type StoreFixture, useStores } from './fixtures.ts';
 
 describe('venue API over the DynamoDB stores', () => {
@@ -119,5 +120,9 @@ describe('venue API over the DynamoDB stores', () => {
     assert.equal((await h.call('PUT', '/me/preferences', { as: 'bob', body: prefs })).status, 200);
     const read = await h.call('GET', '/me/preferences', { as: 'bob' });
     assert.deepEqual(read.body.preferences, prefs);
+  });
+
+  it('lets the bookings of a cancelled event go (the byTarget index, filtered to confirmed)', async () => {
+    await cancellingAnEventReleasesItsBookings(await createHarness({ stores: f.stores }));
   });
 });
