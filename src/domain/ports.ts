@@ -67,6 +67,8 @@ export type CatalogChanges = Partial<Pick<CatalogItem, (typeof CATALOG_CHANGE_FI
 
 export interface CatalogStore {
   get(eventId: string): Promise<CatalogItem | undefined>;
+  /** The items of these ids that exist, in no particular order (one round trip per 100 ids). */
+  getMany(eventIds: readonly string[]): Promise<CatalogItem[]>;
   create(item: CatalogItem): Promise<CatalogItem>;
   /**
    * Applies the changes atomically. A new `capacity` below the current `booked` throws

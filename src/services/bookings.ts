@@ -217,8 +217,20 @@ export class BookingService {
   }
 
   /** Route 7: the caller's reservations, newest first. */
+  /**
+   * Route 7. A reservation keeps the times of its event as they were at booking; an event moved
+   * since (route 17) shows its current times, read for the whole page in one batch.
+   */
   async listMine(actor: Actor, page: PageRequest): Promise<Page<Reservation>> {
-    return this.deps.stores.reservations.listByUser(actor.caller.userId, page);
+    const found = await this.deps.stores.reservations.listByUser(actor.caller.userId, page);
+    const eventIds = found.items.flatMap((r) => (r.type === 'event' && r.eventId ? [r.eventId] : []));
+    if (eventIds.length === 0) return found;
+    const events = new Map((await this.deps.stores.catalog.getMany(eventIds)).map((e) => [e.eventId, e]));
+    const items = found.items.map((r) => {
+      const event = r.eventId === undefined ? undefined : events.get(r.eventId);
+      return event?.startsAt && event.endsAt ? { ...r, startsAt: event.startsAt, endsAt: event.endsAt } : r;
+    });
+    return { ...found, items };
   }
 
   /** Route 8: cancel (owner or operator); the store frees the seats exactly once. */

@@ -33,6 +33,12 @@ export function memoryCatalogStore(state: MemoryState): CatalogStore {
       const item = state.catalog.get(eventId);
       return item && withRemaining(copy(item));
     },
+    async getMany(eventIds) {
+      return [...new Set(eventIds)].flatMap((id) => {
+        const item = state.catalog.get(id);
+        return item ? [withRemaining(copy(item))] : [];
+      });
+    },
     async create(item) {
       const stored = { ...copy(item), ...(item.capacity !== undefined ? { booked: item.booked ?? 0 } : {}) };
       delete stored.remaining;

@@ -5,8 +5,8 @@
  * byCampaign `{campaignId}`; all three sort by the item's order key — `{startsAt}#{eventId}`
  * for the schedule (so `startsAt < to` is a key condition), `{title}#{eventId}` for products.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { CapacityBelowBooked, InvalidState, NotFound } from '../../domain/errors.ts';
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CapacityBelowBooked, InvalidState, NotFound, ServiceUnavailable } from '../../domain/errors.ts';
 import { CATALOG_ITEM_FIELDS, type CatalogItem, type Page, type PageRequest } from '../../domain/model.ts';
 import {
   CATALOG_CHANGE_FIELDS,
@@ -25,6 +25,10 @@ const FIELDS = CATALOG_ITEM_FIELDS;
 const CHANGE_FIELDS = new Set<string>(CATALOG_CHANGE_FIELDS);
 
 const SCHEDULE_KINDS = ['event', 'program', 'campaign'];
+/** BatchGetItem's limit of keys per request */
+const BATCH_GET_KEYS = 100;
+/** requests for keys DynamoDB left unprocessed before answering 503 */
+const BATCH_GET_ATTEMPTS = 5;
 /** concurrent edits retried before giving up with InvalidState */
 const UPDATE_ATTEMPTS = 4;
 
@@ -80,6 +84,27 @@ export class DynamoCatalogStore implements CatalogStore {
   async get(eventId: string): Promise<CatalogItem | undefined> {
     const stored = await this.read(eventId);
     return stored && toCatalogItem(stored);
+  }
+
+  async getMany(eventIds: readonly string[]): Promise<CatalogItem[]> {
+    const table = this.db.tables.events;
+    const found: CatalogItem[] = [];
+    const ids = [...new Set(eventIds)];
+    for (let i = 0; i < ids.length; i += BATCH_GET_KEYS) {
+      let pending: Record<string, unknown>[] = ids.slice(i, i + BATCH_GET_KEYS).map(catalogKeys.item);
+      // DynamoDB may leave keys unprocessed under load: ask again for those, a few times
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        if (attempt > BATCH_GET_ATTEMPTS) throw new ServiceUnavailable();
+        if (attempt > 1) await new Promise((done) => setTimeout(done, 50 * 2 ** attempt));
+        const keys = pending;
+        const out = await this.db.run(() =>
+          this.db.doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } })),
+        );
+        found.push(...(out.Responses?.[table] ?? []).map(toCatalogItem));
+        pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
+      }
+    }
+    return found;
   }
 
   async create(item: CatalogItem): Promise<CatalogItem> {

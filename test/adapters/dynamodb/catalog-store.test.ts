@@ -89,6 +89,20 @@ describe('DynamoCatalogStore', () => {
     assert.equal(product?.booked, undefined);
   });
 
+  it('reads many items at once: those that exist, each once, past the 100 keys of one request', async () => {
+    const made: CatalogItem[] = [];
+    for (let i = 0; i < 105; i++)
+      made.push(await f.stores.catalog.create(catalogItem({ venueId: 'venue-many', title: `m${i}` })));
+    const asked = [...made.map((m) => m.eventId), 'missing', made[0]!.eventId];
+    const got = await f.stores.catalog.getMany(asked);
+    assert.deepEqual(got.map((g) => g.eventId).sort(), made.map((m) => m.eventId).sort());
+    assert.deepEqual(
+      got.find((g) => g.eventId === made[7]!.eventId),
+      { ...made[7], remaining: 10 },
+    );
+    assert.deepEqual(await f.stores.catalog.getMany([]), []);
+  });
+
   it('lists the schedule in start order, drafts only when asked', async () => {
     assert.deepEqual(await all({}), ['e1', 'e2', 'p3', 'c5', 'e6']);
     assert.deepEqual(await all({ includeDrafts: true }), ['e1', 'e2', 'p3', 'd4', 'c5', 'e6']);
