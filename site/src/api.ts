@@ -12,6 +12,8 @@ import type {
   Reservation,
 } from '../../src/domain/model.ts';
 
+/** What GET /me/preferences answers while the shopper has saved nothing. */
+export { DEFAULT_PREFERENCES } from '../../src/domain/model.ts';
 export type { CatalogItem, Page, PickupSlot, Preferences, QueueTicket, Reservation };
 
 export class ApiError extends Error {

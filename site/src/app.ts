@@ -4,7 +4,7 @@
  */
 import type { VenueApi } from './api.ts';
 import type { SiteConfig } from './config.ts';
-import { h, replace } from './dom.ts';
+import { h, replace, restoreTyped, typedValues } from './dom.ts';
 import { language, t } from './i18n.ts';
 import { currentSession, isOperator, type Session } from './session.ts';
 
@@ -19,6 +19,8 @@ export interface AppContext {
   onLeave(cleanup: () => void): void;
   /** redraws the header (after sign-in or a language change) */
   refreshChrome(): void;
+  /** draws the current screen again (in a new language), keeping what the user typed */
+  redraw(): Promise<void>;
 }
 
 export type RouteView = (
@@ -80,20 +82,27 @@ export class Router {
     this.cleanups.push(cleanup);
   }
 
-  async render(): Promise<void> {
+  /** Draws the screen again, then puts back what the user had typed into its forms. */
+  async redraw(): Promise<void> {
+    const typed = typedValues(this.main);
+    if (await this.render()) restoreTyped(this.main, typed);
+  }
+
+  /** Draws the screen of the current hash; false when another render overtook this one. */
+  async render(): Promise<boolean> {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     const renderId = ++this.renderCount;
     const { path, query } = parseHash(location.hash);
     const match = matchRoute(this.routes, path) ?? matchRoute(this.routes, '/');
-    if (!match) return;
+    if (!match) return false;
     const session = currentSession();
     if (match.route.access !== 'public' && !session) {
       this.ctx().navigate(`#/sign-in?next=${encodeURIComponent(location.hash || '#/')}`);
-      return;
+      return false;
     }
     if (match.route.access === 'operator' && !isOperator(session)) {
       replace(this.main, h('h1', { tabindex: '-1' }, t('errFORBIDDEN')));
-      return;
+      return true;
     }
     // Each screen renders into its own container: a screen still awaiting the API when the
     // user moves on writes into a detached node instead of over the next screen.
@@ -105,12 +114,13 @@ export class Router {
     } catch {
       replace(container, h('h1', {}, t('appName')), h('p', { role: 'alert' }, t('errorGeneric')));
     }
-    if (renderId !== this.renderCount) return;
+    if (renderId !== this.renderCount) return false;
     const heading = container.querySelector('h1');
     if (heading) {
       heading.setAttribute('tabindex', '-1');
       document.title = `${heading.textContent ?? ''} · ${t('appName')}`;
       heading.focus();
     }
+    return true;
   }
 }

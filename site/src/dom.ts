@@ -83,3 +83,60 @@ export function formChecked(form: HTMLFormElement, name: string): boolean {
   const control = form.elements.namedItem(name);
   return control instanceof HTMLInputElement && control.checked;
 }
+
+type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+
+/** A value the user gave a named control, to carry over when the screen is drawn again. */
+export interface TypedValue {
+  key: string;
+  value: string;
+  checked: boolean;
+}
+
+function controls(root: ParentNode): Control[] {
+  return Array.from(root.querySelectorAll<Control>('input[name], select[name], textarea[name]'));
+}
+
+function checkable(control: Control): control is HTMLInputElement {
+  return control instanceof HTMLInputElement && (control.type === 'checkbox' || control.type === 'radio');
+}
+
+/** Check boxes and radios of one name differ by value; other controls by name alone. */
+function controlKey(control: Control): string {
+  return checkable(control) ? `${control.name}=${control.value}` : control.name;
+}
+
+function changedByUser(control: Control): boolean {
+  if (checkable(control)) return control.checked !== control.defaultChecked;
+  if (control instanceof HTMLSelectElement) {
+    const drawn = Array.from(control.options).find((o) => o.defaultSelected) ?? control.options[0];
+    return control.value !== (drawn?.value ?? '');
+  }
+  return control.value !== control.defaultValue;
+}
+
+/** What the user changed in the controls under `root` (only what differs from what was drawn). */
+export function typedValues(root: ParentNode): TypedValue[] {
+  return controls(root)
+    .filter(changedByUser)
+    .map((control) => ({
+      key: controlKey(control),
+      value: control.value,
+      checked: checkable(control) && control.checked,
+    }));
+}
+
+/**
+ * Puts `typed` back into the controls of the same name under `root`, each with a change
+ * event so that the screen follows (a form that shows the fields of the chosen kind).
+ */
+export function restoreTyped(root: ParentNode, typed: TypedValue[]): void {
+  const byKey = new Map(typed.map((value) => [value.key, value]));
+  for (const control of controls(root)) {
+    const value = byKey.get(controlKey(control));
+    if (!value) continue;
+    if (checkable(control)) control.checked = value.checked;
+    else control.value = value.value;
+    control.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+}

@@ -64,10 +64,12 @@ function drawHeader(header: HTMLElement, ctx: AppContext): void {
     : [];
   const languageSelect = select('language', LANGUAGE_OPTIONS, language());
   languageSelect.id = 'language-select';
-  languageSelect.addEventListener('change', () => {
+  languageSelect.addEventListener('change', async () => {
     localStorage.setItem(LANGUAGE_KEY, setLanguage(languageSelect.value));
     ctx.refreshChrome();
-    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    await ctx.redraw();
+    // the header was drawn anew: give focus back to the (new) language picker
+    document.getElementById('language-select')?.focus();
   });
   const signOut = h('button', { type: 'button', class: 'link' }, t('signOut'));
   signOut.addEventListener('click', () => {
@@ -164,6 +166,7 @@ async function boot(): Promise<void> {
     locale: () => (language() === 'es' ? 'es-US' : 'en-US'),
     onLeave: (cleanup) => router.leave(cleanup),
     refreshChrome: () => drawHeader(header, ctx),
+    redraw: () => router.redraw(),
   };
   router = new Router(routes, main, () => ctx);
   window.addEventListener('hashchange', () => {

@@ -5,12 +5,16 @@
 import { ApiError, type CatalogItem } from './api.ts';
 import type { AppContext } from './app.ts';
 import { h, replace } from './dom.ts';
+import { detailText, type FormFields, fieldName, labelOf, setErrorRef } from './field-errors.ts';
 import { errorMessage, type MessageKey, t } from './i18n.ts';
 import { formatPrice, formatRange, formatTime } from './time.ts';
 
+let errorBoxes = 0;
+
 /** An assertive region for errors (role=alert), empty until something fails. */
 export function errorBox(): HTMLElement {
-  return h('div', { class: 'error', role: 'alert' });
+  errorBoxes += 1;
+  return h('div', { class: 'error', role: 'alert', id: `error-${errorBoxes}` });
 }
 
 /** A polite region for confirmations (role=status). */
@@ -18,39 +22,82 @@ export function statusBox(): HTMLElement {
   return h('div', { class: 'notice', role: 'status' });
 }
 
-/** Shows an API error in the reader's language, with field details for validation errors. */
-export function showError(box: HTMLElement, error: unknown): void {
+/**
+ * Shows an API error in the reader's language. Validation details that name a field of
+ * `fields` mark it invalid and describe it by its message; returns the first such field.
+ */
+export function showError(
+  box: HTMLElement,
+  error: unknown,
+  fields: FormFields = {},
+): HTMLElement | undefined {
   if (!(error instanceof ApiError)) {
     replace(box, t('errorGeneric'));
-    return;
+    return undefined;
   }
   if (error.code === 'NETWORK') {
     replace(box, t('errorNetwork'));
-    return;
+    return undefined;
   }
+  let first: HTMLElement | undefined;
   const details = error.details
     .filter((d) => d.message)
-    .map((d) => h('li', {}, d.path ? `${d.path}: ${d.message}` : String(d.message)));
+    .map((detail, i) => {
+      const name = fieldName(detail.path ?? '', Object.keys(fields));
+      const control = name ? fields[name] : undefined;
+      const item = h('li', { id: `${box.id}-${i}` }, detailText(detail, control && labelOf(control)));
+      if (control) {
+        setErrorRef(control, item.id);
+        first ??= control;
+      }
+      return item;
+    });
   replace(box, h('p', {}, errorMessage(error.code)), details.length > 0 && h('ul', {}, ...details));
+  return first;
 }
 
-/** Runs an action with the button disabled and errors shown in `box`; returns whether it succeeded. */
+export interface RunOptions {
+  /** a confirmation box, emptied when the action starts (an old success never stands beside a new try) */
+  status?: HTMLElement;
+  /** the form's fields, marked by a VALIDATION_FAILED answer (the first one takes focus) */
+  fields?: FormFields;
+  /** where focus goes after a success that removed the button (a replaced card, a removed row) */
+  focus?: () => HTMLElement | null | undefined;
+}
+
+/**
+ * Runs an action with the button disabled and errors shown in `box`; returns whether it
+ * succeeded. Focus is never left on the page's body: when the action lost it (the disabled
+ * button, replaced content) it goes to `options.focus`, else back to the button.
+ */
 export async function run(
   button: HTMLButtonElement | null,
   box: HTMLElement,
   action: () => Promise<void>,
+  options: RunOptions = {},
 ): Promise<boolean> {
   box.replaceChildren();
+  options.status?.replaceChildren();
+  for (const control of Object.values(options.fields ?? {})) setErrorRef(control, undefined);
   if (button) button.disabled = true;
+  let ok = false;
+  let invalid: HTMLElement | undefined;
   try {
     await action();
-    return true;
+    ok = true;
   } catch (error) {
-    showError(box, error);
-    return false;
+    invalid = showError(box, error, options.fields);
   } finally {
     if (button) button.disabled = false;
   }
+  if (invalid) invalid.focus();
+  else if (focusLost()) [ok ? options.focus?.() : undefined, button].find((el) => el?.isConnected)?.focus();
+  return ok;
+}
+
+function focusLost(): boolean {
+  const active = document.activeElement;
+  return !active || active === document.body || !active.isConnected;
 }
 
 /**
@@ -156,7 +203,48 @@ export function itemCard(ctx: AppContext, item: CatalogItem, heading: 'h2' | 'h3
   );
 }
 
-/** A fresh Idempotency-Key: one per rendered form, so a double submit books once. */
-export function newIdempotencyKey(): string {
-  return crypto.randomUUID();
+/**
+ * The Idempotency-Key of one booking attempt: the same while the same body is sent again (a
+ * double submit or a retry after a lost answer books once), a new one once the body changed
+ * or the booking succeeded (the next booking is a new attempt).
+ */
+export class BookingAttempt {
+  private key = '';
+  private body = '';
+
+  keyFor(body: unknown): string {
+    const text = JSON.stringify(body);
+    if (!this.key || text !== this.body) {
+      this.key = crypto.randomUUID();
+      this.body = text;
+    }
+    return this.key;
+  }
+
+  succeeded(): void {
+    this.key = '';
+  }
+}
+
+/**
+ * A polling screen's failures: the same failure is shown (and so announced) once while it
+ * lasts, not on every poll, and cleared once a poll succeeds again.
+ */
+export class PollFailures {
+  private shown: string | undefined;
+
+  /** Whether this failure is news and should be shown. */
+  failed(error: unknown): boolean {
+    const key = error instanceof ApiError ? error.code : 'UNKNOWN';
+    if (key === this.shown) return false;
+    this.shown = key;
+    return true;
+  }
+
+  /** Whether a shown failure should now be cleared. */
+  recovered(): boolean {
+    const was = this.shown !== undefined;
+    this.shown = undefined;
+    return was;
+  }
 }

@@ -9,11 +9,24 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { addDays, venueDate } from '../../site/src/time.ts';
 import { axeViolations, launchChromium, type RunningHub, screenshot, startHub, tabTo } from './harness.ts';
 
 const TZ = 'America/New_York';
+
+/** WCAG contrast ratio of two computed `rgb(…)` colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (color: string) => {
+    const [r, g, bl] = (color.match(/\d+(\.\d+)?/g) ?? []).map(Number).map((v) => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    }) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
 const WAIT = { timeout: 30_000 };
 
 // The test always runs against the real hub; on a checkout where the hub or the code it runs
@@ -64,6 +77,25 @@ describe('venue site in Chromium against the local hub', {
     await screenshot(page, name);
   }
 
+  /** Waits until keyboard focus is on an element matching `selector` (and reading `text`). */
+  async function focusReaches(page: Page, selector: string, text?: string): Promise<void> {
+    await page.waitForFunction(
+      ([s, t]) => {
+        const el = document.activeElement;
+        return Boolean(el?.matches(s)) && (t === undefined || el?.textContent === t);
+      },
+      [selector, text] as const,
+      { timeout: 5000 },
+    );
+  }
+
+  /** Switches the header's language picker and waits for the screen drawn in it. */
+  async function switchLanguage(page: Page, to: 'en' | 'es', heading: string): Promise<void> {
+    await page.locator('#language-select').selectOption(to);
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor(WAIT);
+    await page.getByText(/^(Loading|Cargando)…$/).waitFor({ state: 'detached', ...WAIT });
+  }
+
   async function signIn(page: Page, username: string): Promise<void> {
     await page.getByRole('button', { name: new RegExp(`^${username}\\b`) }).click();
     await page.getByText(`Signed in as ${username}`).waitFor(WAIT);
@@ -93,6 +125,15 @@ describe('venue site in Chromium against the local hub', {
     await operator.getByLabel('Starts', { exact: true }).fill(`${tomorrow}T18:00`);
     await operator.getByLabel('Ends', { exact: true }).fill(`${tomorrow}T19:30`);
     await operator.getByLabel('Capacity', { exact: true }).fill('5');
+    // a language change draws the form again with what was typed still in it
+    await switchLanguage(operator, 'es', 'Nuevo elemento');
+    assert.equal(await operator.getByLabel('Título', { exact: true }).inputValue(), title);
+    assert.equal(await operator.getByLabel('Estado', { exact: true }).inputValue(), 'published');
+    assert.equal(await operator.getByLabel('Empieza', { exact: true }).inputValue(), `${tomorrow}T18:00`);
+    assert.equal(await operator.getByLabel('Aforo', { exact: true }).inputValue(), '5');
+    await focusReaches(operator, '#language-select');
+    await switchLanguage(operator, 'en', 'New item');
+    assert.equal(await operator.getByLabel('Title', { exact: true }).inputValue(), title);
     await operator.getByRole('button', { name: 'Create' }).click();
     await operator.getByRole('heading', { level: 1, name: 'Edit item' }).waitFor(WAIT);
     eventPath = new URL(operator.url()).hash.replace('#/operator/catalog/', '#/events/');
@@ -135,27 +176,73 @@ describe('venue site in Chromium against the local hub', {
     await screen(shopper, '01-sign-in-shopper', 'Sign in');
     await signIn(shopper, 'alice');
     await shopper.getByRole('heading', { level: 1, name: title }).waitFor(WAIT);
-    await shopper.getByLabel('Party size', { exact: true }).fill('2');
+    // the party size typed before signing in is still there
+    assert.equal(await shopper.getByLabel('Party size', { exact: true }).inputValue(), '2');
     await shopper.getByRole('button', { name: 'Book' }).click();
     await shopper.getByText('Booked! Your reservation is confirmed.').waitFor(WAIT);
     await shopper.getByText('3 of 5 places left').waitFor(WAIT);
+    await focusReaches(shopper, 'button', 'Book');
   });
 
   it('shopper books a pickup slot for an order reference', async () => {
     await shopper.goto(`${hub.url}/#/pickup`);
     await screen(shopper, '04-pickup', 'Book a pickup');
-    await shopper.locator('input[name="slotId"]:not([disabled])').first().check();
-    await shopper.getByLabel('Order reference', { exact: true }).fill('ORD-1001');
+    // the largest party is the venue's (maxPartySize in the demo rules)
+    assert.equal(await shopper.getByLabel('Party size', { exact: true }).getAttribute('max'), '6');
+    const keys: string[] = [];
+    const recordKey = (request: Request) => {
+      if (request.method() === 'POST' && request.url().includes('/bookings')) {
+        keys.push(request.headers()['idempotency-key'] ?? '');
+      }
+    };
+    shopper.on('request', recordKey);
+    const slot = shopper.locator('input[name="slotId"]:not([disabled])').first();
+    await slot.check();
+    const orderRef = shopper.getByLabel('Order reference', { exact: true });
+    await orderRef.fill('ORD 1001');
+    // a language change keeps the chosen slot and the typed order reference
+    await switchLanguage(shopper, 'es', 'Reservar una recogida');
+    assert.equal(await slot.isChecked(), true);
+    assert.equal(await shopper.getByLabel('Número de pedido', { exact: true }).inputValue(), 'ORD 1001');
+    await switchLanguage(shopper, 'en', 'Book a pickup');
+    assert.equal(await slot.isChecked(), true);
+    // the API refuses the space: the field is named by its label, marked and focused
+    await shopper.getByRole('button', { name: 'Book pickup' }).click();
+    const problem = shopper.getByText('Order reference: has characters that are not allowed');
+    await problem.waitFor(WAIT);
+    assert.equal(await orderRef.getAttribute('aria-invalid'), 'true');
+    assert.ok(
+      (await orderRef.getAttribute('aria-describedby'))?.includes((await problem.getAttribute('id')) ?? '-'),
+    );
+    await focusReaches(shopper, 'input[name="orderRef"]');
+    assert.deepEqual(await axeViolations(shopper), [], 'axe on a refused pickup form');
+    await orderRef.fill('ORD-1001');
     await shopper.getByRole('button', { name: 'Book pickup' }).click();
     await shopper.getByText('Booked! Your reservation is confirmed.').waitFor(WAIT);
+    assert.equal(await orderRef.getAttribute('aria-invalid'), null);
+    await focusReaches(shopper, 'button', 'Book pickup');
+    // a second booking from the same screen is a new attempt with its own Idempotency-Key:
+    // the API answers for it (one active booking per slot), the old success message goes
+    await orderRef.fill('ORD-1002');
+    await shopper.getByRole('button', { name: 'Book pickup' }).click();
+    await shopper.getByText('You already have a reservation for this.').waitFor(WAIT);
+    assert.equal(await shopper.getByText('Booked! Your reservation is confirmed.').count(), 0);
+    shopper.off('request', recordKey);
+    assert.equal(keys.length, 3);
+    assert.equal(new Set(keys).size, 3, 'a new key for a changed body and after a success');
   });
 
   it('shopper sees both reservations, checks in the pickup and follows the ticket', async () => {
-    await shopper.getByRole('link', { name: 'See my reservations' }).click();
+    await shopper.getByRole('link', { name: 'My reservations' }).click();
     await screen(shopper, '05-reservations', 'My reservations');
     await shopper.getByRole('heading', { name: title }).waitFor(WAIT);
+    // tomorrow's event: check-in opens 30 minutes before 18:00 (the demo venue's window)
+    const eventCard = shopper.locator('li.card', { has: shopper.getByRole('heading', { name: title }) });
+    await eventCard.getByText(/^Check-in opens at 5:30\sPM\.$/).waitFor(WAIT);
+    assert.equal(await shopper.getByRole('button', { name: `Check in: ${title}` }).isDisabled(), true);
     await shopper.getByRole('button', { name: 'Check in: Pickup ORD-1001' }).click();
     await shopper.getByText('Checked in.').waitFor(WAIT);
+    await focusReaches(shopper, 'li.card h2', 'Pickup ORD-1001');
     await shopper.getByRole('link', { name: 'Follow your queue ticket' }).first().click();
     await screen(shopper, '06-queue-ticket', 'Virtual queue');
     // the worker plans the ticket (lane, position, ETA) within seconds; the live region says so
@@ -192,6 +279,7 @@ describe('venue site in Chromium against the local hub', {
     const shopperUrl = shopper.url();
     await laneSection.getByRole('button', { name: /Call next/ }).click();
     await operator.getByText(/^Called: /).waitFor(WAIT);
+    await focusReaches(operator, `section.lane[data-lane="${lane}"] button`);
     await shopper
       .locator('#ticket-live')
       .getByText(`You're being called! Please go to lane ${lane}.`)
@@ -205,12 +293,28 @@ describe('venue site in Chromium against the local hub', {
       .first()
       .click();
     await shopper.getByText('Your visit is complete. Thank you!').waitFor({ timeout: 30_000 });
+    // the served row is gone; focus is on its lane's "Call next"
+    await focusReaches(operator, `section.lane[data-lane="${lane}"] button`);
   });
 
   it('shopper joins the queue for returns, then leaves it', async () => {
     await shopper.getByLabel('Service', { exact: true }).selectOption('returns');
     await shopper.getByRole('button', { name: 'Join the queue' }).click();
     await shopper.getByRole('heading', { name: /Your ticket/ }).waitFor(WAIT);
+    // a connection drop is announced once, not on every 2 s poll, and cleared on recovery
+    await shopper.evaluate(() => {
+      const box = document.querySelector('main .error') as HTMLElement;
+      box.dataset.changes = '0';
+      new MutationObserver(() => {
+        box.dataset.changes = String(Number(box.dataset.changes) + 1);
+      }).observe(box, { childList: true });
+    });
+    await shopper.context().setOffline(true);
+    await shopper.getByText('The venue service cannot be reached. Check your connection.').waitFor(WAIT);
+    await shopper.waitForTimeout(4500);
+    await shopper.context().setOffline(false);
+    await shopper.locator('main .error:empty').waitFor({ state: 'attached', ...WAIT });
+    assert.equal(await shopper.locator('main .error').getAttribute('data-changes'), '2');
     // Leaving asks first; staying keeps the ticket.
     await shopper.getByRole('button', { name: 'Leave the queue' }).click();
     await shopper.getByRole('dialog', { name: /Leave the queue\?/ }).waitFor(WAIT);
@@ -220,6 +324,7 @@ describe('venue site in Chromium against the local hub', {
     await shopper.getByRole('button', { name: 'Leave the queue' }).click();
     await shopper.getByRole('button', { name: 'Yes, leave' }).click();
     await shopper.getByText('You left the queue.').waitFor(WAIT);
+    await focusReaches(shopper, '#ticket-live');
   });
 
   it('shopper in the queue on another device checks a pickup in by leaving that ticket, after asking', async () => {
@@ -256,6 +361,7 @@ describe('venue site in Chromium against the local hub', {
     await shopper.getByRole('button', { name: `Cancel reservation: ${title}` }).click();
     await shopper.getByRole('button', { name: 'Yes, cancel it' }).click();
     await shopper.getByText('Reservation cancelled.').waitFor(WAIT);
+    await focusReaches(shopper, 'li.card h2', title);
     await shopper.goto(`${hub.url}/${eventPath}`);
     await shopper.getByText('5 of 5 places left').waitFor(WAIT);
   });
@@ -266,12 +372,19 @@ describe('venue site in Chromium against the local hub', {
     await shopper.getByLabel('Text message', { exact: true }).check();
     await shopper.getByLabel('Phone number', { exact: true }).fill('+15555550100');
     await shopper.getByLabel('Interests', { exact: true }).fill('coffee, kids');
-    await shopper.getByLabel('Language', { exact: true }).last().selectOption('es');
-    await shopper.getByRole('button', { name: 'Save' }).click();
+    // Español in the header: nothing saved yet, so the form's language follows the site's,
+    // and saving keeps the site in Spanish
+    await switchLanguage(shopper, 'es', 'Preferencias');
+    assert.equal(await shopper.getByLabel('Idioma', { exact: true }).last().inputValue(), 'es');
+    assert.equal(await shopper.getByLabel('Intereses', { exact: true }).inputValue(), 'coffee, kids');
+    await shopper.getByRole('button', { name: 'Guardar' }).click();
+    await shopper.getByText('Guardado.').waitFor(WAIT);
     await screen(shopper, '09-preferences-es', 'Preferencias');
     await shopper.getByRole('link', { name: 'Agenda' }).waitFor(WAIT);
     assert.equal(await shopper.evaluate(() => document.documentElement.lang), 'es');
     assert.equal(await shopper.getByLabel('Intereses', { exact: true }).inputValue(), 'coffee, kids');
+    assert.equal(await shopper.getByLabel('Mensaje de texto', { exact: true }).isChecked(), true);
+    await focusReaches(shopper, 'button', 'Guardar');
   });
 
   it('operator cannot lower capacity below what is booked and sees why', async () => {
@@ -294,6 +407,13 @@ describe('venue site in Chromium against the local hub', {
     await operator.getByRole('link', { name: 'Venue rules' }).click();
     await screen(operator, '16-operator-rules', 'Venue rules');
     await operator.getByText('America/New_York').first().waitFor(WAIT);
+    // limits by name, and no sideways scrolling on a phone
+    await operator.getByText('Active reservations per shopper', { exact: true }).waitFor(WAIT);
+    assert.equal(await operator.locator('dt', { hasText: 'queueJoinsPerHour' }).count(), 0);
+    await operator.setViewportSize({ width: 390, height: 844 });
+    await screenshot(operator, '16-operator-rules-phone');
+    assert.equal(await operator.evaluate(() => document.documentElement.scrollWidth), 390);
+    await operator.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('a refused token sends the user back to sign in', async () => {
@@ -333,6 +453,14 @@ describe('venue site in Chromium against the local hub', {
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor(WAIT);
     // the skip link comes first and moves focus to the content without changing the route
     await tabTo(page, 'a.skip');
+    const skip = await page.evaluate(() => {
+      const link = document.activeElement as HTMLElement;
+      const style = getComputedStyle(link);
+      const box = link.getBoundingClientRect();
+      return { color: style.color, background: style.backgroundColor, left: box.left, top: box.top };
+    });
+    assert.ok(skip.left >= 0 && skip.top >= 0, 'the focused skip link is on screen');
+    assert.ok(contrast(skip.color, skip.background) >= 4.5, `skip link contrast ${JSON.stringify(skip)}`);
     const route = page.url();
     await page.keyboard.press('Enter');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
@@ -361,6 +489,29 @@ describe('venue site in Chromium against the local hub', {
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Yes, cancel it');
     await page.keyboard.press('Enter');
     await page.getByText('Reservation cancelled.').waitFor(WAIT);
+  });
+
+  it('a full event offers no booking; a cancelled one offers no check-in', async () => {
+    // alice holds 2 places: capacity 2 makes the event full
+    await operator.goto(`${hub.url}/${eventPath.replace('#/events/', '#/operator/catalog/')}`);
+    await operator.getByRole('heading', { level: 1, name: 'Edit item' }).waitFor(WAIT);
+    await operator.getByLabel('Capacity', { exact: true }).fill('2');
+    await operator.getByRole('button', { name: 'Save' }).click();
+    await operator.getByText('Saved.').waitFor(WAIT);
+    const visitor = await openPage({ width: 390, height: 844 });
+    await visitor.goto(`${hub.url}/${eventPath}`);
+    await screen(visitor, '17-event-full', title);
+    await visitor.getByText('Full: there are no places left to book.').waitFor(WAIT);
+    assert.equal(await visitor.getByRole('button', { name: 'Book' }).count(), 0);
+    await operator.getByLabel('Status', { exact: true }).selectOption('cancelled');
+    await operator.getByRole('button', { name: 'Save' }).click();
+    await operator.getByText('Saved.').waitFor(WAIT);
+    // alice's page is in Spanish since she saved her preferences
+    await shopper.goto(`${hub.url}/#/reservations`);
+    await shopper.getByText('Este evento se canceló.').first().waitFor(WAIT);
+    await screen(shopper, '18-reservation-event-cancelled', 'Mis reservas');
+    assert.equal(await shopper.getByRole('button', { name: `Registrar llegada: ${title}` }).count(), 0);
+    await shopper.getByRole('button', { name: `Cancelar reserva: ${title}` }).waitFor(WAIT);
   });
 
   it('made no request to another origin and broke no CSP rule', () => {

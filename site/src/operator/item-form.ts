@@ -7,6 +7,7 @@
 import type { CatalogInput, CatalogItem } from '../api.ts';
 import type { AppContext } from '../app.ts';
 import { field, formValue, h, replace, select } from '../dom.ts';
+import { namedFields } from '../field-errors.ts';
 import { t } from '../i18n.ts';
 import { fromLocalInput, toLocalInput } from '../time.ts';
 import { errorBox, itemStatusLabel, kindLabel, run, showError, statusBox } from '../ui.ts';
@@ -195,16 +196,21 @@ export async function itemFormView(ctx: AppContext, main: HTMLElement, params: R
   toggle();
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    await run(button, errors, async () => {
-      const input = itemInputFromForm(form, timezone);
-      if (item) {
-        item = await ctx.api.patchItem(item.eventId, changedFields(item, input));
-        replace(done, t('saved'));
-      } else {
-        const created = await ctx.api.createItem(venueId, input);
-        ctx.navigate(`#/operator/catalog/${encodeURIComponent(created.eventId)}`);
-      }
-    });
+    await run(
+      button,
+      errors,
+      async () => {
+        const input = itemInputFromForm(form, timezone);
+        if (item) {
+          item = await ctx.api.patchItem(item.eventId, changedFields(item, input));
+          replace(done, t('saved'));
+        } else {
+          const created = await ctx.api.createItem(venueId, input);
+          ctx.navigate(`#/operator/catalog/${encodeURIComponent(created.eventId)}`);
+        }
+      },
+      { status: done, fields: namedFields(form) },
+    );
   });
   replace(
     main,

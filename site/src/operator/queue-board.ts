@@ -8,7 +8,16 @@ import type { AppContext } from '../app.ts';
 import { h, replace } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { formatTime } from '../time.ts';
-import { errorBox, labelFrom, laneFlags, run, serviceLabel, showError, statusBox } from '../ui.ts';
+import {
+  errorBox,
+  labelFrom,
+  laneFlags,
+  PollFailures,
+  run,
+  serviceLabel,
+  showError,
+  statusBox,
+} from '../ui.ts';
 
 const POLL_MS = 3000;
 
@@ -61,7 +70,10 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
   const calledList = h('ul', { class: 'called-list' });
   const statsEl = h('dl', { class: 'stats' });
   const unplannedList = h('ul', { class: 'unplanned' });
-  const laneEls = new Map<string, { section: HTMLElement; list: HTMLElement; title: HTMLElement }>();
+  const laneEls = new Map<
+    string,
+    { section: HTMLElement; list: HTMLElement; title: HTMLElement; call: HTMLButtonElement }
+  >();
   const calledEls = new Map<string, HTMLElement>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
@@ -85,7 +97,7 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
       list,
       call,
     );
-    return { section, list, title };
+    return { section, list, title, call };
   };
 
   const calledRow = (ticket: QueueTicket) => {
@@ -95,11 +107,18 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
       {},
       `${ticketLabel(ctx, ticket)} · ${t('lane')} ${ticket.calledLaneId ?? ticket.laneId ?? ''}`,
     );
+    // the row goes once the ticket is done: focus moves on to its lane's "call next"
+    const laneId = ticket.calledLaneId ?? ticket.laneId ?? '';
     const complete = (outcome: 'served' | 'no_show', button: HTMLButtonElement) =>
-      run(button, errors, async () => {
-        await ctx.api.completeTicket(ticket.ticketId, outcome);
-        await refresh();
-      });
+      run(
+        button,
+        errors,
+        async () => {
+          await ctx.api.completeTicket(ticket.ticketId, outcome);
+          await refresh();
+        },
+        { focus: () => laneEls.get(laneId)?.call },
+      );
     const served = h('button', { type: 'button', 'data-outcome': 'served' }, t('served'));
     const noShow = h(
       'button',
@@ -161,12 +180,13 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
     );
   };
 
+  const failures = new PollFailures();
   const refresh = async () => {
     try {
       draw(await ctx.api.queueBoard(venueId));
-      errors.replaceChildren();
+      if (failures.recovered()) errors.replaceChildren();
     } catch (error) {
-      showError(errors, error);
+      if (failures.failed(error)) showError(errors, error);
     }
   };
   const poll = async () => {

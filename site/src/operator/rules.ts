@@ -6,36 +6,33 @@
 import type { AppContext } from '../app.ts';
 import { h, replace } from '../dom.ts';
 import { t } from '../i18n.ts';
-import { errorBox, laneFlags, showError } from '../ui.ts';
+import { errorBox, labelFrom, laneFlags, showError } from '../ui.ts';
+import { rulesDocument } from '../venue-rules.ts';
 
-interface VenueRulesView {
-  name?: string;
-  timezone?: string;
-  hours?: Record<string, [string, string]>;
-  maxPartySize?: number;
-  lanes?: {
-    laneId: string;
-    serviceKinds: string[];
-    accessible: boolean;
-    open: boolean;
-    reopensAt?: string;
-  }[];
-  limits?: Record<string, number>;
-}
+const limitLabel = labelFrom({
+  activeReservationsPerUser: 'limitActiveReservations',
+  queueJoinsPerHour: 'limitQueueJoins',
+});
 
-interface RulesView {
-  venues?: Record<string, VenueRulesView>;
-  features?: Record<string, boolean>;
+const featureLabel = labelFrom({
+  queue: 'featureQueue',
+  pickup: 'featurePickup',
+  campaigns: 'featureCampaigns',
+});
+
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** `mon` … `sun` as the reader's language names the day (1 January 2024 was a Monday). */
+function weekdayName(day: string, locale: string): string {
+  const index = WEEKDAYS.indexOf(day);
+  if (index < 0) return day;
+  return new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(
+    Date.UTC(2024, 0, 1 + index),
+  );
 }
 
 function definitions(entries: [string, string][]): HTMLElement {
   return h('dl', {}, ...entries.flatMap(([name, value]) => [h('dt', {}, name), h('dd', {}, value)]));
-}
-
-/** The document's shapes vary by version; `GET /local/appconfig` may wrap it in `{document}`. */
-function unwrap(raw: unknown): RulesView {
-  const value = raw as { document?: unknown; venues?: unknown };
-  return (value.venues ? value : (value.document ?? {})) as RulesView;
 }
 
 export async function rulesView(ctx: AppContext, main: HTMLElement) {
@@ -56,20 +53,24 @@ export async function rulesView(ctx: AppContext, main: HTMLElement) {
   parts.push(h('p', {}, t('rulesLocalNote')));
   try {
     const raw = await ctx.api.localRules();
-    const doc = unwrap(raw);
+    const doc = rulesDocument(raw);
     const venue = doc.venues?.[ctx.config.venueId];
     if (venue) {
+      const window = venue.checkInWindowMinutes;
       parts.push(
         h('h2', {}, venue.name ?? ctx.config.venueId),
         definitions([
           [t('timezone'), venue.timezone ?? ''],
           [t('maxPartySize'), String(venue.maxPartySize ?? '')],
-          ...Object.entries(venue.limits ?? {}).map(([k, v]): [string, string] => [k, String(v)]),
+          ...(window
+            ? [[t('checkInWindow'), t('checkInWindowValue', { ...window })] as [string, string]]
+            : []),
+          ...Object.entries(venue.limits ?? {}).map(([k, v]): [string, string] => [limitLabel(k), String(v)]),
         ]),
         h('h3', {}, t('hours')),
         definitions(
           Object.entries(venue.hours ?? {}).map(([day, [from, to]]): [string, string] => [
-            day,
+            weekdayName(day, ctx.locale()),
             `${from}–${to}`,
           ]),
         ),
@@ -90,7 +91,10 @@ export async function rulesView(ctx: AppContext, main: HTMLElement) {
     parts.push(
       h('h2', {}, t('features')),
       definitions(
-        Object.entries(doc.features ?? {}).map(([k, v]): [string, string] => [k, v ? t('on') : t('off')]),
+        Object.entries(doc.features ?? {}).map(([k, v]): [string, string] => [
+          featureLabel(k),
+          v ? t('on') : t('off'),
+        ]),
       ),
       h(
         'details',

@@ -5,6 +5,7 @@
 import type { PickupSlot } from '../api.ts';
 import type { AppContext } from '../app.ts';
 import { field, formValue, h, replace } from '../dom.ts';
+import { namedFields } from '../field-errors.ts';
 import { t } from '../i18n.ts';
 import { addDays, formatDay, formatTime, venueDate } from '../time.ts';
 import { errorBox, run, showError, statusBox } from '../ui.ts';
@@ -62,7 +63,7 @@ export async function slotsView(ctx: AppContext, main: HTMLElement, _p: unknown,
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    await run(button, errors, async () => {
+    const submitted = async () => {
       const chosen = formValue(form, 'date');
       const result = await ctx.api.createSlots(venueId, {
         date: chosen,
@@ -72,7 +73,8 @@ export async function slotsView(ctx: AppContext, main: HTMLElement, _p: unknown,
         capacity: Number(formValue(form, 'capacity')),
       });
       ctx.navigate(`#/operator/slots?date=${chosen}&created=${result.items.length}`);
-    });
+    };
+    await run(button, errors, submitted, { status: done, fields: namedFields(form) });
   });
 
   const created = query.get('created');

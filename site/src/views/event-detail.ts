@@ -5,21 +5,29 @@
 import type { CatalogItem } from '../api.ts';
 import type { AppContext } from '../app.ts';
 import { field, h, replace } from '../dom.ts';
+import { namedFields } from '../field-errors.ts';
 import { t } from '../i18n.ts';
 import { formatPrice, formatRange } from '../time.ts';
 import {
+  BookingAttempt,
   errorBox,
   itemCard,
   kindLabel,
-  newIdempotencyKey,
   placesText,
   run,
   showError,
   statusBox,
 } from '../ui.ts';
+import { venueRules } from '../venue-rules.ts';
 
-export async function eventDetailView(ctx: AppContext, main: HTMLElement, params: Record<string, string>) {
+export async function eventDetailView(
+  ctx: AppContext,
+  main: HTMLElement,
+  params: Record<string, string>,
+  query: URLSearchParams,
+) {
   const errors = errorBox();
+  const rules = venueRules(ctx);
   let item: CatalogItem;
   try {
     item = await ctx.api.getItem(params.eventId ?? '');
@@ -52,31 +60,43 @@ export async function eventDetailView(ctx: AppContext, main: HTMLElement, params
   }
   if (item.kind === 'event' || item.kind === 'program') {
     const bookable = item.status === 'published' && Date.parse(item.endsAt ?? '') > Date.now();
-    parts.push(bookable ? bookingForm(ctx, item, places) : h('p', { class: 'notice' }, t('errNOT_BOOKABLE')));
+    const full = item.remaining !== undefined && item.remaining <= 0;
+    if (!bookable) parts.push(h('p', { class: 'notice' }, t('errNOT_BOOKABLE')));
+    else if (full) parts.push(h('p', { class: 'notice' }, t('eventFull')));
+    else parts.push(bookingForm(ctx, item, places, (await rules).maxPartySize, query.get('partySize')));
   }
   if (item.kind === 'campaign') parts.push(await campaignItems(ctx, item));
   parts.push(errors);
   replace(main, ...parts);
 }
 
-function bookingForm(ctx: AppContext, item: CatalogItem, places: HTMLElement): HTMLElement {
+/**
+ * The booking form. `partySize` is what the visitor had typed before signing in on the way
+ * (carried in the `next` hash); the largest party is the venue's when the site knows it.
+ */
+function bookingForm(
+  ctx: AppContext,
+  item: CatalogItem,
+  places: HTMLElement,
+  maxPartySize: number | undefined,
+  partySize: string | null,
+): HTMLElement {
   const errors = errorBox();
   const done = statusBox();
-  const partySize = h('input', {
+  const size = h('input', {
     type: 'number',
     name: 'partySize',
     min: 1,
-    max: 20,
-    value: 1,
+    max: maxPartySize,
+    value: partySize && /^[1-9]\d*$/.test(partySize) ? partySize : 1,
     required: true,
   });
   const button = h('button', { type: 'submit' }, t('book'));
-  // One key per rendered form: a double click or a retry after a lost response books once.
-  const key = newIdempotencyKey();
+  const attempt = new BookingAttempt();
   const form = h(
     'form',
     { class: 'stack', 'aria-label': t('book') },
-    field(t('partySize'), partySize),
+    field(t('partySize'), size),
     button,
     errors,
     done,
@@ -84,15 +104,23 @@ function bookingForm(ctx: AppContext, item: CatalogItem, places: HTMLElement): H
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (!ctx.session()) {
-      ctx.navigate(`#/sign-in?next=${encodeURIComponent(location.hash)}`);
+      const back = `#/events/${encodeURIComponent(item.eventId)}?partySize=${encodeURIComponent(size.value)}`;
+      ctx.navigate(`#/sign-in?next=${encodeURIComponent(back)}`);
       return;
     }
-    await run(button, errors, async () => {
-      await ctx.api.bookEvent(item.eventId, Number(partySize.value), key);
-      replace(done, t('booked'), ' ', h('a', { href: '#/reservations' }, t('seeReservations')));
-      const fresh = await ctx.api.getItem(item.eventId);
-      replace(places, placesText(fresh));
-    });
+    const body = { partySize: Number(size.value) };
+    await run(
+      button,
+      errors,
+      async () => {
+        await ctx.api.bookEvent(item.eventId, body.partySize, attempt.keyFor(body));
+        attempt.succeeded();
+        replace(done, t('booked'), ' ', h('a', { href: '#/reservations' }, t('seeReservations')));
+        const fresh = await ctx.api.getItem(item.eventId);
+        replace(places, placesText(fresh));
+      },
+      { status: done, fields: namedFields(form) },
+    );
   });
   return form;
 }

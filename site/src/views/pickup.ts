@@ -5,9 +5,11 @@
 import type { PickupSlot } from '../api.ts';
 import type { AppContext } from '../app.ts';
 import { field, h, replace } from '../dom.ts';
+import { namedFields } from '../field-errors.ts';
 import { t } from '../i18n.ts';
 import { formatDay, formatTime, venueDate } from '../time.ts';
-import { errorBox, newIdempotencyKey, run, showError, statusBox } from '../ui.ts';
+import { BookingAttempt, errorBox, run, showError, statusBox } from '../ui.ts';
+import { venueRules } from '../venue-rules.ts';
 
 export async function pickupView(ctx: AppContext, main: HTMLElement, _p: unknown, query: URLSearchParams) {
   const { venueId, timezone } = ctx.config;
@@ -15,12 +17,14 @@ export async function pickupView(ctx: AppContext, main: HTMLElement, _p: unknown
     ? (query.get('date') as string)
     : venueDate(new Date(), timezone);
   const errors = errorBox();
+  const rules = venueRules(ctx);
   let slots: PickupSlot[] = [];
   try {
     slots = (await ctx.api.listSlots(venueId, date, { limit: 100 })).items;
   } catch (error) {
     showError(errors, error);
   }
+  const { maxPartySize } = await rules;
   const now = Date.now();
   const open = slots.filter((s) => Date.parse(s.endsAt) > now);
 
@@ -36,9 +40,9 @@ export async function pickupView(ctx: AppContext, main: HTMLElement, _p: unknown
     maxlength: 64,
     autocomplete: 'off',
   });
-  const partySize = h('input', { type: 'number', name: 'partySize', min: 1, max: 20, value: 1 });
+  const partySize = h('input', { type: 'number', name: 'partySize', min: 1, max: maxPartySize, value: 1 });
   const button = h('button', { type: 'submit' }, t('bookPickup'));
-  const key = newIdempotencyKey();
+  const attempt = new BookingAttempt();
   const slotChoices = h(
     'fieldset',
     { class: 'slots' },
@@ -79,14 +83,17 @@ export async function pickupView(ctx: AppContext, main: HTMLElement, _p: unknown
     event.preventDefault();
     const chosen = form.querySelector<HTMLInputElement>('input[name="slotId"]:checked');
     if (!chosen) return;
-    await run(button, bookErrors, async () => {
-      await ctx.api.bookPickup(
-        chosen.value,
-        { orderRef: orderRef.value.trim(), partySize: Number(partySize.value) },
-        key,
-      );
-      replace(done, t('booked'), ' ', h('a', { href: '#/reservations' }, t('seeReservations')));
-    });
+    const body = { orderRef: orderRef.value.trim(), partySize: Number(partySize.value) };
+    await run(
+      button,
+      bookErrors,
+      async () => {
+        await ctx.api.bookPickup(chosen.value, body, attempt.keyFor({ slotId: chosen.value, ...body }));
+        attempt.succeeded();
+        replace(done, t('booked'), ' ', h('a', { href: '#/reservations' }, t('seeReservations')));
+      },
+      { status: done, fields: namedFields(form) },
+    );
   });
 
   replace(

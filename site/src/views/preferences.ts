@@ -2,10 +2,11 @@
  * Notification and accessibility preferences (GET/PUT /me/preferences). Saving a language also
  * switches the site to it.
  */
-import type { Preferences } from '../api.ts';
+import { DEFAULT_PREFERENCES, type Preferences } from '../api.ts';
 import type { AppContext } from '../app.ts';
 import { checkbox, field, formChecked, formValue, h, replace, select } from '../dom.ts';
-import { LANGUAGE_KEY, LANGUAGE_OPTIONS, setLanguage, t } from '../i18n.ts';
+import { namedFields } from '../field-errors.ts';
+import { LANGUAGE_KEY, LANGUAGE_OPTIONS, language, setLanguage, t } from '../i18n.ts';
 import { errorBox, run, showError, statusBox } from '../ui.ts';
 
 /** Reads the form into the body PUT /me/preferences accepts (only its documented fields). */
@@ -26,6 +27,32 @@ export function preferencesFromForm(form: HTMLFormElement): Preferences {
   if (email) preferences.email = email;
   if (phone) preferences.phone = phone;
   return preferences;
+}
+
+/**
+ * The language the form starts at: the saved one, or, while nothing has been saved (the API
+ * answers its defaults, which it does not mark), the one the site is shown in, so that saving
+ * keeps what the reader sees. Saving applies what the form says.
+ */
+export function formLanguage(preferences: Preferences, shown: string): string {
+  return sameAs(preferences, DEFAULT_PREFERENCES) ? shown : preferences.language;
+}
+
+/** Every key of a Preferences document, nested ones included, in one order. */
+const PREFERENCE_KEYS = [
+  'accessibility',
+  'channels',
+  'email',
+  'interests',
+  'language',
+  'marketingOptIn',
+  'phone',
+  'sms',
+];
+
+function sameAs(a: Preferences, b: Preferences): boolean {
+  // a key list picks and orders the keys at every level, so equal documents give equal text
+  return JSON.stringify(a, PREFERENCE_KEYS) === JSON.stringify(b, PREFERENCE_KEYS);
 }
 
 export async function preferencesView(ctx: AppContext, main: HTMLElement) {
@@ -63,24 +90,36 @@ export async function preferencesView(ctx: AppContext, main: HTMLElement) {
       h('input', { type: 'text', name: 'interests', value: prefs.interests.join(', ') }),
       t('interestsHint'),
     ),
-    field(t('language'), select('language', LANGUAGE_OPTIONS, prefs.language)),
+    field(
+      t('language'),
+      select('language', LANGUAGE_OPTIONS, formLanguage(prefs, language())),
+      t('languageHint'),
+    ),
     checkbox(t('accessibilityNeeds'), 'accessibility', prefs.accessibility),
     checkbox(t('marketingOptIn'), 'marketingOptIn', prefs.marketingOptIn),
     button,
     errors,
     done,
   );
+  const fields = namedFields(form);
+  // the API names the address `email` (the form's `email` is the channel's check box)
+  if (fields.emailAddress) fields.email = fields.emailAddress;
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    await run(button, errors, async () => {
-      const saved = await ctx.api.putPreferences(preferencesFromForm(form));
-      setLanguage(saved.language);
-      localStorage.setItem(LANGUAGE_KEY, saved.language);
-      ctx.refreshChrome();
-      await preferencesView(ctx, main);
-      const status = main.querySelector('[role="status"]');
-      if (status) status.textContent = t('saved');
-    });
+    await run(
+      button,
+      errors,
+      async () => {
+        const saved = await ctx.api.putPreferences(preferencesFromForm(form));
+        setLanguage(saved.language);
+        localStorage.setItem(LANGUAGE_KEY, saved.language);
+        ctx.refreshChrome();
+        await preferencesView(ctx, main);
+        const status = main.querySelector('[role="status"]');
+        if (status) status.textContent = t('saved');
+      },
+      { status: done, fields, focus: () => main.querySelector<HTMLElement>('form button[type="submit"]') },
+    );
   });
   replace(main, h('h1', {}, t('preferencesTitle')), form);
 }

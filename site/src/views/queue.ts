@@ -7,10 +7,12 @@
 import type { QueueTicket } from '../api.ts';
 import type { AppContext } from '../app.ts';
 import { checkbox, field, formChecked, h, replace, select } from '../dom.ts';
+import { namedFields } from '../field-errors.ts';
 import { t } from '../i18n.ts';
 import { activeTicket } from '../my-ticket.ts';
 import { formatTime } from '../time.ts';
-import { confirmAction, errorBox, run, SERVICE_KINDS, serviceLabel, showError } from '../ui.ts';
+import { confirmAction, errorBox, PollFailures, run, SERVICE_KINDS, serviceLabel, showError } from '../ui.ts';
+import { venueRules } from '../venue-rules.ts';
 
 const POLL_MS = 2000;
 
@@ -39,14 +41,16 @@ export async function queueView(ctx: AppContext, main: HTMLElement) {
   if (!session) return;
   const live = h('div', { class: 'live', 'aria-live': 'polite', 'aria-atomic': 'true', id: 'ticket-live' });
   const errors = errorBox();
+  const rules = venueRules(ctx);
   let ticket: QueueTicket | undefined;
   try {
     ticket = await activeTicket(ctx.api, ctx.config.venueId);
   } catch (error) {
     showError(errors, error);
   }
-  if (ticket) followTicket(ctx, main, ticket, live, errors);
-  else joinForm(ctx, main, live, errors);
+  const { maxPartySize } = await rules;
+  if (ticket) followTicket(ctx, main, ticket, live, errors, maxPartySize);
+  else joinForm(ctx, main, live, errors, maxPartySize);
 }
 
 function joinForm(
@@ -54,13 +58,14 @@ function joinForm(
   main: HTMLElement,
   live: HTMLElement,
   errors: HTMLElement,
+  maxPartySize: number | undefined,
   previous?: QueueTicket,
 ): void {
   const service = select(
     'serviceKind',
     SERVICE_KINDS.map((k): [string, string] => [k, serviceLabel(k)]),
   );
-  const partySize = h('input', { type: 'number', name: 'partySize', min: 1, max: 20, value: 1 });
+  const partySize = h('input', { type: 'number', name: 'partySize', min: 1, max: maxPartySize, value: 1 });
   const button = h('button', { type: 'submit' }, t('joinQueue'));
   const form = h(
     'form',
@@ -72,15 +77,19 @@ function joinForm(
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    await run(button, errors, async () => {
-      const ticket = await ctx.api.joinQueue(ctx.config.venueId, {
-        serviceKind: service.value,
-        partySize: Number(partySize.value),
-        accessibility: formChecked(form, 'accessibility'),
-      });
-      followTicket(ctx, main, ticket, live, errors);
-      live.focus();
-    });
+    await run(
+      button,
+      errors,
+      async () => {
+        const ticket = await ctx.api.joinQueue(ctx.config.venueId, {
+          serviceKind: service.value,
+          partySize: Number(partySize.value),
+          accessibility: formChecked(form, 'accessibility'),
+        });
+        followTicket(ctx, main, ticket, live, errors, maxPartySize);
+      },
+      { fields: namedFields(form), focus: () => live },
+    );
   });
   // Pre-tick the accessible lane for shoppers whose preferences say so (until they touch it).
   const accessible = form.querySelector<HTMLInputElement>('input[name="accessibility"]');
@@ -104,6 +113,7 @@ function followTicket(
   first: QueueTicket,
   live: HTMLElement,
   errors: HTMLElement,
+  maxPartySize: number | undefined,
 ): void {
   const { timezone } = ctx.config;
   const position = h('dd', { id: 'ticket-position' });
@@ -148,20 +158,21 @@ function followTicket(
     }
     if (ticket.status !== 'waiting' && ticket.status !== 'called') {
       stopped = true;
-      joinForm(ctx, main, live, errors, ticket);
+      joinForm(ctx, main, live, errors, maxPartySize, ticket);
     }
   };
 
+  const failures = new PollFailures();
   const poll = async () => {
     if (stopped) return;
     try {
       const ticket = await ctx.api.getTicket(first.ticketId);
       // the shopper may have left (or left the screen) while this poll was in flight
       if (stopped) return;
+      if (failures.recovered()) errors.replaceChildren();
       show(ticket);
-      errors.replaceChildren();
     } catch (error) {
-      showError(errors, error);
+      if (failures.failed(error)) showError(errors, error);
     }
     if (!stopped) timer = setTimeout(poll, POLL_MS);
   };
@@ -171,12 +182,17 @@ function followTicket(
       leave.focus();
       return;
     }
-    await run(leave, errors, async () => {
-      const left = await ctx.api.leaveQueue(first.ticketId);
-      stopped = true;
-      clearTimeout(timer);
-      show(left);
-    });
+    await run(
+      leave,
+      errors,
+      async () => {
+        const left = await ctx.api.leaveQueue(first.ticketId);
+        stopped = true;
+        clearTimeout(timer);
+        show(left);
+      },
+      { focus: () => live },
+    );
   });
   ctx.onLeave(() => {
     stopped = true;

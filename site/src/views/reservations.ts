@@ -2,70 +2,119 @@
  * My reservations, newest first, paged with the API's cursor; each confirmed one can be
  * cancelled or checked in. A pickup check-in opens a queue ticket, which the queue screen follows.
  */
-import { ApiError, type Reservation } from '../api.ts';
+import { ApiError, type CatalogItem, type Reservation } from '../api.ts';
 import type { AppContext } from '../app.ts';
 import { h, replace } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { activeTicket } from '../my-ticket.ts';
-import { formatRange } from '../time.ts';
+import { formatRange, formatTime } from '../time.ts';
 import { confirmAction, errorBox, reservationStatusLabel, run, showError, statusBox } from '../ui.ts';
+import { type CheckInWindowMinutes, checkInWindow, venueRules } from '../venue-rules.ts';
+
+const DAY = 86_400_000;
+/** numbers the "check-in opens at" notes, for the buttons they describe */
+let holds = 0;
 
 export async function reservationsView(ctx: AppContext, main: HTMLElement) {
+  const { timezone } = ctx.config;
   const errors = errorBox();
   const notice = statusBox();
   const list = h('ul', { class: 'cards' });
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, t('loadMore'));
-  const titles = new Map<string, Promise<string>>();
+  const items = new Map<string, Promise<CatalogItem | undefined>>();
+  const rules = venueRules(ctx);
   let cursor: string | undefined;
 
-  const titleOf = (reservation: Reservation): Promise<string> => {
-    if (reservation.type === 'pickup') {
-      return Promise.resolve(t('pickupOf', { orderRef: reservation.orderRef ?? '' }));
-    }
+  const itemOf = (reservation: Reservation): Promise<CatalogItem | undefined> => {
     const id = reservation.eventId ?? '';
-    if (!titles.has(id))
-      titles.set(
+    if (!items.has(id))
+      items.set(
         id,
-        ctx.api.getItem(id).then(
-          (item) => item.title,
-          () => id,
-        ),
+        ctx.api.getItem(id).catch(() => undefined),
       );
-    return titles.get(id) as Promise<string>;
+    return items.get(id) as Promise<CatalogItem | undefined>;
+  };
+
+  /** Why check-in was refused (INVALID_STATE), in words, when the reservation's times say. */
+  const refusal = (
+    reservation: Reservation,
+    window: CheckInWindowMinutes | undefined,
+  ): string | undefined => {
+    const where = checkInWindow(reservation, window, Date.now());
+    if (where.state === 'late') return t('checkInClosed');
+    if (where.state !== 'early') return undefined;
+    return where.opensAt
+      ? t('checkInOpensAt', { time: formatTime(where.opensAt, timezone, ctx.locale()) })
+      : t('checkInNotYet', { time: formatTime(reservation.startsAt, timezone, ctx.locale()) });
   };
 
   const card = async (reservation: Reservation): Promise<HTMLElement> => {
-    const title = await titleOf(reservation);
+    const item = reservation.type === 'event' ? await itemOf(reservation) : undefined;
+    const title =
+      reservation.type === 'pickup'
+        ? t('pickupOf', { orderRef: reservation.orderRef ?? '' })
+        : (item?.title ?? reservation.eventId ?? '');
+    const window = (await rules).checkInWindowMinutes;
+    const eventCancelled = item?.status === 'cancelled';
     const li = h('li', { class: 'card' });
     const actionErrors = errorBox();
     const actions = h('div', { class: 'actions' });
+    let replaced: HTMLElement | undefined;
+    let opening: HTMLElement | undefined;
+    const replacedHeading = () => replaced?.querySelector('h2');
     if (reservation.status === 'confirmed') {
       const checkIn = h('button', { type: 'button' }, t('checkIn'));
       const cancel = h('button', { type: 'button', class: 'secondary' }, t('cancelReservation'));
       checkIn.setAttribute('aria-label', `${t('checkIn')}: ${title}`);
       cancel.setAttribute('aria-label', `${t('cancelReservation')}: ${title}`);
       checkIn.addEventListener('click', () =>
-        run(checkIn, actionErrors, async () => {
-          const result = await checkInOrSwap(ctx, reservation);
-          li.replaceWith(await card(result.reservation));
-          replace(
-            notice,
-            t('checkedIn'),
-            result.ticket ? h('a', { href: '#/queue' }, ` ${t('followTicket')}`) : '',
-          );
-        }),
+        run(
+          checkIn,
+          actionErrors,
+          async () => {
+            let result: Awaited<ReturnType<typeof checkInOrSwap>>;
+            try {
+              result = await checkInOrSwap(ctx, reservation);
+            } catch (error) {
+              const why =
+                error instanceof ApiError && error.code === 'INVALID_STATE' && refusal(reservation, window);
+              if (!why) throw error;
+              replace(actionErrors, why);
+              return;
+            }
+            replaced = await card(result.reservation);
+            li.replaceWith(replaced);
+            replace(
+              notice,
+              t('checkedIn'),
+              result.ticket ? h('a', { href: '#/queue' }, ` ${t('followTicket')}`) : '',
+            );
+          },
+          { focus: replacedHeading },
+        ),
       );
       cancel.addEventListener('click', async () => {
         if (!(await confirmAction(t('confirmCancel'), t('confirmCancelYes'), t('keepReservation')))) {
           cancel.focus();
           return;
         }
-        await run(cancel, actionErrors, async () => {
-          li.replaceWith(await card(await ctx.api.cancelReservation(reservation.reservationId)));
-          replace(notice, t('cancelled'));
-        });
+        await run(
+          cancel,
+          actionErrors,
+          async () => {
+            replaced = await card(await ctx.api.cancelReservation(reservation.reservationId));
+            li.replaceWith(replaced);
+            replace(notice, t('cancelled'));
+          },
+          { focus: replacedHeading },
+        );
       });
-      actions.append(checkIn, cancel);
+      if (!eventCancelled) {
+        actions.append(checkIn);
+        const where = checkInWindow(reservation, window, Date.now());
+        if (where.state === 'early' && where.opensAt) opening = holdUntil(ctx, checkIn, where.opensAt);
+      }
+      actions.append(cancel);
     }
     if (reservation.status === 'checked_in' && reservation.type === 'pickup') {
       actions.append(h('a', { href: '#/queue' }, t('followTicket')));
@@ -76,8 +125,8 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
         : title;
     replace(
       li,
-      h('h2', {}, heading),
-      h('p', {}, formatRange(reservation.startsAt, reservation.endsAt, ctx.config.timezone, ctx.locale())),
+      h('h2', { tabindex: -1 }, heading),
+      h('p', {}, formatRange(reservation.startsAt, reservation.endsAt, timezone, ctx.locale())),
       h(
         'p',
         {},
@@ -88,6 +137,8 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
         ),
         ` · ${t('partyOf', { n: reservation.partySize })}`,
       ),
+      eventCancelled && h('p', { class: 'status-cancelled' }, t('eventCancelled')),
+      opening,
       actions,
       actionErrors,
     );
@@ -101,7 +152,10 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
     more.hidden = !cursor;
     if (list.childElementCount === 0) list.append(h('li', {}, t('none')));
   };
-  more.addEventListener('click', () => run(more, errors, loadPage));
+  more.addEventListener('click', () => {
+    const before = list.childElementCount;
+    void run(more, errors, loadPage, { focus: () => list.children[before]?.querySelector('h2') });
+  });
 
   try {
     await loadPage();
@@ -109,6 +163,28 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
     showError(errors, error);
   }
   replace(main, h('h1', {}, t('reservationsTitle')), notice, errors, list, more);
+}
+
+/**
+ * Keeps a check-in button disabled until its window opens, and returns the note that says
+ * when; both go once it opens, if the screen is still shown then (and it opens within a day).
+ */
+function holdUntil(ctx: AppContext, button: HTMLButtonElement, opensAt: string): HTMLElement {
+  holds += 1;
+  const time = formatTime(opensAt, ctx.config.timezone, ctx.locale());
+  const note = h('p', { class: 'hint', id: `check-in-opens-${holds}` }, t('checkInOpensAt', { time }));
+  button.disabled = true;
+  button.setAttribute('aria-describedby', note.id);
+  const wait = Date.parse(opensAt) - Date.now();
+  if (wait < DAY) {
+    const timer = setTimeout(() => {
+      button.disabled = false;
+      button.removeAttribute('aria-describedby');
+      note.remove();
+    }, wait);
+    ctx.onLeave(() => clearTimeout(timer));
+  }
+  return note;
 }
 
 /**
