@@ -61,10 +61,17 @@ export function planSlotDay(
 export class SlotService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  /** Route 18: creates the day's slots that do not exist yet; answers those created. */
+  /**
+   * Route 18: creates the day's slots that do not exist yet and have not ended (a slot that is
+   * over could never be booked); answers those created. A day that is over altogether is a 400.
+   */
   async generate(venueId: string, req: SlotDayRequest): Promise<PickupSlot[]> {
     const { venue } = await venueRules(this.deps, venueId, 'pickup');
-    const slots = planSlotDay(venueId, venue.timezone, hoursOn(venue, req.date), req);
+    const now = this.deps.clock.now().toISOString();
+    const slots = planSlotDay(venueId, venue.timezone, hoursOn(venue, req.date), req).filter(
+      (slot) => slot.endsAt > now,
+    );
+    if (slots.length === 0) throw ValidationFailed.at('date', 'every slot of this day would be over already');
     return this.deps.stores.slots.createMany(slots);
   }
 

@@ -264,6 +264,29 @@ describe('reservations: list, cancel', () => {
 });
 
 describe('pickup slots and bookings', () => {
+  it('makes no slot that would be over already: a past day is refused, today only what is still on', async () => {
+    const h = await createHarness();
+    // slots that would be over already are not made: the day before is refused, and of
+    // today's, only those still to end
+    const create = (date: string, from: string, to: string) =>
+      h.call('POST', '/venues/flagship-001/pickup-slots', {
+        as: 'olivia',
+        body: { date, from, to, slotMinutes: 30, capacity: 2 },
+      });
+    const yesterday = await create('2026-11-30', '10:00', '12:00');
+    assert.equal(yesterday.status, 400);
+    assert.deepEqual(yesterday.body.error.details, [
+      { path: 'date', message: 'every slot of this day would be over already' },
+    ]);
+    // now is 10:00 in New York: 09:15–09:45 is over, 09:45–10:15 is still on
+    const morning = await create('2026-12-01', '09:15', '10:15');
+    assert.equal(morning.status, 201);
+    assert.deepEqual(
+      morning.body.items.map((s: { startsAt: string }) => s.startsAt),
+      ['2026-12-01T14:45:00.000Z'],
+    );
+  });
+
   it('generates slots (idempotently), lists the venue day and books one', async () => {
     const h = await createHarness();
     const slots = await makeSlots(h);
