@@ -50,6 +50,14 @@ export interface BoardLane {
 
 export type CatalogInput = Partial<Omit<CatalogItem, 'eventId' | 'venueId' | 'booked' | 'remaining'>>;
 
+/** The optional fields a PATCH clears with `null`. */
+export const CLEARABLE = ['description', 'category', 'campaignId'] as const;
+
+/** A PATCH body: changed fields, and `null` for an optional one emptied. */
+export type CatalogPatch = Omit<CatalogInput, (typeof CLEARABLE)[number]> & {
+  [K in (typeof CLEARABLE)[number]]?: string | null;
+};
+
 type Query = Record<string, string | number | undefined>;
 
 export interface ApiOptions {
@@ -196,7 +204,7 @@ export class VenueApi {
     return (await this.must(this.request<{ event: CatalogItem }>('POST', path, { body: input }))).event;
   }
 
-  async patchItem(eventId: string, changes: CatalogInput): Promise<CatalogItem> {
+  async patchItem(eventId: string, changes: CatalogPatch): Promise<CatalogItem> {
     const path = `/events/${enc(eventId)}`;
     return (await this.must(this.request<{ event: CatalogItem }>('PATCH', path, { body: changes }))).event;
   }

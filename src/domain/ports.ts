@@ -63,7 +63,26 @@ export const CATALOG_CHANGE_FIELDS = [
   'priceCents',
 ] as const satisfies readonly (keyof CatalogItem)[];
 
-export type CatalogChanges = Partial<Pick<CatalogItem, (typeof CATALOG_CHANGE_FIELDS)[number]>>;
+/** The optional fields a change may clear, with `null`. */
+export const CATALOG_CLEARABLE_FIELDS = ['description', 'category', 'campaignId'] as const;
+
+type Clearable = (typeof CATALOG_CLEARABLE_FIELDS)[number];
+
+export type CatalogChanges = Partial<
+  Omit<Pick<CatalogItem, (typeof CATALOG_CHANGE_FIELDS)[number]>, Clearable> & {
+    [K in Clearable]: CatalogItem[K] | null;
+  }
+>;
+
+/** `item` with `changes` applied: a `null` removes the field, `undefined` leaves it. */
+export function withChanges<T extends CatalogItem>(item: T, changes: CatalogChanges): T {
+  const next: Record<string, unknown> = { ...(item as Record<string, unknown>) };
+  for (const [field, value] of Object.entries(changes)) {
+    if (value === null) delete next[field];
+    else if (value !== undefined) next[field] = value;
+  }
+  return next as T;
+}
 
 export interface CatalogStore {
   get(eventId: string): Promise<CatalogItem | undefined>;

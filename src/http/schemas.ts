@@ -54,9 +54,13 @@ export const createEventBody = obj(
   ['kind', 'title'],
 );
 
+/** Changes; `null` clears an optional text or the campaign link. */
 export const patchEventBody = obj({
   status: str(10, { enum: ['draft', 'published', 'cancelled'] }),
   ...catalogFields,
+  description: str(2000, { nullable: true }),
+  category: str(50, { pattern: WORD, nullable: true }),
+  campaignId: str(128, { pattern: ID, nullable: true }),
 });
 
 export const slotDayBody = obj(

@@ -13,6 +13,8 @@ export type Schema =
       pattern?: RegExp;
       enum?: readonly string[];
       format?: 'date-time' | 'date' | 'time' | 'email';
+      /** `null` is accepted too: it clears an optional field (route 17) */
+      nullable?: true;
     }
   | { type: 'integer'; minimum: number; maximum: number }
   | { type: 'boolean' }
@@ -69,7 +71,9 @@ export function check(schema: Schema, value: unknown, path = ''): ErrorDetail[] 
   const at = path === '' ? '(body)' : path;
   switch (schema.type) {
     case 'string': {
-      if (typeof value !== 'string') return [{ path: at, message: 'must be a string' }];
+      if (value === null && schema.nullable) return [];
+      if (typeof value !== 'string')
+        return [{ path: at, message: schema.nullable ? 'must be a string or null' : 'must be a string' }];
       if (schema.enum && !schema.enum.includes(value)) {
         return [{ path: at, message: `must be one of ${schema.enum.join(', ')}` }];
       }

@@ -11,7 +11,7 @@ import {
   ValidationFailed,
 } from '../domain/errors.ts';
 import type { Caller, CatalogItem, CatalogKind, CatalogStatus, Page, PageRequest } from '../domain/model.ts';
-import type { CatalogChanges } from '../domain/ports.ts';
+import { type CatalogChanges, withChanges } from '../domain/ports.ts';
 import { newId, requireFeature, type ServiceDeps, venueRules } from './context.ts';
 
 export interface CatalogFilters {
@@ -168,16 +168,20 @@ export class CatalogService {
     if (item.status === 'cancelled' && changes.status !== undefined && changes.status !== 'cancelled') {
       throw new InvalidState('A cancelled item cannot be reopened; create a new one.');
     }
-    const merged = { ...item, ...changes };
-    const problems = kindProblems(merged).filter(
+    const problems = kindProblems(withChanges(item, changes)).filter(
       (p) => Object.hasOwn(changes, p.path) || p.path === 'endsAt',
     );
     if (problems.length > 0) throw new ValidationFailed(problems);
-    if (item.kind === 'campaign' || changes.campaignId !== undefined || changes.itemIds !== undefined) {
+    // a link set (not cleared) must lead somewhere; clearing one is always allowed
+    const links = {
+      ...(typeof changes.campaignId === 'string' ? { campaignId: changes.campaignId } : {}),
+      ...(changes.itemIds !== undefined ? { itemIds: changes.itemIds } : {}),
+    };
+    if (item.kind === 'campaign' || Object.keys(links).length > 0) {
       const { features } = await venueRules(this.deps, item.venueId);
       if (item.kind === 'campaign' && !features.campaigns) throw new FeatureDisabled('campaigns');
-      const links = await this.linkProblems(item.venueId, changes, features.campaigns);
-      if (links.length > 0) throw new ValidationFailed(links);
+      const linkProblems = await this.linkProblems(item.venueId, links, features.campaigns);
+      if (linkProblems.length > 0) throw new ValidationFailed(linkProblems);
     }
     const updated = await this.deps.stores.catalog.update(
       eventId,

@@ -1,7 +1,13 @@
 /** In-memory CatalogStore and SlotStore with the real stores' errors and ordering. */
 import { CapacityBelowBooked, NotFound } from '../../src/domain/errors.ts';
 import type { CatalogItem, Page, PageRequest, PickupSlot } from '../../src/domain/model.ts';
-import type { CatalogChanges, CatalogQuery, CatalogStore, SlotStore } from '../../src/domain/ports.ts';
+import {
+  type CatalogChanges,
+  type CatalogQuery,
+  type CatalogStore,
+  type SlotStore,
+  withChanges,
+} from '../../src/domain/ports.ts';
 import type { MemoryState } from './memory-state.ts';
 import { withRemaining } from './memory-state.ts';
 import { copy, pageOf } from './paging.ts';
@@ -50,7 +56,7 @@ export function memoryCatalogStore(state: MemoryState): CatalogStore {
       if (!item) throw new NotFound('Event');
       if (changes.capacity !== undefined && changes.capacity < (item.booked ?? 0))
         throw new CapacityBelowBooked();
-      const next: CatalogItem = { ...item, ...copy(changes), updatedAt };
+      const next: CatalogItem = { ...withChanges(item, copy(changes)), updatedAt };
       if (next.capacity !== undefined && next.booked === undefined) next.booked = 0;
       state.catalog.set(eventId, next);
       return withRemaining(copy(next));

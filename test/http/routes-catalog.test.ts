@@ -204,6 +204,40 @@ describe('catalog routes', () => {
     assert.equal(capOnProduct.status, 400);
   });
 
+  it('clears a description, a category or the campaign link with null, and nothing else', async () => {
+    const h = await createHarness();
+    const campaign = await createEvent(h, { kind: 'campaign', title: 'Winter', capacity: undefined });
+    const event = await createEvent(h, {
+      description: 'Bring a mat',
+      category: 'wellness',
+      campaignId: campaign.eventId,
+    });
+    const patch = (body: Record<string, unknown>) =>
+      h.call('PATCH', `/events/${event.eventId}`, { as: 'olivia', body });
+    const cleared = await patch({ description: null, category: null, campaignId: null });
+    assert.equal(cleared.status, 200);
+    for (const field of ['description', 'category', 'campaignId'])
+      assert.equal(field in cleared.body.event, false);
+    assert.equal(
+      (await h.call('GET', `/venues/flagship-001/events?campaignId=${campaign.eventId}`)).body.items.length,
+      0,
+    );
+    assert.equal((await h.call('GET', `/events/${event.eventId}`)).body.event.category, undefined);
+    // what an item must have cannot be cleared
+    for (const field of ['title', 'capacity', 'startsAt', 'status', 'itemIds']) {
+      const refused = await patch({ [field]: null });
+      assert.equal(refused.status, 400, field);
+      assert.equal(refused.body.error.details[0].path, field);
+    }
+    // and clearing a link is allowed while campaigns are off
+    const relinked = await patch({ campaignId: campaign.eventId });
+    assert.equal(relinked.status, 200);
+    const doc = demoRules();
+    doc.features.campaigns = false;
+    h.rules.deploy(doc);
+    assert.equal((await patch({ campaignId: null })).status, 200);
+  });
+
   it('switches campaigns off with the feature flag (503), without a restart', async () => {
     const h = await createHarness();
     const campaign = await createEvent(h, { kind: 'campaign', title: 'Winter', capacity: undefined });

@@ -4,7 +4,7 @@
  * time and sent as UTC. An edit sends only what changed (PATCH), so a capacity change is
  * checked by the API against what is booked (CAPACITY_BELOW_BOOKED).
  */
-import type { CatalogInput, CatalogItem } from '../api.ts';
+import { type CatalogInput, type CatalogItem, type CatalogPatch, CLEARABLE } from '../api.ts';
 import type { AppContext } from '../app.ts';
 import { field, formValue, h, replace, select } from '../dom.ts';
 import { namedFields } from '../field-errors.ts';
@@ -44,15 +44,23 @@ export function itemInputFromForm(form: HTMLFormElement, timeZone: string): Cata
   return input;
 }
 
-/** The fields of `next` that differ from `current` (kind never changes after creation). */
-export function changedFields(current: CatalogItem, next: CatalogInput): CatalogInput {
+/**
+ * The fields of `next` that differ from `current` (kind never changes after creation); an
+ * optional text or campaign link that was set and is now empty is cleared with `null`.
+ */
+export function changedFields(current: CatalogItem, next: CatalogInput): CatalogPatch {
   const changes: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(next)) {
     if (name === 'kind') continue;
     const before = (current as unknown as Record<string, unknown>)[name];
     if (JSON.stringify(before) !== JSON.stringify(value)) changes[name] = value;
   }
-  return changes as CatalogInput;
+  for (const name of CLEARABLE) {
+    // a campaign's form has no campaign field: what it does not show, it does not clear
+    if (name === 'campaignId' && current.kind === 'campaign') continue;
+    if (current[name] !== undefined && next[name] === undefined) changes[name] = null;
+  }
+  return changes as CatalogPatch;
 }
 
 export async function itemFormView(ctx: AppContext, main: HTMLElement, params: Record<string, string>) {

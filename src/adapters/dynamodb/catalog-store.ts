@@ -13,6 +13,7 @@ import {
   type CatalogChanges,
   type CatalogQuery,
   type CatalogStore,
+  withChanges,
 } from '../../domain/ports.ts';
 import { type Db, isConditionFailure, pick, plainItem } from './db.ts';
 import { versionedUpdate } from './expressions.ts';
@@ -138,12 +139,12 @@ export class DynamoCatalogStore implements CatalogStore {
       const stored = await this.read(eventId);
       if (!stored) throw new NotFound('Catalog item');
       const current = toCatalogItem(stored);
-      const defined = Object.fromEntries(
-        Object.entries(changes).filter(([k, v]) => v !== undefined && CHANGE_FIELDS.has(k)),
-      );
-      const next: CatalogItem = { ...current, ...defined, updatedAt };
+      const allowed = Object.entries(changes).filter(([k, v]) => v !== undefined && CHANGE_FIELDS.has(k));
+      const defined = Object.fromEntries(allowed.filter(([, v]) => v !== null));
+      const cleared = allowed.filter(([, v]) => v === null).map(([k]) => k);
+      const next: CatalogItem = { ...withChanges(current, changes), updatedAt };
       const sets: Record<string, unknown> = { ...defined, updatedAt };
-      const removes: string[] = [];
+      const removes: string[] = [...cleared];
       for (const [name, value] of Object.entries(indexAttributes(next))) {
         if (value === undefined) removes.push(name);
         else sets[name] = value;

@@ -182,6 +182,17 @@ describe('DynamoCatalogStore', () => {
     assert.deepEqual(await all({}), ['e1', 'e2', 'p3', 'c5', 'e6', 'moving']);
     assert.deepEqual(await all({ campaignId }), ['e2', 'moving']);
     assert.deepEqual(await all({ kind: 'event', from: '2026-12-07T00:00:00.000Z' }), ['moving']);
+    // null clears a field, and a cleared campaign leaves the campaign's index
+    const cleared = await f.stores.catalog.update(
+      item.eventId,
+      { campaignId: null, description: null },
+      '2026-12-01T13:05:00.000Z',
+    );
+    assert.equal('campaignId' in cleared, false);
+    assert.deepEqual(await f.stores.catalog.get(item.eventId), cleared);
+    assert.deepEqual(await all({ campaignId }), ['e2']);
+    await f.stores.catalog.update(item.eventId, { campaignId }, '2026-12-01T13:06:00.000Z');
+    assert.deepEqual(await all({ campaignId }), ['e2', 'moving']);
     await assert.rejects(
       f.stores.catalog.update('missing', { title: 'x' }, '2026-12-01T13:00:00.000Z'),
       NotFound,
