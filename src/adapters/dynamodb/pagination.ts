@@ -127,6 +127,43 @@ export async function queryPage<T>(db: Db, query: PageQuery<T>, page: PageReques
   return result;
 }
 
+/**
+ * One page of an index partition, newest first (highest sort key first): a user's reservations
+ * or tickets, whose sort keys start with the time they were made.
+ */
+export function newestFirstPage<T>(
+  db: Db,
+  query: {
+    table: string;
+    index: string;
+    /** the index's partition and sort key attributes */
+    keys: [partitionName: string, sortName: string];
+    partition: string;
+    map: (item: Record<string, unknown>) => T;
+  },
+  page: PageRequest,
+): Promise<Page<T>> {
+  const [partitionName, sortName] = query.keys;
+  return queryPage(
+    db,
+    {
+      input: {
+        TableName: query.table,
+        IndexName: query.index,
+        KeyConditionExpression: '#partition = :partition',
+        ExpressionAttributeNames: { '#partition': partitionName },
+        ExpressionAttributeValues: { ':partition': query.partition },
+        ScanIndexForward: false,
+      },
+      scope: { index: query.index, partition: query.partition },
+      keyNames: [partitionName, sortName, 'pk', 'sk'],
+      partitionName,
+      map: query.map,
+    },
+    page,
+  );
+}
+
 /** Every item of a Query, all pages (for bounded partitions such as a venue's active tickets). */
 export async function queryAll(db: Db, input: QueryCommandInput): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];

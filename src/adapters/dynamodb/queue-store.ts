@@ -19,7 +19,7 @@ import { type Db, epochSeconds, isConditionFailure, mapLimit } from './db.ts';
 import { versionedUpdate } from './expressions.ts';
 import { queueKeys, RETENTION_SECONDS, reservationKeys } from './keys.ts';
 import { outboxPut } from './outbox-store.ts';
-import { queryAll, queryPage } from './pagination.ts';
+import { newestFirstPage, queryAll } from './pagination.ts';
 import { joinActions, toLanePlanEntries, toStoredTicket } from './queue-items.ts';
 import { moveReservation, releaseGuard, toReservation } from './reservation-items.ts';
 import { type TxAction, transactWrite } from './transactions.ts';
@@ -49,20 +49,13 @@ export class DynamoQueueStore implements QueueStore {
   }
 
   async listByUser(userId: string, page: PageRequest): Promise<Page<StoredTicket>> {
-    const partition = queueKeys.user(userId);
-    return queryPage(
+    return newestFirstPage(
       this.db,
       {
-        input: {
-          TableName: this.table,
-          IndexName: 'byUser',
-          KeyConditionExpression: 'gsi2pk = :user',
-          ExpressionAttributeValues: { ':user': partition },
-          ScanIndexForward: false,
-        },
-        scope: { index: 'byUser', partition },
-        keyNames: ['gsi2pk', 'gsi2sk', 'pk', 'sk'],
-        partitionName: 'gsi2pk',
+        table: this.table,
+        index: 'byUser',
+        keys: ['gsi2pk', 'gsi2sk'],
+        partition: queueKeys.user(userId),
         map: toStoredTicket,
       },
       page,

@@ -24,7 +24,7 @@ import {
 import { type Db, epochSeconds } from './db.ts';
 import { reservationKeys } from './keys.ts';
 import { outboxPut } from './outbox-store.ts';
-import { queryAll, queryPage } from './pagination.ts';
+import { newestFirstPage, queryAll } from './pagination.ts';
 import { joinActions } from './queue-items.ts';
 import {
   AWAITING_PLUS_ONE,
@@ -210,20 +210,13 @@ export class DynamoReservationStore implements ReservationStore {
   }
 
   async listByUser(userId: string, page: PageRequest): Promise<Page<Reservation>> {
-    const partition = reservationKeys.user(userId);
-    return queryPage(
+    return newestFirstPage(
       this.db,
       {
-        input: {
-          TableName: this.db.tables.reservations,
-          IndexName: 'byUser',
-          KeyConditionExpression: 'gsi1pk = :user',
-          ExpressionAttributeValues: { ':user': partition },
-          ScanIndexForward: false,
-        },
-        scope: { index: 'byUser', partition },
-        keyNames: ['gsi1pk', 'gsi1sk', 'pk', 'sk'],
-        partitionName: 'gsi1pk',
+        table: this.db.tables.reservations,
+        index: 'byUser',
+        keys: ['gsi1pk', 'gsi1sk'],
+        partition: reservationKeys.user(userId),
         map: toReservation,
       },
       page,
