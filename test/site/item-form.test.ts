@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CatalogItem } from '../../site/src/api.ts';
-import { changedFields } from '../../site/src/operator/item-form.ts';
+import { setLanguage } from '../../site/src/i18n.ts';
+import { changedFields, linkedItemLabel } from '../../site/src/operator/item-form.ts';
 
 const event: CatalogItem = {
   eventId: 'e1',
@@ -61,5 +62,15 @@ describe('the operator’s item form sends what changed', () => {
       ...shown
     } = campaign;
     assert.deepEqual(changedFields(campaign, shown), {});
+  });
+
+  it('names a campaign’s items with their kind and time, so repeats of one event differ', () => {
+    setLanguage('en');
+    const tz = 'America/New_York';
+    const later = { ...event, eventId: 'e2', startsAt: '2026-12-03T15:00:00.000Z' };
+    assert.notEqual(linkedItemLabel(event, tz, 'en-US'), linkedItemLabel(later, tz, 'en-US'));
+    assert.match(linkedItemLabel(event, tz, 'en-US'), /^Yoga \(Event, .*10:00/);
+    const product = { ...event, kind: 'product' as const, startsAt: undefined, title: 'Mat' };
+    assert.equal(linkedItemLabel(product, tz, 'en-US'), 'Mat (Product)');
   });
 });

@@ -9,7 +9,7 @@ import type { AppContext } from '../app.ts';
 import { field, formValue, h, replace, select } from '../dom.ts';
 import { namedFields } from '../field-errors.ts';
 import { t } from '../i18n.ts';
-import { fromLocalInput, toLocalInput } from '../time.ts';
+import { formatDateTime, fromLocalInput, toLocalInput } from '../time.ts';
 import { errorBox, itemStatusLabel, kindLabel, run, showError, statusBox } from '../ui.ts';
 import { listAll } from './catalog.ts';
 
@@ -42,6 +42,15 @@ export function itemInputFromForm(form: HTMLFormElement, timeZone: string): Cata
     );
   }
   return input;
+}
+
+/**
+ * A campaign's item as the picker names it: title, kind, and when it is (the same event runs
+ * on several days, and the titles alone cannot tell them apart).
+ */
+export function linkedItemLabel(item: CatalogItem, timeZone: string, locale: string): string {
+  const when = item.startsAt ? `, ${formatDateTime(item.startsAt, timeZone, locale)}` : '';
+  return `${item.title} (${kindLabel(item.kind)}${when})`;
 }
 
 /**
@@ -139,7 +148,7 @@ export async function itemFormView(ctx: AppContext, main: HTMLElement, params: R
             value: o.eventId,
             checked: item?.itemIds?.includes(o.eventId) ?? false,
           }),
-          h('label', { for: `item-${i}` }, `${o.title} (${kindLabel(o.kind)})`),
+          h('label', { for: `item-${i}` }, linkedItemLabel(o, timezone, ctx.locale())),
         ),
       ),
   );

@@ -10,6 +10,9 @@ import { t } from '../i18n.ts';
 import { addDays, formatDay, formatTime, venueDate } from '../time.ts';
 import { errorBox, run, showError, statusBox } from '../ui.ts';
 
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+const COUNT = /^[1-9]\d{0,3}$/;
+
 export async function slotsView(ctx: AppContext, main: HTMLElement, _p: unknown, query: URLSearchParams) {
   const { venueId, timezone } = ctx.config;
   const date = /^\d{4}-\d{2}-\d{2}$/.test(query.get('date') ?? '')
@@ -44,18 +47,46 @@ export async function slotsView(ctx: AppContext, main: HTMLElement, _p: unknown,
     );
   };
 
+  // after a creation the form keeps what the operator typed (carried in the address)
+  const kept = (name: string, pattern: RegExp, fallback: string) => {
+    const value = query.get(name) ?? '';
+    return pattern.test(value) ? value : fallback;
+  };
   const button = h('button', { type: 'submit' }, t('createSlots'));
   const form = h(
     'form',
     { class: 'stack', 'aria-label': t('createSlots') },
     field(t('date'), h('input', { type: 'date', name: 'date', required: true, value: date })),
-    field(t('from'), h('input', { type: 'time', name: 'from', required: true, value: '10:00' })),
-    field(t('to'), h('input', { type: 'time', name: 'to', required: true, value: '18:00' }), t('toMidnight')),
+    field(
+      t('from'),
+      h('input', { type: 'time', name: 'from', required: true, value: kept('from', TIME, '10:00') }),
+    ),
+    field(
+      t('to'),
+      h('input', { type: 'time', name: 'to', required: true, value: kept('to', TIME, '18:00') }),
+      t('toMidnight'),
+    ),
     field(
       t('slotMinutes'),
-      h('input', { type: 'number', name: 'slotMinutes', min: 5, max: 240, required: true, value: 30 }),
+      h('input', {
+        type: 'number',
+        name: 'slotMinutes',
+        min: 5,
+        max: 240,
+        required: true,
+        value: kept('slotMinutes', COUNT, '30'),
+      }),
     ),
-    field(t('capacity'), h('input', { type: 'number', name: 'capacity', min: 1, required: true, value: 4 })),
+    field(
+      t('capacity'),
+      h('input', {
+        type: 'number',
+        name: 'capacity',
+        min: 1,
+        required: true,
+        value: kept('capacity', COUNT, '4'),
+      }),
+    ),
     h('p', { class: 'hint' }, t('timesInZone', { zone: timezone })),
     button,
     errors,
@@ -64,21 +95,31 @@ export async function slotsView(ctx: AppContext, main: HTMLElement, _p: unknown,
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const submitted = async () => {
-      const chosen = formValue(form, 'date');
-      const result = await ctx.api.createSlots(venueId, {
-        date: chosen,
+      const request = {
+        date: formValue(form, 'date'),
         from: formValue(form, 'from').slice(0, 5),
         to: slotsEnd(formValue(form, 'to')),
         slotMinutes: Number(formValue(form, 'slotMinutes')),
         capacity: Number(formValue(form, 'capacity')),
+      };
+      const result = await ctx.api.createSlots(venueId, request);
+      const again = new URLSearchParams({
+        date: request.date,
+        from: request.from,
+        to: formValue(form, 'to').slice(0, 5),
+        slotMinutes: String(request.slotMinutes),
+        capacity: String(request.capacity),
+        created: String(result.items.length),
       });
-      ctx.navigate(`#/operator/slots?date=${chosen}&created=${result.items.length}`);
+      ctx.navigate(`#/operator/slots?${again}`);
     };
     await run(button, errors, submitted, { status: done, fields: namedFields(form) });
   });
 
   const created = query.get('created');
-  if (created !== null) done.textContent = t('slotsCreated', { n: Number(created) });
+  // none created: the day had these slots already (generating a day twice makes nothing new)
+  if (created !== null)
+    done.textContent = created === '0' ? t('slotsNoneNew') : t('slotsCreated', { n: Number(created) });
   try {
     await loadSlots();
   } catch (error) {

@@ -154,7 +154,12 @@ function followTicket(
     const said = ticketAnnouncement(ticket, timezone, ctx.locale());
     if (said !== lastSaid) {
       lastSaid = said;
+      // being called is the one news that must not wait for the reader to pause
+      live.setAttribute('aria-live', called ? 'assertive' : 'polite');
       live.textContent = said;
+      // and a shopper who has switched tabs sees it in the tab's title
+      const title = `${t('queueTitle')} · ${t('appName')}`;
+      document.title = called ? `${t('ticketCalled')} · ${title}` : title;
     }
     if (ticket.status !== 'waiting' && ticket.status !== 'called') {
       stopped = true;
