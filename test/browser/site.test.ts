@@ -136,7 +136,8 @@ describe('venue site in Chromium against the local hub', {
     assert.equal(await operator.getByLabel('Title', { exact: true }).inputValue(), title);
     await operator.getByRole('button', { name: 'Create' }).click();
     await operator.getByRole('heading', { level: 1, name: 'Edit item' }).waitFor(WAIT);
-    eventPath = new URL(operator.url()).hash.replace('#/operator/catalog/', '#/events/');
+    await operator.getByText('Created.', { exact: true }).waitFor(WAIT);
+    eventPath = new URL(operator.url()).hash.split('?')[0]?.replace('#/operator/catalog/', '#/events/') ?? '';
     assert.match(eventPath, /^#\/events\/.+/);
   });
 
@@ -411,6 +412,8 @@ describe('venue site in Chromium against the local hub', {
     await shopper.getByText('¡Listo! Tu reserva está confirmada.').waitFor(WAIT);
     await operator.goto(`${hub.url}/${eventPath.replace('#/events/', '#/operator/catalog/')}`);
     await screen(operator, '15-operator-edit-item', 'Edit item');
+    // the form says what is booked, where the capacity is typed
+    await operator.getByText('2 places are booked: the capacity cannot go below that.').waitFor(WAIT);
     await operator.getByLabel('Capacity', { exact: true }).fill('1');
     await operator.getByRole('button', { name: 'Save' }).click();
     await operator.getByText('Capacity cannot go below the places already booked.').waitFor(WAIT);

@@ -72,7 +72,12 @@ export function changedFields(current: CatalogItem, next: CatalogInput): Catalog
   return changes as CatalogPatch;
 }
 
-export async function itemFormView(ctx: AppContext, main: HTMLElement, params: Record<string, string>) {
+export async function itemFormView(
+  ctx: AppContext,
+  main: HTMLElement,
+  params: Record<string, string>,
+  query: URLSearchParams,
+) {
   const { venueId, timezone } = ctx.config;
   const errors = errorBox();
   const done = statusBox();
@@ -123,9 +128,11 @@ export async function itemFormView(ctx: AppContext, main: HTMLElement, params: R
     ),
     h('p', { class: 'hint' }, t('timesInZone', { zone: timezone })),
   );
+  // what is booked bounds the capacity (CAPACITY_BELOW_BOOKED): say it where it is typed
   const capacity = field(
     t('capacity'),
     h('input', { type: 'number', name: 'capacity', min: 0, required: true, value: item?.capacity ?? 20 }),
+    item?.booked ? t('capacityBooked', { n: item.booked }) : undefined,
   );
   const price = field(
     t('priceCents'),
@@ -223,12 +230,13 @@ export async function itemFormView(ctx: AppContext, main: HTMLElement, params: R
           replace(done, t('saved'));
         } else {
           const created = await ctx.api.createItem(venueId, input);
-          ctx.navigate(`#/operator/catalog/${encodeURIComponent(created.eventId)}`);
+          ctx.navigate(`#/operator/catalog/${encodeURIComponent(created.eventId)}?created=1`);
         }
       },
       { status: done, fields: namedFields(form) },
     );
   });
+  if (editing && query.get('created') === '1') replace(done, t('created'));
   replace(
     main,
     h('h1', {}, editing ? t('editItem') : t('newItem')),
