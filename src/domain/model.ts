@@ -81,6 +81,8 @@ export interface QueueTicket {
   etaAt?: string;
   laneId?: string;
   reservationId?: string;
+  /** pickup check-ins: the order to hand over, so the lane has it at hand when it calls */
+  orderRef?: string;
   /** pickup check-ins: the slot they booked, honoured as an appointment */
   appointment?: { startsAt: string; endsAt: string };
   joinedAt: string;
@@ -208,6 +210,7 @@ export const QUEUE_TICKET_FIELDS = [
   'etaAt',
   'laneId',
   'reservationId',
+  'orderRef',
   'appointment',
   'joinedAt',
   'calledAt',

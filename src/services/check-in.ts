@@ -105,6 +105,7 @@ export class CheckInService {
         accessibility: prefs?.accessibility ?? false,
         status: 'waiting',
         reservationId: reservation.reservationId,
+        ...(reservation.orderRef === undefined ? {} : { orderRef: reservation.orderRef }),
         appointment: { startsAt: reservation.startsAt, endsAt: reservation.endsAt },
         joinedAt: nowIso,
       },

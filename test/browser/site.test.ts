@@ -291,6 +291,8 @@ describe('venue site in Chromium against the local hub', {
     await screen(operator, '13-operator-board', 'Live queue board');
     const laneSection = operator.locator(`section.lane[data-lane="${lane}"]`);
     await laneSection.locator('li[data-ticket]').first().waitFor(WAIT);
+    // a pickup's ticket names its order, so the lane has it at hand
+    await laneSection.locator('li[data-ticket]', { hasText: 'ORD-1001' }).waitFor(WAIT);
     const shopperUrl = shopper.url();
     await laneSection.getByRole('button', { name: /Call next/ }).click();
     await operator.getByText(/^Called: /).waitFor(WAIT);

@@ -123,6 +123,7 @@ describe('check-in', () => {
     const ticket = res.body.ticket;
     assert.equal(ticket.serviceKind, 'pickup');
     assert.equal(ticket.reservationId, r.reservationId);
+    assert.equal(ticket.orderRef, 'ORD-9'); // the lane has the order at hand when it calls
     assert.deepEqual(ticket.appointment, { startsAt: r.startsAt, endsAt: r.endsAt });
     assert.equal(ticket.position, 1);
     const checkInEvent = h.publisher.published.at(-1);

@@ -47,6 +47,7 @@ function ticketLabel(ctx: AppContext, ticket: QueueTicket): string {
     serviceLabel(ticket.serviceKind),
     t('partyOf', { n: ticket.partySize }),
   ];
+  if (ticket.orderRef) parts.splice(2, 0, ticket.orderRef);
   if (ticket.accessibility) parts.push('♿');
   if (ticket.etaAt && ticket.status === 'waiting') {
     parts.push(`${t('eta')} ${formatTime(ticket.etaAt, ctx.config.timezone, ctx.locale())}`);
