@@ -60,6 +60,24 @@ function changed(ticket: StoredTicket, a: PlanAssignment): boolean {
 /** What the worker reads and writes of the queue: no shopper's views, no joins. */
 export type WorkerQueueStore = Pick<QueueStore, 'get' | 'listActive' | 'transition' | 'applyPlan'>;
 
+/**
+ * A called ticket stays `called` while it is served (nothing marks the shopper's arrival), so
+ * the grace alone would sweep shoppers standing at the counter into `no_show`, and their
+ * service could no longer be completed. The sweep waits for the grace and then for the
+ * service itself, generously: `SERVICE_ALLOWANCE` times the kind's expected minutes (a
+ * lognormal service with CV 0.6 runs past three times its mean about once in a hundred).
+ * Operators mark a no-show at once with `complete`; the sweep only clears what they forgot.
+ */
+const SERVICE_ALLOWANCE = 3;
+
+function isOverdue(ticket: StoredTicket, venue: VenueRules, now: Date): boolean {
+  if (ticket.status !== 'called' || ticket.calledAt === undefined) return false;
+  const minutes = Object.values(venue.queue.serviceMinutes);
+  const service = venue.queue.serviceMinutes[ticket.serviceKind] ?? Math.max(0, ...minutes);
+  const allowance = venue.queue.noShowGraceMinutes + SERVICE_ALLOWANCE * service;
+  return Date.parse(ticket.calledAt) + allowance * MINUTE < now.getTime();
+}
+
 /** Runs the cycle for one venue. Store failures propagate; lost version races are counted. */
 export async function runVenueCycle(
   venueId: string,
@@ -74,15 +92,10 @@ export async function runVenueCycle(
   for (const t of active) state.arrivals.observeTicket(t);
   const observed = await learnServiceTimes(active, queue, state);
   const etaErrors = etaErrorsOfCalled(active, state.firstEta);
-  const graceMs = venue.queue.noShowGraceMinutes * MINUTE;
   const tickets: StoredTicket[] = [];
   let noShows = 0;
   for (const ticket of active) {
-    const overdue =
-      ticket.status === 'called' &&
-      ticket.calledAt !== undefined &&
-      Date.parse(ticket.calledAt) + graceMs < now.getTime();
-    if (!overdue) {
+    if (!isOverdue(ticket, venue, now)) {
       tickets.push(ticket);
       continue;
     }

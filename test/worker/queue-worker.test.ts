@@ -243,17 +243,25 @@ describe('QueueWorker', () => {
     assert.equal(queue.tickets.get(t.ticketId)!.laneId, undefined);
   });
 
-  it('sweeps called tickets past the grace into no_show, and only those', async () => {
+  it('sweeps called tickets past the grace and a generous service time into no_show, and only those', async () => {
+    // grace 5 min; pickups 3 min (allowance 5 + 3 × 3 = 14), returns 6 (allowance 5 + 3 × 6 = 23)
     const { queue, worker } = setup(doc({ v1: venue() }));
-    const late = ticket({ status: 'called', calledAt: at(-6), calledLaneId: 'L1' });
+    const late = ticket({ status: 'called', calledAt: at(-15), calledLaneId: 'L1' });
+    // past the grace, but being served: a shopper at the counter is not a no-show
+    const serving = ticket({ status: 'called', calledAt: at(-6), calledLaneId: 'L2' });
+    const longer = ticket({
+      status: 'called',
+      serviceKind: 'returns',
+      calledAt: at(-15),
+      calledLaneId: 'L1',
+    });
     const recent = ticket({ status: 'called', calledAt: at(-2), calledLaneId: 'L2' });
-    queue.put(late);
-    queue.put(recent);
+    for (const t of [late, serving, longer, recent]) queue.put(t);
     const report = await worker.runOnce();
     assert.equal(report.venues[0]!.noShows, 1);
     assert.equal(queue.tickets.get(late.ticketId)!.status, 'no_show');
     assert.equal(queue.tickets.get(late.ticketId)!.outcome, 'no_show');
-    assert.equal(queue.tickets.get(recent.ticketId)!.status, 'called');
+    for (const t of [serving, longer, recent]) assert.equal(queue.tickets.get(t.ticketId)!.status, 'called');
   });
 
   it('learns service times from tickets that went from called to done', async () => {
