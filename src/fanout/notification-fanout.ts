@@ -265,7 +265,9 @@ async function operatorDeliveries(
     const prediction = predictWait(await deps.queue.listActive(detail.venueId), venue, now);
     if (!prediction || prediction.minutes <= venue.alerts.predictedWaitMinutes) return [];
     // One wait alert per venue and clock hour (UTC), however many check-ins pass the threshold.
-    const hour = now.toISOString().slice(0, 13);
+    // The hour is the check-in's, not this attempt's: a retry in the next hour is the same alert.
+    const occurred = new Date(detail.occurredAt);
+    const hour = (Number.isNaN(occurred.getTime()) ? now : occurred).toISOString().slice(0, 13);
     const facts = {
       alert: 'predictedWait',
       serviceKind: prediction.serviceKind,

@@ -262,7 +262,7 @@ describe('notification fan-out: operator alerts', () => {
     await fanOut('CheckInCompleted', { ...detail, id: randomUUID() });
     await fanOut('CheckInCompleted', { ...detail, id: randomUUID() });
     h.setNow('2026-12-07T16:01:00.000Z');
-    await fanOut('CheckInCompleted', { ...detail, id: randomUUID() });
+    await fanOut('CheckInCompleted', { ...detail, id: randomUUID(), occurredAt: '2026-12-07T16:00:58.000Z' });
     const alerts = h.notifier.sent.filter((n) => n.topic === 'operator');
     assert.equal(alerts.length, 2);
     assert.deepEqual(
@@ -272,6 +272,25 @@ describe('notification fan-out: operator alerts', () => {
     assert.equal(
       alerts[0]?.body.text,
       'Queue alert at Flagship Store: pickup — predicted wait 32 min (21 active tickets, 2 open lanes); threshold 30 min.',
+    );
+  });
+
+  it('alerts once for a check-in whose retry falls in the next hour: the hour is the check-in’s', async () => {
+    const h = harness('2026-12-07T15:59:30.000Z');
+    const fanOut = createNotificationFanout(h.deps);
+    const { detail } = sampleEvent('check-in-completed');
+    const event = { ...detail, occurredAt: '2026-12-07T15:59:29.000Z' };
+    for (let i = 1; i <= 25; i += 1) h.tickets.push(ticket(i)); // over the threshold
+    // the operator alert goes out, the shopper's e-mail fails: the event fails
+    h.notifier.failing.add('email');
+    await assert.rejects(fanOut('CheckInCompleted', event), FanoutFailed);
+    // Lambda's retry a minute later, in the next clock hour
+    h.notifier.failing.clear();
+    h.setNow('2026-12-07T16:00:31.000Z');
+    await fanOut('CheckInCompleted', event);
+    assert.equal(
+      h.notifier.sent.filter((n) => n.channel === 'operator' && n.body.detailId === event.id).length,
+      1,
     );
   });
 
