@@ -47,12 +47,25 @@ export interface CycleReport {
   outboxFailed: boolean;
 }
 
+/** A cycle in which every venue and the outbox sweep failed. */
+export class WorkerCycleFailed extends Error {
+  constructor(readonly report: CycleReport) {
+    super(`nothing succeeded: ${report.failedVenues.length} venue(s) and the outbox sweep failed`);
+    this.name = 'WorkerCycleFailed';
+  }
+}
+
 export class QueueWorker {
   private readonly venues = new Map<string, VenueState>();
 
   constructor(private readonly deps: WorkerDeps) {}
 
-  /** One full cycle. Never throws for one venue's or the outbox's failure; rules failures do throw. */
+  /**
+   * One full cycle. One venue's failure, or the outbox's, is logged and the cycle goes on. A
+   * cycle in which nothing succeeded (every venue failed and so did the outbox sweep: the
+   * store or the bus out of reach) throws after its metrics, so that the loop does not touch
+   * the health file and ECS replaces a task that can do nothing; rules failures throw too.
+   */
   async runOnce(): Promise<CycleReport> {
     const { deps } = this;
     const snapshot = await deps.rules.current();
@@ -82,11 +95,12 @@ export class QueueWorker {
     // tickets called after waiting, with those whose first ETA was right within ±5 minutes
     // (EtaQualityAlarm: counts, so that the alarm's share weighs every ticket alike).
     const etaErrors = report.venues.flatMap((v) => v.etaErrors);
+    const nothingWorked = report.outboxFailed && report.venues.length === 0;
     emitMetrics(
       METRICS_NAMESPACE,
       { Service: WORKER_SERVICE },
       {
-        CyclesCompleted: { value: 1, unit: 'Count' },
+        CyclesCompleted: { value: nothingWorked ? 0 : 1, unit: 'Count' },
         VenuesFailed: { value: report.failedVenues.length, unit: 'Count' },
         OutboxFailed: { value: report.outboxFailed ? 1 : 0, unit: 'Count' },
         EtaChecked: { value: etaErrors.length, unit: 'Count' },
@@ -94,6 +108,7 @@ export class QueueWorker {
       },
       deps.metricsSink,
     );
+    if (nothingWorked) throw new WorkerCycleFailed(report);
     return report;
   }
 

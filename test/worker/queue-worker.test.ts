@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { StoredTicket } from '../../src/domain/ports.ts';
 import type { RulesDocument, VenueRules } from '../../src/domain/rules.ts';
-import { QueueWorker, WORKER_SERVICE } from '../../src/worker/queue-worker.ts';
+import { isHealthy } from '../../src/worker/health.ts';
+import { QueueWorker, WORKER_SERVICE, WorkerCycleFailed } from '../../src/worker/queue-worker.ts';
+import { runLoop } from '../../src/worker/run-loop.ts';
 import {
   collectingLogger,
   FakeOutbox,
@@ -328,6 +333,41 @@ describe('QueueWorker', () => {
     assert.equal(report.outboxFailed, true);
     assert.equal(outbox.events[0]!.publishedAt, undefined);
     assert.ok(logger.lines.some((l) => l.level === 'warn'));
+  });
+
+  it('does not count a cycle in which every venue and the outbox failed: it throws, so health goes stale', async () => {
+    const { queue, outbox, publisher, worker, metrics } = setup(doc({ v1: venue() }));
+    outbox.events.push({
+      event: {
+        detailType: 'CheckInCompleted',
+        detail: { id: 'e1', occurredAt: at(-1), venueId: 'v1', userId: 'u', correlationId: 'c' },
+      },
+    });
+    queue.failListActive = true;
+    publisher.fail = true;
+    await assert.rejects(worker.runOnce(), WorkerCycleFailed);
+    const cycle = JSON.parse(metrics.at(-1)!);
+    assert.deepEqual([cycle.CyclesCompleted, cycle.VenuesFailed, cycle.OutboxFailed], [0, 1, 1]);
+    // the loop touches the health file only after a cycle that completed
+    const file = join(mkdtempSync(join(tmpdir(), 'worker-health-')), 'healthy');
+    const stop = new AbortController();
+    let cycles = 0;
+    await runLoop({
+      cycle: async () => {
+        if (++cycles >= 3) stop.abort();
+        return worker.runOnce();
+      },
+      intervalMs: 1,
+      healthFile: file,
+      logger: collectingLogger(),
+      signal: stop.signal,
+    });
+    assert.equal(await isHealthy(file, 60_000), false);
+    // one venue or the outbox is enough: the cycle counts
+    publisher.fail = false;
+    const report = await worker.runOnce();
+    assert.equal(report.outboxFailed, false);
+    assert.equal(JSON.parse(metrics.at(-1)!).CyclesCompleted, 1);
   });
 
   it('isolates a failing venue and skips planning when the queue feature is off', async () => {
