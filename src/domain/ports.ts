@@ -306,15 +306,52 @@ export interface QueueStore {
 // ---------------------------------------------------------------------------------------------
 // Events: transactional outbox (reservations table) and the bus
 
+/** An event the bus refused, and its answer. */
+export interface RefusedEvent {
+  id: string;
+  reason: string;
+}
+
 export interface OutboxStore {
-  /** events written by a transaction and not yet marked published, oldest first */
+  /** events written by a transaction and not yet marked published and due, oldest first */
   listPending(olderThan: string, limit: number): Promise<VenueEvent[]>;
   markPublished(eventIds: string[], now: string): Promise<void>;
+  /**
+   * Events the bus refused: each is due again later (backing off), so that it no longer holds
+   * up those behind it; one refused `OUTBOX_MAX_ATTEMPTS` times leaves the pending events for
+   * the dead-lettered ones. Answers the ids dead-lettered now.
+   */
+  deferRefused(refused: RefusedEvent[], now: string): Promise<string[]>;
+}
+
+/** Refusals of one event before it is dead-lettered (backing off 30 s, 1, 2, 4 … 60 min: about 2 h). */
+export const OUTBOX_MAX_ATTEMPTS = 8;
+
+/** When a refused event is due again, after its `attempts`-th refusal. */
+export function outboxRetryAt(now: string, attempts: number): string {
+  const delayMs = Math.min(60 * 60_000, 30_000 * 2 ** Math.max(0, attempts - 1));
+  return new Date(Date.parse(now) + delayMs).toISOString();
+}
+
+/** What an entry-by-entry publish did. */
+export interface PublishOutcome {
+  /** detail ids the bus accepted */
+  accepted: string[];
+  /** entries the bus answered with an error */
+  refused: RefusedEvent[];
+  /** set when the bus stopped answering part-way: the events after the last answer were not sent */
+  unreachable?: unknown;
 }
 
 export interface EventPublisher {
   /** Publishes all or throws; the outbox keeps anything not confirmed. */
   publish(events: VenueEvent[], correlationId?: string): Promise<void>;
+}
+
+/** The worker's outbox sweep: one refused event must not hold up the others. */
+export interface EventSweepPublisher {
+  /** Publishes as far as the bus answers and says what became of each event; never throws. */
+  publishEach(events: VenueEvent[]): Promise<PublishOutcome>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,14 +6,13 @@
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventBridgePublisher } from '../adapters/eventbridge/event-publisher.ts';
-import type { EventPublisher } from '../domain/ports.ts';
 
 /** The client (pointed at `endpoint` when set: the local hub) and the publisher over `busName`. */
 export function createEventBridgePublisher(
   region: string,
   busName: string,
   endpoint?: string,
-): EventPublisher {
+): EventBridgePublisher {
   return new EventBridgePublisher(
     new EventBridgeClient({ region, ...(endpoint ? { endpoint } : {}) }),
     busName,

@@ -5,7 +5,7 @@
  * died between its write and its publish still gets its event). Structured logs and EMF
  * metrics per venue: re-plan ms, waiting count, predicted wait, overtakes, writes, ETA quality.
  */
-import type { Clock, EventPublisher, OutboxStore, RulesProvider, SlotStore } from '../domain/ports.ts';
+import type { Clock, EventSweepPublisher, OutboxStore, RulesProvider, SlotStore } from '../domain/ports.ts';
 import { emitMetrics, errorName, type Logger, type LogSink, type MetricUnit } from '../observability/log.ts';
 import { ArrivalRateEstimator } from '../queue/arrival-rates.ts';
 import { PlannerMemory } from '../queue/memory.ts';
@@ -29,7 +29,7 @@ export interface WorkerDeps {
   /** pickup slots' reservations still to check in, which the ETAs foresee */
   slots: Pick<SlotStore, 'awaitingCheckIns'>;
   outbox: OutboxStore;
-  publisher: EventPublisher;
+  publisher: EventSweepPublisher;
   clock: Clock;
   logger: Logger;
   /** where EMF records go (stdout by default) */
@@ -44,6 +44,8 @@ export interface CycleReport {
   venues: VenueCycleResult[];
   failedVenues: string[];
   published: number;
+  /** outbox events the bus refused for the last time this cycle */
+  deadLettered: number;
   outboxFailed: boolean;
 }
 
@@ -69,7 +71,13 @@ export class QueueWorker {
   async runOnce(): Promise<CycleReport> {
     const { deps } = this;
     const snapshot = await deps.rules.current();
-    const report: CycleReport = { venues: [], failedVenues: [], published: 0, outboxFailed: false };
+    const report: CycleReport = {
+      venues: [],
+      failedVenues: [],
+      published: 0,
+      deadLettered: 0,
+      outboxFailed: false,
+    };
     if (snapshot.document.features.queue) {
       for (const [venueId, venue] of Object.entries(snapshot.document.venues)) {
         const state = this.stateOf(venueId, venue.queue.serviceMinutes);
@@ -85,7 +93,7 @@ export class QueueWorker {
       this.forgetVenuesNotIn(new Set(Object.keys(snapshot.document.venues)));
     }
     try {
-      report.published = await this.sweepOutbox();
+      await this.sweepOutbox(report);
     } catch (error) {
       report.outboxFailed = true;
       deps.logger.warn('outbox sweep failed; events stay pending', { error: errorName(error) });
@@ -103,6 +111,7 @@ export class QueueWorker {
         CyclesCompleted: { value: nothingWorked ? 0 : 1, unit: 'Count' },
         VenuesFailed: { value: report.failedVenues.length, unit: 'Count' },
         OutboxFailed: { value: report.outboxFailed ? 1 : 0, unit: 'Count' },
+        OutboxDeadLettered: { value: report.deadLettered, unit: 'Count' },
         EtaChecked: { value: etaErrors.length, unit: 'Count' },
         EtaWithin5Min: { value: etaErrors.filter(closeEnough).length, unit: 'Count' },
       },
@@ -132,19 +141,32 @@ export class QueueWorker {
     for (const id of this.venues.keys()) if (!venueIds.has(id)) this.venues.delete(id);
   }
 
-  private async sweepOutbox(): Promise<number> {
+  /**
+   * Publishes the due pending events entry by entry and marks those the bus accepted. One the
+   * bus refuses is due again later, and dead-lettered after `OUTBOX_MAX_ATTEMPTS` refusals
+   * (an error in the log, `OutboxDeadLettered` in the metrics): it never holds up the events
+   * behind it. A bus out of reach leaves the rest pending and fails the sweep.
+   */
+  private async sweepOutbox(report: CycleReport): Promise<void> {
     const { deps } = this;
     const now = deps.clock.now();
+    const at = now.toISOString();
     const olderThan = new Date(now.getTime() - deps.outboxGraceSeconds * 1000).toISOString();
     const pending = await deps.outbox.listPending(olderThan, deps.outboxBatch ?? 50);
-    if (pending.length === 0) return 0;
-    await deps.publisher.publish(pending);
-    await deps.outbox.markPublished(
-      pending.map((e) => e.detail.id),
-      now.toISOString(),
-    );
-    deps.logger.info('outbox events published', { count: pending.length });
-    return pending.length;
+    if (pending.length === 0) return;
+    const outcome = await deps.publisher.publishEach(pending);
+    if (outcome.accepted.length > 0) {
+      await deps.outbox.markPublished(outcome.accepted, at);
+      report.published = outcome.accepted.length;
+      deps.logger.info('outbox events published', { count: outcome.accepted.length });
+    }
+    if (outcome.refused.length > 0) {
+      const dead = await deps.outbox.deferRefused(outcome.refused, at);
+      report.deadLettered = dead.length;
+      deps.logger.warn('outbox events refused by the bus; due again later', { refused: outcome.refused });
+      if (dead.length > 0) deps.logger.error('outbox events dead-lettered', { eventIds: dead });
+    }
+    if (outcome.unreachable !== undefined) throw outcome.unreachable;
   }
 
   private record(result: VenueCycleResult, configVersion: string): void {

@@ -15,11 +15,14 @@ import type { Reservation } from '../../src/domain/model.ts';
 import {
   type BookingCommand,
   IdempotencyKeyTaken,
+  OUTBOX_MAX_ATTEMPTS,
   type OutboxStore,
+  outboxRetryAt,
+  type RefusedEvent,
   type ReservationStore,
 } from '../../src/domain/ports.ts';
 import { applyJoin, checkJoin } from './memory-queue.ts';
-import { ACTIVE_RESERVATION, type MemoryState } from './memory-state.ts';
+import { ACTIVE_RESERVATION, type MemoryState, type OutboxEntry } from './memory-state.ts';
 import { copy, pageOf } from './paging.ts';
 
 type Target = { booked?: number; capacity?: number; endsAt?: string; status?: string };
@@ -123,14 +126,45 @@ export function memoryReservationStore(state: MemoryState): ReservationStore {
   };
 }
 
+/** As the pending index orders them: by when each is due (its occurrence, or its retry). */
+export function pendingEntries(
+  entries: Iterable<OutboxEntry>,
+  olderThan: string,
+  limit: number,
+): OutboxEntry[] {
+  const due = (e: OutboxEntry) => e.dueAt ?? e.event.detail.occurredAt;
+  return [...entries]
+    .filter((e) => e.publishedAt === undefined && e.deadAt === undefined && due(e) < olderThan)
+    .sort((a, b) => (due(a) < due(b) ? -1 : 1))
+    .slice(0, limit);
+}
+
+/** As the store defers refused events: due later, dead-lettered after the last attempt. */
+export function deferEntries(
+  entries: Map<string, OutboxEntry>,
+  refused: RefusedEvent[],
+  now: string,
+): string[] {
+  const dead: string[] = [];
+  for (const { id } of refused) {
+    const entry = entries.get(id);
+    if (!entry || entry.publishedAt !== undefined || entry.deadAt !== undefined) continue;
+    entry.attempts = (entry.attempts ?? 0) + 1;
+    if (entry.attempts >= OUTBOX_MAX_ATTEMPTS) {
+      entry.deadAt = now;
+      dead.push(id);
+    } else entry.dueAt = outboxRetryAt(now, entry.attempts);
+  }
+  return dead;
+}
+
 export function memoryOutboxStore(state: MemoryState): OutboxStore {
   return {
     async listPending(olderThan, limit) {
-      return [...state.outbox.values()]
-        .filter((e) => e.publishedAt === undefined && e.event.detail.occurredAt < olderThan)
-        .sort((a, b) => (a.event.detail.occurredAt < b.event.detail.occurredAt ? -1 : 1))
-        .slice(0, limit)
-        .map((e) => copy(e.event));
+      return pendingEntries(state.outbox.values(), olderThan, limit).map((e) => copy(e.event));
+    },
+    async deferRefused(refused, now) {
+      return deferEntries(state.outbox, refused, now);
     },
     async markPublished(eventIds, now) {
       for (const id of eventIds) {

@@ -15,6 +15,10 @@ import type { DeliveryMarker } from './memory-deliveries.ts';
 export interface OutboxEntry {
   event: VenueEvent;
   publishedAt?: string;
+  /** refusals by the bus so far, when it is due again, and when it was dead-lettered */
+  attempts?: number;
+  dueAt?: string;
+  deadAt?: string;
 }
 
 export interface MemoryState {

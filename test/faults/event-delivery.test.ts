@@ -9,7 +9,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { VenueEvent } from '../../src/domain/model.ts';
-import type { EventPublisher, Notification, OutboxStore } from '../../src/domain/ports.ts';
+import type {
+  EventPublisher,
+  EventSweepPublisher,
+  Notification,
+  OutboxStore,
+  PublishOutcome,
+  RefusedEvent,
+} from '../../src/domain/ports.ts';
 import { createNotificationFanout, FanoutFailed } from '../../src/fanout/notification-fanout.ts';
 import { createLogger } from '../../src/observability/log.ts';
 import { QueueWorker } from '../../src/worker/queue-worker.ts';
@@ -26,7 +33,7 @@ const h = await createHarness({ stores: db.stores, rules: deployedRules() });
 const workerClock = new FakeClock(new Date('2026-12-01T15:10:00.000Z'));
 
 /** The bus as the fan-out sees it: every published event is handed to the fan-out, possibly twice. */
-class BusToFanout implements EventPublisher {
+class BusToFanout implements EventPublisher, EventSweepPublisher {
   readonly notifier = new RecordingNotifier();
   readonly delivered: VenueEvent[] = [];
   down = false;
@@ -54,6 +61,15 @@ class BusToFanout implements EventPublisher {
     }
   }
 
+  async publishEach(events: VenueEvent[]): Promise<PublishOutcome> {
+    try {
+      await this.publish(events);
+      return { accepted: events.map((e) => e.detail.id), refused: [] };
+    } catch (error) {
+      return { accepted: [], refused: [], unreachable: error };
+    }
+  }
+
   messagesFor(reservationId: string): Notification[] {
     return this.notifier.sent.filter((n) => n.body.reservationId === reservationId && n.topic === 'shopper');
   }
@@ -66,6 +82,9 @@ class CrashingOutbox implements OutboxStore {
   listPending(olderThan: string, limit: number) {
     return this.inner.listPending(olderThan, limit);
   }
+  deferRefused(refused: RefusedEvent[], now: string): Promise<string[]> {
+    return this.inner.deferRefused(refused, now);
+  }
   async markPublished(ids: string[], now: string): Promise<void> {
     if (this.crashes > 0) {
       this.crashes -= 1;
@@ -75,7 +94,7 @@ class CrashingOutbox implements OutboxStore {
   }
 }
 
-function worker(bus: EventPublisher, outbox: OutboxStore = db.stores.outbox): QueueWorker {
+function worker(bus: EventSweepPublisher, outbox: OutboxStore = db.stores.outbox): QueueWorker {
   return new QueueWorker({
     rules,
     queue: db.stores.queue,

@@ -50,7 +50,7 @@ function worker(queue: QueueStore, at: string): QueueWorker {
     queue,
     slots: db.stores.slots,
     outbox: db.stores.outbox,
-    publisher: { publish: async () => undefined },
+    publisher: { publishEach: async (events) => ({ accepted: events.map((e) => e.detail.id), refused: [] }) },
     clock: new FakeClock(new Date(at)),
     logger: quiet,
     metricsSink: () => undefined,

@@ -2,9 +2,11 @@
 import { InvalidState } from '../../src/domain/errors.ts';
 import type { VenueEvent } from '../../src/domain/model.ts';
 import type {
-  EventPublisher,
+  EventSweepPublisher,
   OutboxStore,
   PlanWrite,
+  PublishOutcome,
+  RefusedEvent,
   RulesProvider,
   SlotCheckIns,
   SlotStore,
@@ -15,6 +17,8 @@ import type { RulesDocument, RulesSnapshot } from '../../src/domain/rules.ts';
 import type { Logger } from '../../src/observability/log.ts';
 import type { WorkerQueueStore } from '../../src/worker/venue-cycle.ts';
 import { applyPlanWrite } from '../fakes/memory-queue.ts';
+import { deferEntries, pendingEntries } from '../fakes/memory-reservations.ts';
+import type { OutboxEntry } from '../fakes/memory-state.ts';
 
 export class FakeQueueStore implements WorkerQueueStore {
   readonly tickets = new Map<string, StoredTicket>();
@@ -78,24 +82,35 @@ export class FakeSlots implements Pick<SlotStore, 'awaitingCheckIns'> {
 }
 
 export class FakeOutbox implements OutboxStore {
-  readonly events: { event: VenueEvent; publishedAt?: string }[] = [];
+  readonly events: OutboxEntry[] = [];
   async listPending(olderThan: string, limit: number): Promise<VenueEvent[]> {
-    return this.events
-      .filter((e) => e.publishedAt === undefined && e.event.detail.occurredAt <= olderThan)
-      .slice(0, limit)
-      .map((e) => e.event);
+    return pendingEntries(this.events, olderThan, limit).map((e) => e.event);
+  }
+  async deferRefused(refused: RefusedEvent[], now: string): Promise<string[]> {
+    return deferEntries(new Map(this.events.map((e) => [e.event.detail.id, e])), refused, now);
   }
   async markPublished(eventIds: string[], now: string): Promise<void> {
     for (const e of this.events) if (eventIds.includes(e.event.detail.id)) e.publishedAt = now;
   }
 }
 
-export class FakePublisher implements EventPublisher {
+/** The bus as the sweep sees it: down altogether (`fail`), or refusing some events (`refuse`). */
+export class FakePublisher implements EventSweepPublisher {
   readonly published: VenueEvent[] = [];
   fail = false;
-  async publish(events: VenueEvent[]): Promise<void> {
-    if (this.fail) throw new Error('bus down');
-    this.published.push(...events);
+  readonly refuse = new Set<string>();
+  async publishEach(events: VenueEvent[]): Promise<PublishOutcome> {
+    if (this.fail) return { accepted: [], refused: [], unreachable: new Error('bus down') };
+    const outcome: PublishOutcome = { accepted: [], refused: [] };
+    for (const event of events) {
+      if (this.refuse.has(event.detail.id))
+        outcome.refused.push({ id: event.detail.id, reason: 'MalformedDetail' });
+      else {
+        this.published.push(event);
+        outcome.accepted.push(event.detail.id);
+      }
+    }
+    return outcome;
   }
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { StoredTicket } from '../../src/domain/ports.ts';
+import { OUTBOX_MAX_ATTEMPTS, type StoredTicket } from '../../src/domain/ports.ts';
 import type { RulesDocument, VenueRules } from '../../src/domain/rules.ts';
 import { isHealthy } from '../../src/worker/health.ts';
 import { QueueWorker, WORKER_SERVICE, WorkerCycleFailed } from '../../src/worker/queue-worker.ts';
@@ -318,6 +318,46 @@ describe('QueueWorker', () => {
     );
     assert.equal(outbox.events[0]!.publishedAt, NOW.toISOString());
     assert.equal(outbox.events[1]!.publishedAt, undefined);
+  });
+
+  it('lets no event the bus refuses hold up the others, and dead-letters it after the last attempt', async () => {
+    const { outbox, publisher, worker, clock, metrics, logger } = setup(doc({ v1: venue() }));
+    for (let i = 0; i < 25; i++) {
+      outbox.events.push({
+        event: {
+          detailType: 'BookingConfirmed',
+          detail: {
+            id: `e${i}`,
+            occurredAt: at(-10 + i / 100),
+            venueId: 'v1',
+            userId: 'u',
+            correlationId: 'c',
+          },
+        },
+      });
+    }
+    publisher.refuse.add('e3');
+    const first = await worker.runOnce();
+    assert.equal(first.published, 24, 'every other event goes out in the same cycle');
+    assert.equal(first.outboxFailed, false);
+    assert.deepEqual(
+      outbox.events.filter((e) => e.publishedAt === undefined).map((e) => e.event.detail.id),
+      ['e3'],
+    );
+    // refused again and again, each time once it is due, until it is dead-lettered
+    let cycles = 1;
+    while (outbox.events[3]!.deadAt === undefined && cycles < 50) {
+      clock.current = new Date(clock.current.getTime() + 61 * 60_000);
+      await worker.runOnce();
+      cycles++;
+    }
+    assert.equal(cycles, OUTBOX_MAX_ATTEMPTS);
+    assert.equal(publisher.published.filter((e) => e.detail.id !== 'e3').length, 24, 'nothing sent twice');
+    assert.equal(JSON.parse(metrics.at(-1)!).OutboxDeadLettered, 1);
+    assert.ok(logger.lines.some((l) => l.level === 'error' && l.message === 'outbox events dead-lettered'));
+    // and a dead-lettered event is not tried again
+    clock.current = new Date(clock.current.getTime() + 61 * 60_000);
+    assert.equal((await worker.runOnce()).deadLettered, 0);
   });
 
   it('keeps events pending when the bus fails, and goes on', async () => {

@@ -30,6 +30,8 @@ export const reservationKeys = {
 
 /** gsi3pk of outbox events not yet published (sparse index `pendingOutbox`). */
 export const PENDING = 'PENDING';
+/** outbox events the bus refused too often (index pendingOutbox, another partition) */
+export const OUTBOX_DEAD = 'OUTBOX_DEAD';
 
 /** The largest number a lane plan key holds: 10 digits (a queue holds far fewer tickets). */
 const MAX_KEY_POSITION = 9_999_999_999;

@@ -3,15 +3,22 @@
  * `OUTBOX#{id}` item in the same transaction; the API publishes right after the commit and marks
  * it published; the worker sweeps what is still pending (ADR 0100). Pending items carry
  * `gsi3pk = PENDING` (sparse index `pendingOutbox`, sorted by `{occurredAt}#{id}`); marking one
- * published removes those attributes and sets a TTL.
+ * published removes those attributes and sets a TTL. An event the bus refuses is due again
+ * later (`gsi3sk = {retryAt}#{id}`, backing off); after `OUTBOX_MAX_ATTEMPTS` refusals it moves
+ * to `gsi3pk = OUTBOX_DEAD`, the hop's dead letters, kept with its `lastError` for an operator.
  */
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableNames } from '../../config/tables.ts';
 import { InvalidState } from '../../domain/errors.ts';
 import type { VenueEvent } from '../../domain/model.ts';
-import type { OutboxStore } from '../../domain/ports.ts';
+import {
+  OUTBOX_MAX_ATTEMPTS,
+  type OutboxStore,
+  outboxRetryAt,
+  type RefusedEvent,
+} from '../../domain/ports.ts';
 import { type Db, epochSeconds, isConditionFailure, mapLimit } from './db.ts';
-import { PENDING, RETENTION_SECONDS, reservationKeys } from './keys.ts';
+import { OUTBOX_DEAD, PENDING, RETENTION_SECONDS, reservationKeys } from './keys.ts';
 import type { TxAction } from './transactions.ts';
 
 const WRITE_CONCURRENCY = 8;
@@ -56,6 +63,50 @@ export class DynamoOutboxStore implements OutboxStore {
     return (out.Items ?? []).map(
       (item) => ({ detailType: item.detailType, detail: item.detail }) as VenueEvent,
     );
+  }
+
+  async deferRefused(refused: RefusedEvent[], now: string): Promise<string[]> {
+    const dead: string[] = [];
+    await mapLimit(refused, WRITE_CONCURRENCY, async ({ id, reason }) => {
+      try {
+        // one more attempt, due later: its place in the pending index moves behind the others
+        const out = await this.db.run(() =>
+          this.db.doc.send(
+            new UpdateCommand({
+              TableName: this.db.tables.reservations,
+              Key: reservationKeys.outbox(id),
+              UpdateExpression:
+                'SET #attempts = if_not_exists(#attempts, :zero) + :one, #lastError = :reason',
+              ConditionExpression: 'gsi3pk = :pending',
+              ExpressionAttributeNames: { '#attempts': 'attempts', '#lastError': 'lastError' },
+              ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':reason': reason, ':pending': PENDING },
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+        );
+        const attempts = Number(out.Attributes?.attempts ?? 1);
+        const deadNow = attempts >= OUTBOX_MAX_ATTEMPTS;
+        await this.db.run(() =>
+          this.db.doc.send(
+            new UpdateCommand({
+              TableName: this.db.tables.reservations,
+              Key: reservationKeys.outbox(id),
+              UpdateExpression: deadNow ? 'SET gsi3pk = :dead, #deadAt = :now' : 'SET gsi3sk = :due',
+              ConditionExpression: 'gsi3pk = :pending',
+              ...(deadNow ? { ExpressionAttributeNames: { '#deadAt': 'deadAt' } } : {}),
+              ExpressionAttributeValues: deadNow
+                ? { ':dead': OUTBOX_DEAD, ':now': now, ':pending': PENDING }
+                : { ':due': `${outboxRetryAt(now, attempts)}#${id}`, ':pending': PENDING },
+            }),
+          ),
+        );
+        if (deadNow) dead.push(id);
+      } catch (error) {
+        // published meanwhile (no longer pending), or unknown: nothing to defer
+        if (!isConditionFailure(error)) throw error;
+      }
+    });
+    return dead;
   }
 
   async markPublished(eventIds: string[], now: string): Promise<void> {

@@ -1,8 +1,9 @@
 /**
  * EventPublisher over EventBridge PutEvents: batches of at most 10 entries (the API's limit),
- * Source `venue.hub`, DetailType = the event type, Detail = the JSON of the detail. Anything
- * short of every entry accepted throws, so that the caller's outbox keeps the events and the
- * worker's sweep publishes them again (consumers de-duplicate by `detail.id`).
+ * Source `venue.hub`, DetailType = the event type, Detail = the JSON of the detail. `publish`
+ * throws for anything short of every entry accepted, so that the caller's outbox keeps the
+ * events; the worker's sweep uses `publishEach`, which says per event what the bus answered,
+ * so that one refused event does not hold up the others (consumers de-duplicate by `detail.id`).
  */
 import {
   type EventBridgeClient,
@@ -11,7 +12,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { ServiceUnavailable } from '../../domain/errors.ts';
 import type { VenueEvent } from '../../domain/model.ts';
-import type { EventPublisher } from '../../domain/ports.ts';
+import type { EventPublisher, EventSweepPublisher, PublishOutcome } from '../../domain/ports.ts';
 
 /** The `source` of every event the hub publishes; the bus rules match on it. */
 export const EVENT_SOURCE = 'venue.hub';
@@ -22,7 +23,7 @@ export const MAX_BATCH = 10;
 /** The part of EventBridgeClient the publisher uses (tests inject a fake `send`). */
 export type EventBridgeSender = Pick<EventBridgeClient, 'send'>;
 
-export class EventBridgePublisher implements EventPublisher {
+export class EventBridgePublisher implements EventPublisher, EventSweepPublisher {
   /**
    * @param client the EventBridge client (built once at module scope)
    * @param busName the custom bus (EVENT_BUS_NAME)
@@ -37,18 +38,45 @@ export class EventBridgePublisher implements EventPublisher {
    * each detail; the argument is accepted for callers that publish on behalf of a request.
    */
   async publish(events: VenueEvent[], _correlationId?: string): Promise<void> {
+    const outcome = await this.publishEach(events);
+    if (outcome.unreachable !== undefined)
+      throw new ServiceUnavailable('The event bus did not accept the events.', outcome.unreachable);
+    if (outcome.refused.length > 0)
+      throw new ServiceUnavailable(
+        `The event bus rejected ${outcome.refused.length} of ${events.length} events.`,
+      );
+  }
+
+  /**
+   * Batch by batch; PutEvents answers per entry, in the order sent. A batch whose call fails
+   * stops the publish: that batch and the rest were not sent (some of the batch may have been:
+   * consumers de-duplicate).
+   */
+  async publishEach(events: VenueEvent[]): Promise<PublishOutcome> {
+    const outcome: PublishOutcome = { accepted: [], refused: [] };
     for (let start = 0; start < events.length; start += MAX_BATCH) {
-      const entries = events.slice(start, start + MAX_BATCH).map((event) => this.entry(event));
-      let failed: number;
+      const batch = events.slice(start, start + MAX_BATCH);
       try {
-        const result = await this.client.send(new PutEventsCommand({ Entries: entries }));
-        failed = result.FailedEntryCount ?? 0;
+        const result = await this.client.send(
+          new PutEventsCommand({ Entries: batch.map((event) => this.entry(event)) }),
+        );
+        batch.forEach((event, i) => {
+          const answer = result.Entries?.[i];
+          // without a per-entry answer, only a batch with no failure counts as accepted
+          const code = answer
+            ? answer.ErrorCode
+            : (result.FailedEntryCount ?? 0) > 0
+              ? 'Unanswered'
+              : undefined;
+          if (code) outcome.refused.push({ id: event.detail.id, reason: code });
+          else outcome.accepted.push(event.detail.id);
+        });
       } catch (error) {
-        throw new ServiceUnavailable('The event bus did not accept the events.', error);
+        outcome.unreachable = error;
+        break;
       }
-      if (failed > 0)
-        throw new ServiceUnavailable(`The event bus rejected ${failed} of ${entries.length} events.`);
     }
+    return outcome;
   }
 
   private entry(event: VenueEvent): PutEventsRequestEntry {

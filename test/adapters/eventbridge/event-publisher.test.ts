@@ -9,7 +9,11 @@ import {
 import { ServiceUnavailable } from '../../../src/domain/errors.ts';
 import type { VenueEvent } from '../../../src/domain/model.ts';
 
-function fakeBus(answer: (input: PutEventsCommandInput) => { FailedEntryCount?: number } | Error) {
+function fakeBus(
+  answer: (
+    input: PutEventsCommandInput,
+  ) => { FailedEntryCount?: number; Entries?: { EventId?: string; ErrorCode?: string }[] } | Error,
+) {
   const requests: PutEventsCommandInput[] = [];
   const client = {
     async send(command: unknown) {
@@ -77,16 +81,18 @@ describe('EventBridgePublisher', () => {
   });
 
   it('throws ServiceUnavailable when any entry fails', async () => {
+    // a failed entry without per-entry answers: the whole batch counts as refused
     const { client, requests } = fakeBus((input) => ({
       FailedEntryCount: input.Entries?.length === 10 ? 1 : 0,
     }));
     const events = Array.from({ length: 12 }, (_, i) => event(i));
     await assert.rejects(new EventBridgePublisher(client, 'hub-bus').publish(events), (error) => {
       assert.ok(error instanceof ServiceUnavailable);
-      assert.match(error.message, /rejected 1 of 10/);
+      assert.match(error.message, /rejected 10 of 12/);
       return true;
     });
-    assert.equal(requests.length, 1, 'stops at the first failed batch');
+    // the next batch is still sent: whatever the bus takes goes out now, the outbox keeps all
+    assert.equal(requests.length, 2);
   });
 
   it('maps an SDK failure to ServiceUnavailable, keeping the cause', async () => {
@@ -98,5 +104,42 @@ describe('EventBridgePublisher', () => {
       assert.doesNotMatch(error.message, /throttled/);
       return true;
     });
+  });
+
+  it('says per event what the bus answered, for the outbox sweep: accepted, refused, or not sent', async () => {
+    const events = Array.from({ length: 23 }, (_, i) => event(i));
+    const refusedId = events[12]!.detail.id;
+    let call = 0;
+    const { client } = fakeBus((input) => {
+      call++;
+      if (call === 3) return new Error('socket hang up'); // the bus stops answering
+      return {
+        FailedEntryCount: call === 2 ? 1 : 0,
+        Entries: (input.Entries ?? []).map((entry) =>
+          JSON.parse(entry.Detail ?? '{}').id === refusedId
+            ? { ErrorCode: 'MalformedDetail' }
+            : { EventId: 'e' },
+        ),
+      };
+    });
+    const outcome = await new EventBridgePublisher(client, 'hub-bus').publishEach(events);
+    assert.deepEqual(
+      outcome.accepted,
+      events
+        .slice(0, 20)
+        .map((e) => e.detail.id)
+        .filter((id) => id !== refusedId),
+    );
+    assert.deepEqual(outcome.refused, [{ id: refusedId, reason: 'MalformedDetail' }]);
+    assert.ok(outcome.unreachable instanceof Error);
+    // publish (the API's) still wants all or nothing
+    const { client: partial } = fakeBus(() => ({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: 'InternalFailure' }],
+    }));
+    await assert.rejects(
+      new EventBridgePublisher(partial, 'hub-bus').publish([event(0)]),
+      ServiceUnavailable,
+    );
   });
 });
