@@ -205,6 +205,56 @@ describe('worker alarm', () => {
     assert.equal((alarm.resource as { Condition?: string }).Condition, 'HasWorker');
   });
 
+  it('alarms on a dead-lettered outbox event and on a venue failing every cycle, with the metrics the worker emits', async () => {
+    // the names the worker really emits, read off one cycle's metric line
+    const lines: string[] = [];
+    const { QueueWorker } = await import('../../src/worker/queue-worker.ts');
+    const worker = new QueueWorker({
+      rules: {
+        current: async () => ({
+          document: { venues: {}, features: { queue: true, pickup: true, campaigns: true } },
+          version: '1',
+        }),
+      },
+      queue: {
+        get: async () => undefined,
+        listActive: async () => [],
+        transition: async () => {
+          throw new Error('unused');
+        },
+        applyPlan: async () => ({ written: 0, skipped: 0 }),
+      },
+      slots: { awaitingCheckIns: async () => [] },
+      outbox: {
+        listPending: async () => [],
+        markPublished: async () => undefined,
+        deferRefused: async () => [],
+      },
+      publisher: { publishEach: async () => ({ accepted: [], refused: [] }) },
+      clock: { now: () => new Date('2026-12-01T15:00:00.000Z') },
+      logger: { debug() {}, info() {}, warn() {}, error() {} } as never,
+      metricsSink: (line) => lines.push(line),
+      outboxGraceSeconds: 10,
+    });
+    await worker.runOnce();
+    const emitted = Object.keys(JSON.parse(lines.at(-1) ?? '{}'));
+    for (const [id, metric, statistic] of [
+      ['OutboxDeadLetteredAlarm', 'OutboxDeadLettered', 'Sum'],
+      ['VenueCycleFailingAlarm', 'VenuesFailed', 'Minimum'],
+    ] as const) {
+      const alarm = resource('template.yaml', id);
+      const props = alarm.props;
+      assert.ok(emitted.includes(metric), `${metric} is emitted`);
+      assert.equal(props.Namespace, METRICS_NAMESPACE);
+      assert.equal(props.MetricName, metric);
+      assert.equal(props.Statistic, statistic);
+      assert.deepEqual(props.Dimensions, [{ Name: 'Service', Value: WORKER_SERVICE }]);
+      assert.equal(props.TreatMissingData, 'notBreaching', 'no worker, no data: the stall alarm covers it');
+      assert.deepEqual(references(props.AlarmActions), ['PlatformAlarmsTopic']);
+      assert.equal((alarm.resource as { Condition?: string }).Condition, 'HasWorker');
+    }
+  });
+
   it('watches ETA quality through the counts the worker emits each cycle, the share weighing every ticket alike', () => {
     const alarm = resource('template.yaml', 'EtaQualityAlarm');
     const props = alarm.props;
