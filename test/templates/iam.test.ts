@@ -28,6 +28,8 @@ const STAR_RESOURCE_ALLOWED: Record<string, string> = {
     'ECS RegisterTaskDefinition/DescribeTaskDefinition/DescribeTasks/ListTasks accept only "*"',
   'templates/pipeline.yaml#CloudFormationDeployRole#ApplicationServices':
     'CloudFormation creates resources whose ids are generated at creation (no narrower ARN exists)',
+  'templates/pipeline.yaml#CloudFormationDeployRole#ApiAccessLogDelivery':
+    'HTTP API access logging: logs:*LogDelivery, PutResourcePolicy and DescribeResourcePolicies have no resource type (accept only "*")',
 };
 
 /** `file#owner#sid` → why this statement may use service-wide `svc:*` actions. */

@@ -4,7 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { allStatements, asArray, flatActions, ROOT, type Statement } from '../helpers/templates.ts';
+import {
+  allStatements,
+  asArray,
+  flatActions,
+  ROOT,
+  resourcesOf,
+  type Statement,
+} from '../helpers/templates.ts';
 
 const PIPELINE = 'templates/pipeline.yaml';
 const identity = allStatements().filter((s) => s.kind === 'identity' && s.effect === 'Allow');
@@ -22,5 +29,38 @@ describe('API pipeline', () => {
       );
       assert.equal(grants.length, 1, `ApiPipelineRole cannot CreateChangeSet through ${transform}`);
     }
+  });
+});
+
+describe('CloudFormation deploy role', () => {
+  const deploy = of('CloudFormationDeployRole');
+  const granted = (action: string) => deploy.filter((s) => flatActions(s).includes(action));
+
+  it('can turn on the HTTP API access logging the root template configures', () => {
+    const logged = resourcesOf('AWS::Serverless::HttpApi', 'AWS::ApiGatewayV2::Stage').filter(
+      (api) => api.props.AccessLogSettings,
+    );
+    assert.ok(logged.length > 0);
+    // API Gateway guide, "Configuring logging for an HTTP API": these accept only "*"
+    for (const action of [
+      'logs:CreateLogDelivery',
+      'logs:GetLogDelivery',
+      'logs:UpdateLogDelivery',
+      'logs:DeleteLogDelivery',
+      'logs:ListLogDeliveries',
+      'logs:PutResourcePolicy',
+      'logs:DescribeResourcePolicies',
+    ]) {
+      assert.ok(
+        granted(action).some((s) => s.resources.includes('*')),
+        `${action} on "*" is missing`,
+      );
+    }
+    // …and this one takes the log group
+    const create = [...granted('logs:CreateLogGroup'), ...granted('logs:*')];
+    assert.ok(
+      create.some((s) => text(s).includes('log-group:/aws/apigateway/${AppName}-${Stage}-')),
+      'logs:CreateLogGroup on the API log group is missing',
+    );
   });
 });
