@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  allStatements,
   asArray,
+  flatActions,
   type Json,
   type Located,
   references,
@@ -26,8 +28,15 @@ const EXEMPT: Record<string, string> = {
   'template.yaml#AccessLogBucket': 'S3 server access log delivery supports only SSE-S3 on its target bucket',
 };
 
+/** A function's own KmsKeyArn, else the one its template's Globals give every function. */
+const functionKey = (props: Json, located: Located) =>
+  props.KmsKeyArn ?? TEMPLATES[located.file]?.Globals?.Function?.KmsKeyArn;
+
 /** Where each data-carrying type names its key. */
-const KEY_PROPERTY: Record<string, (props: Json) => unknown> = {
+const KEY_PROPERTY: Record<string, (props: Json, located: Located) => unknown> = {
+  // environment variables at rest (CKV_AWS_173)
+  'AWS::Serverless::Function': functionKey,
+  'AWS::Lambda::Function': (p) => p.KmsKeyArn,
   'AWS::DynamoDB::Table': (p) => {
     const sse = p.SSESpecification as Json | undefined;
     return sse?.SSEEnabled === true && sse.SSEType === 'KMS' ? sse.KMSMasterKeyId : undefined;
@@ -102,10 +111,30 @@ describe('KMS customer-managed key', () => {
       for (const located of found) {
         const name = `${located.file}#${located.id}`;
         if (EXEMPT[name]) continue;
-        assert.ok(usesTheKey(located, keyOf(located.props)), `${name} is not encrypted with the CMK`);
+        assert.ok(
+          usesTheKey(located, keyOf(located.props, located)),
+          `${name} is not encrypted with the CMK`,
+        );
       }
     });
   }
+
+  it('decrypts each function’s environment through the function’s own role', () => {
+    const functions = resourcesOf('AWS::Serverless::Function', 'AWS::Lambda::Function');
+    assert.ok(functions.length > 0);
+    const statements = allStatements().filter((s) => s.kind === 'identity' && s.effect === 'Allow');
+    for (const fn of functions) {
+      const [role] = references(fn.props.Role);
+      const decrypts = statements.filter(
+        (s) =>
+          s.file === fn.file &&
+          (s.owner === role || references(resource(s.file, s.owner).props.Roles ?? []).includes(role!)) &&
+          flatActions(s).includes('kms:Decrypt') &&
+          references(s.resources).includes('AppKey'),
+      );
+      assert.ok(decrypts.length > 0, `${fn.id}'s role ${role} cannot decrypt its environment`);
+    }
+  });
 
   it('exempts only what is listed, and the exemptions still encrypt', () => {
     for (const name of Object.keys(EXEMPT)) {
@@ -128,6 +157,7 @@ describe('KMS customer-managed key', () => {
       'AWS::ElastiCache::ReplicationGroup',
       'AWS::StepFunctions::StateMachine',
       'AWS::Lambda::Function',
+      'AWS::Serverless::Function',
     ];
     const present = new Set(
       Object.values(TEMPLATES).flatMap((t) => Object.values(t.Resources).map((r) => r.Type)),
