@@ -37,6 +37,10 @@ const KEY_PROPERTY: Record<string, (props: Json, located: Located) => unknown> =
   // environment variables at rest (CKV_AWS_173)
   'AWS::Serverless::Function': functionKey,
   'AWS::Lambda::Function': (p) => p.KmsKeyArn,
+  // Fargate tasks' ephemeral storage
+  'AWS::ECS::Cluster': (p) =>
+    ((p.Configuration as Json | undefined)?.ManagedStorageConfiguration as Json | undefined)
+      ?.FargateEphemeralStorageKmsKeyId,
   'AWS::DynamoDB::Table': (p) => {
     const sse = p.SSESpecification as Json | undefined;
     return sse?.SSEEnabled === true && sse.SSEType === 'KMS' ? sse.KMSMasterKeyId : undefined;
@@ -96,6 +100,32 @@ describe('KMS customer-managed key', () => {
       if (statement.Sid !== 'KeyAdministration')
         assert.ok(statement.Condition, `${statement.Sid} has a condition`);
     }
+  });
+
+  it('lets Fargate encrypt ephemeral storage only for the worker cluster of this account', () => {
+    const statements = asArray(
+      (resource('template.yaml', 'AppKey').props.KeyPolicy as Json).Statement as Json[],
+    );
+    const fargate = statements.filter(
+      (s) => JSON.stringify(s.Principal) === '{"Service":"fargate.amazonaws.com"}',
+    );
+    const clusterName = resource('templates/ecs.yaml', 'Cluster').props.ClusterName;
+    const context = {
+      'kms:EncryptionContext:aws:ecs:clusterAccount': { Ref: 'AWS::AccountId' },
+      'kms:EncryptionContext:aws:ecs:clusterName': clusterName,
+    };
+    const byAction = Object.fromEntries(fargate.map((s) => [JSON.stringify(s.Action), s]));
+    assert.deepEqual(Object.keys(byAction).sort(), [
+      '"kms:CreateGrant"',
+      '"kms:GenerateDataKeyWithoutPlaintext"',
+    ]);
+    const dataKeys = byAction['"kms:GenerateDataKeyWithoutPlaintext"']!;
+    assert.deepEqual(dataKeys.Condition, { StringEquals: context });
+    const grants = byAction['"kms:CreateGrant"']!;
+    assert.deepEqual(grants.Condition, {
+      StringEquals: context,
+      'ForAllValues:StringEquals': { 'kms:GrantOperations': ['Decrypt'] },
+    });
   });
 
   it('is passed to every nested stack that declares a KmsKeyArn parameter', () => {
