@@ -128,6 +128,27 @@ describe('KMS customer-managed key', () => {
     });
   });
 
+  it('lets EventBridge re-encrypt archived events of the venue bus only', () => {
+    const statements = asArray(
+      (resource('template.yaml', 'AppKey').props.KeyPolicy as Json).Statement as Json[],
+    );
+    const events = statements.filter((s) =>
+      asArray((s.Principal as Json).Service as string[]).includes('events.amazonaws.com'),
+    );
+    const busName = (resource('template.yaml', 'EventBus').props.Name as Json)['Fn::Sub'];
+    const busArn = `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${busName}`;
+    const granted = (action: string) => events.filter((s) => asArray(s.Action as string[]).includes(action));
+    // EventBridge guide, "Encrypting EventBridge archives": DescribeKey, GenerateDataKey, Decrypt, ReEncrypt*
+    for (const action of ['kms:DescribeKey', 'kms:GenerateDataKey*', 'kms:Decrypt', 'kms:ReEncrypt*'])
+      assert.ok(granted(action).length > 0, action);
+    for (const s of granted('kms:ReEncrypt*')) {
+      const equals = (s.Condition as Json).StringEquals as Json;
+      assert.deepEqual(equals['kms:EncryptionContext:aws:events:event-bus:arn'], { 'Fn::Sub': busArn });
+    }
+    const archive = resource('template.yaml', 'EventArchive').props;
+    assert.deepEqual(references(archive.SourceArn), ['EventBus']);
+  });
+
   it('is passed to every nested stack that declares a KmsKeyArn parameter', () => {
     for (const app of resourcesOf('AWS::Serverless::Application').filter((a) => a.file === 'template.yaml')) {
       const parameters = app.props.Parameters as Json;
