@@ -4,7 +4,10 @@
  * the allowlist below says why; PassRole always narrowed; one role per function and task.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { REPO_ROOT } from '../../src/local/dynamodb-local.ts';
 import {
   allStatements,
   asArray,
@@ -177,6 +180,75 @@ describe('managed policies', () => {
       if (preference)
         assert.ok(preference.Role, `${fn.id}: SAM would create a role with AWSCodeDeployRoleForLambda`);
     }
+  });
+});
+
+/** Every TypeScript file of src that ships (the local hub's files never run in AWS). */
+function shippedSource(): string {
+  const files = readdirSync(join(REPO_ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter(
+    (f) => f.endsWith('.ts') && !f.startsWith('local'),
+  );
+  return files.map((f) => readFileSync(join(REPO_ROOT, 'src', f), 'utf8')).join('\n');
+}
+
+describe('DynamoDB permissions', () => {
+  const source = shippedSource();
+  const dynamo = identity.filter((s) => flatActions(s).some((a) => a.startsWith('dynamodb:')));
+
+  it('name batch and condition-check actions only when the code builds such requests', () => {
+    const built: Record<string, RegExp> = {
+      'dynamodb:BatchWriteItem': /BatchWrite(Item)?Command/,
+      'dynamodb:BatchGetItem': /BatchGet(Item)?Command/,
+      'dynamodb:ConditionCheckItem': /ConditionCheck\s*:/,
+      'dynamodb:TransactGetItems': /TransactGet(Items)?Command/,
+    };
+    for (const s of dynamo) {
+      for (const [action, pattern] of Object.entries(built)) {
+        if (flatActions(s).includes(action))
+          assert.match(source, pattern, `${name(s)} grants ${action}, which src never sends`);
+      }
+    }
+  });
+
+  it('give the worker exactly what its store calls need: tables, actions and indexes', () => {
+    const worker = identity.filter(
+      (s) => s.owner === 'WorkerTaskRole' && flatActions(s).some((a) => a.startsWith('dynamodb:')),
+    );
+    const granted = worker.flatMap((s) =>
+      s.resources.flatMap((r) => flatActions(s).map((a) => `${a} ${JSON.stringify(r)}`)),
+    );
+    assert.deepEqual(granted.sort(), [
+      'dynamodb:DeleteItem {"Ref":"QueueStateTableArn"}',
+      'dynamodb:GetItem {"Ref":"QueueStateTableArn"}',
+      'dynamodb:Query {"Fn::Sub":"${PickupSlotsTableArn}/index/byVenueTime"}',
+      'dynamodb:Query {"Fn::Sub":"${QueueStateTableArn}/index/byVenueStatus"}',
+      'dynamodb:Query {"Fn::Sub":"${ReservationsTableArn}/index/pendingOutbox"}',
+      'dynamodb:UpdateItem {"Ref":"QueueStateTableArn"}',
+      'dynamodb:UpdateItem {"Ref":"ReservationsTableArn"}',
+    ]);
+    // the indexes are the ones the worker's store methods query
+    const queueStore = readFileSync(join(REPO_ROOT, 'src/adapters/dynamodb/queue-store.ts'), 'utf8');
+    assert.match(queueStore.slice(queueStore.indexOf('async listActive')), /IndexName: 'byVenueStatus'/);
+    const outbox = readFileSync(join(REPO_ROOT, 'src/adapters/dynamodb/outbox-store.ts'), 'utf8');
+    assert.match(outbox.slice(outbox.indexOf('async listPending')), /IndexName: 'pendingOutbox'/);
+  });
+
+  it('leave the worker’s execution role without the key (ECR and CloudWatch Logs need none)', () => {
+    const execution = identity.filter((s) => s.owner === 'WorkerExecutionRole');
+    assert.ok(execution.length > 0);
+    for (const s of execution) assert.ok(!flatActions(s).some((a) => a.startsWith('kms:')), name(s));
+  });
+
+  it('let the image build push, not pull or list', () => {
+    const push = identity.find((s) => s.owner === 'WorkerBuildRole' && s.sid === 'PushWorkerImage')!;
+    assert.deepEqual(flatActions(push).sort(), [
+      'ecr:BatchCheckLayerAvailability',
+      'ecr:BatchGetImage',
+      'ecr:CompleteLayerUpload',
+      'ecr:InitiateLayerUpload',
+      'ecr:PutImage',
+      'ecr:UploadLayerPart',
+    ]);
   });
 });
 
