@@ -28,7 +28,9 @@ const STAR_RESOURCE_ALLOWED: Record<string, string> = {
   'templates/ecs.yaml#WorkerExecutionRole#RegistryLogin': 'ecr:GetAuthorizationToken accepts only "*"',
   'templates/pipeline.yaml#WorkerBuildRole#RegistryLogin': 'ecr:GetAuthorizationToken accepts only "*"',
   'templates/pipeline.yaml#WorkerPipelineRole#EcsTaskDefinitions':
-    'ECS RegisterTaskDefinition/DescribeTaskDefinition/DescribeTasks/ListTasks accept only "*"',
+    'ECS RegisterTaskDefinition/DescribeTaskDefinition accept only "*"',
+  'templates/pipeline.yaml#WorkerPipelineRole#EcsListTasks':
+    'ecs:ListTasks is authorized on container instances (none on Fargate); bounded by the ecs:cluster condition',
   'templates/pipeline.yaml#CloudFormationDeployRole#ApplicationServices':
     'CloudFormation creates resources whose ids are generated at creation (no narrower ARN exists)',
   'templates/pipeline.yaml#CloudFormationDeployRole#ApiAccessLogDelivery':

@@ -8,9 +8,12 @@ import {
   allStatements,
   asArray,
   flatActions,
+  type Json,
   ROOT,
+  resource,
   resourcesOf,
   type Statement,
+  TEMPLATES,
 } from '../helpers/templates.ts';
 
 const PIPELINE = 'templates/pipeline.yaml';
@@ -62,5 +65,36 @@ describe('CloudFormation deploy role', () => {
       create.some((s) => text(s).includes('log-group:/aws/apigateway/${AppName}-${Stage}-')),
       'logs:CreateLogGroup on the API log group is missing',
     );
+  });
+});
+
+describe('worker pipeline', () => {
+  const worker = of('WorkerPipelineRole');
+
+  it('passes exactly the worker task definition’s two roles, to ECS tasks only', () => {
+    const pass = worker.filter((s) => flatActions(s).includes('iam:PassRole'));
+    assert.equal(pass.length, 1);
+    assert.deepEqual(pass[0]!.resources, [{ Ref: 'WorkerTaskRoleArn' }, { Ref: 'WorkerExecutionRoleArn' }]);
+    assert.deepEqual(pass[0]!.condition, {
+      StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+    });
+    // …and those parameters are the roles the task definition names
+    const stack = resource('template.yaml', 'PipelineStack').props.Parameters as Json;
+    assert.deepEqual(stack.WorkerTaskRoleArn, { 'Fn::GetAtt': ['WorkerStack', 'Outputs.TaskRoleArn'] });
+    assert.deepEqual(stack.WorkerExecutionRoleArn, {
+      'Fn::GetAtt': ['WorkerStack', 'Outputs.ExecutionRoleArn'],
+    });
+    const outputs = TEMPLATES['templates/ecs.yaml']!.Outputs!;
+    const task = resource('templates/ecs.yaml', 'WorkerTaskDefinition').props;
+    assert.deepEqual(outputs.TaskRoleArn!.Value, task.TaskRoleArn);
+    assert.deepEqual(outputs.ExecutionRoleArn!.Value, task.ExecutionRoleArn);
+  });
+
+  it('reads the tasks of the worker cluster only', () => {
+    const describe = worker.find((s) => flatActions(s).includes('ecs:DescribeTasks'))!;
+    assert.match(text(describe), /:task\/\$\{WorkerClusterName\}\/\*/);
+    const list = worker.find((s) => flatActions(s).includes('ecs:ListTasks'))!;
+    assert.deepEqual(flatActions(list), ['ecs:ListTasks']);
+    assert.match(JSON.stringify(list.condition), /"ecs:cluster":.*:cluster\/\$\{WorkerClusterName\}/);
   });
 });
