@@ -29,6 +29,8 @@ const STAR_RESOURCE_ALLOWED: Record<string, string> = {
   'templates/pipeline.yaml#WorkerBuildRole#RegistryLogin': 'ecr:GetAuthorizationToken accepts only "*"',
   'templates/pipeline.yaml#WorkerPipelineRole#EcsTaskDefinitions':
     'ECS RegisterTaskDefinition/DescribeTaskDefinition accept only "*"',
+  'templates/pipeline.yaml#LambdaBuildRole#ReadWorkerTaskDefinition':
+    'ecs:DescribeTaskDefinition accepts only "*"',
   'templates/pipeline.yaml#WorkerPipelineRole#EcsListTasks':
     'ecs:ListTasks is authorized on container instances (none on Fargate); bounded by the ecs:cluster condition',
   'templates/pipeline.yaml#CloudFormationDeployRole#ApplicationServices':
