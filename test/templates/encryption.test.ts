@@ -4,9 +4,14 @@
  * 19, 26, 27, 136, 158, 7).
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { REPO_ROOT } from '../../src/local/dynamodb-local.ts';
 import {
+  allStatements,
   asArray,
+  flatActions,
   type Json,
   type Located,
   references,
@@ -26,8 +31,19 @@ const EXEMPT: Record<string, string> = {
   'template.yaml#AccessLogBucket': 'S3 server access log delivery supports only SSE-S3 on its target bucket',
 };
 
+/** A function's own KmsKeyArn, else the one its template's Globals give every function. */
+const functionKey = (props: Json, located: Located) =>
+  props.KmsKeyArn ?? TEMPLATES[located.file]?.Globals?.Function?.KmsKeyArn;
+
 /** Where each data-carrying type names its key. */
-const KEY_PROPERTY: Record<string, (props: Json) => unknown> = {
+const KEY_PROPERTY: Record<string, (props: Json, located: Located) => unknown> = {
+  // environment variables at rest (CKV_AWS_173)
+  'AWS::Serverless::Function': functionKey,
+  'AWS::Lambda::Function': (p) => p.KmsKeyArn,
+  // Fargate tasks' ephemeral storage
+  'AWS::ECS::Cluster': (p) =>
+    ((p.Configuration as Json | undefined)?.ManagedStorageConfiguration as Json | undefined)
+      ?.FargateEphemeralStorageKmsKeyId,
   'AWS::DynamoDB::Table': (p) => {
     const sse = p.SSESpecification as Json | undefined;
     return sse?.SSEEnabled === true && sse.SSEType === 'KMS' ? sse.KMSMasterKeyId : undefined;
@@ -80,6 +96,12 @@ describe('KMS customer-managed key', () => {
     assert.ok(!adminActions.includes('kms:*'));
     for (const use of ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'])
       assert.ok(!adminActions.includes(use), use);
+    // kms:Create* would include kms:CreateGrant (use, not administration)
+    assert.ok(!adminActions.includes('kms:Create*'), 'kms:Create* in administration');
+    assert.ok(
+      adminActions.every((a) => !'kms:CreateGrant'.startsWith(a.replace(/\*$/, ''))),
+      'administration may create grants',
+    );
     for (const statement of statements) {
       const principal = statement.Principal as Json;
       assert.notEqual(principal, '*');
@@ -87,6 +109,149 @@ describe('KMS customer-managed key', () => {
       if (statement.Sid !== 'KeyAdministration')
         assert.ok(statement.Condition, `${statement.Sid} has a condition`);
     }
+  });
+
+  it('admits every consumer of the key: roles through IAM, grant-keeping services, service principals', () => {
+    const statements = asArray(
+      (resource('template.yaml', 'AppKey').props.KeyPolicy as Json).Statement as Json[],
+    );
+    const actionsFor = (principal: (p: Json) => boolean) =>
+      statements
+        .filter((s) => s.Effect === 'Allow' && principal((s.Principal ?? {}) as Json))
+        .flatMap((s) => asArray(s.Action as string[]));
+    const account = actionsFor((p) => JSON.stringify(p.AWS ?? '').includes(':root'));
+    // roles (functions, worker, builds, pipelines, the deploy role) use the key through their policies
+    for (const action of ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'])
+      assert.ok(account.includes(action), `the account's roles cannot ${action}`);
+    // DynamoDB, Lambda (environment) and ECR keep grants on the key for their resources
+    if (resourcesOf('AWS::DynamoDB::Table', 'AWS::Serverless::Function', 'AWS::ECR::Repository').length)
+      assert.ok(account.includes('kms:CreateGrant'), 'no grants for DynamoDB, Lambda, ECR');
+    const service = (name: string) =>
+      actionsFor((p) => asArray(p.Service as unknown[]).some((s) => JSON.stringify(s).includes(name)));
+    const needs: Array<[string, boolean, string[]]> = [
+      [
+        'logs.',
+        resourcesOf('AWS::Logs::LogGroup').length > 0,
+        ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*'],
+      ],
+      [
+        'sns.amazonaws.com',
+        resourcesOf('AWS::SNS::Subscription').some((r) => r.props.Protocol === 'sqs'),
+        ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      ],
+      [
+        'events.amazonaws.com',
+        resourcesOf('AWS::Events::EventBus', 'AWS::Events::Archive').length > 0,
+        ['kms:GenerateDataKey*', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:DescribeKey'],
+      ],
+      [
+        'cloudwatch.amazonaws.com',
+        resourcesOf('AWS::CloudWatch::Alarm').some((a) => a.props.AlarmActions),
+        ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      ],
+      ['cloudfront.amazonaws.com', resourcesOf('AWS::CloudFront::Distribution').length > 0, ['kms:Decrypt']],
+      [
+        'fargate.amazonaws.com',
+        resourcesOf('AWS::ECS::Cluster').some((c) => JSON.stringify(c.props).includes('FargateEphemeral')),
+        ['kms:GenerateDataKeyWithoutPlaintext', 'kms:CreateGrant'],
+      ],
+    ];
+    for (const [name, used, actions] of needs) {
+      if (!used) continue;
+      const granted = service(name);
+      for (const action of actions) {
+        // the action itself, or a wildcard that covers it
+        const ok = granted.some(
+          (g) => g === action || (g.endsWith('*') && action.startsWith(g.slice(0, -1))),
+        );
+        assert.ok(ok, `${name} lacks ${action}`);
+      }
+    }
+  });
+
+  it('lets grants be created only for AWS resources (or Decrypt-only ones by Fargate)', () => {
+    const statements = asArray(
+      (resource('template.yaml', 'AppKey').props.KeyPolicy as Json).Statement as Json[],
+    );
+    const granting = statements.filter((s) =>
+      asArray(s.Action as string[]).some(
+        (a) => a === 'kms:CreateGrant' || a === 'kms:*' || a === 'kms:Create*',
+      ),
+    );
+    assert.ok(granting.length >= 1);
+    for (const s of granting) {
+      assert.deepEqual(s.Action, 'kms:CreateGrant', `${s.Sid} grants more than CreateGrant`);
+      const condition = s.Condition as Json;
+      const forResource = (condition.Bool as Json | undefined)?.['kms:GrantIsForAWSResource'];
+      const decryptOnly = (condition['ForAllValues:StringEquals'] as Json | undefined)?.[
+        'kms:GrantOperations'
+      ];
+      assert.ok(
+        forResource === 'true' || JSON.stringify(decryptOnly) === '["Decrypt"]',
+        `${s.Sid} lets the key be granted to anyone`,
+      );
+    }
+    const accountGrants = granting.filter((s) => (s.Principal as Json).AWS);
+    assert.deepEqual(
+      accountGrants.map((s) => (s.Condition as Json).Bool),
+      [{ 'kms:GrantIsForAWSResource': 'true' }],
+    );
+  });
+
+  it('names why the CloudFront condition is a wildcard (the distribution id would make a cycle)', () => {
+    const text = readFileSync(join(REPO_ROOT, 'template.yaml'), 'utf8');
+    const policy = text.slice(text.indexOf('  AppKey:'), text.indexOf('  AppKeyAlias:'));
+    const wildcard = policy.indexOf(':distribution/*');
+    assert.ok(wildcard > 0);
+    const before = policy.slice(0, wildcard).split('\n').slice(-12).join('\n');
+    assert.match(before, /#[^\n]*cycle/);
+  });
+
+  it('lets Fargate encrypt ephemeral storage only for the worker cluster of this account', () => {
+    const statements = asArray(
+      (resource('template.yaml', 'AppKey').props.KeyPolicy as Json).Statement as Json[],
+    );
+    const fargate = statements.filter(
+      (s) => JSON.stringify(s.Principal) === '{"Service":"fargate.amazonaws.com"}',
+    );
+    const clusterName = resource('templates/ecs.yaml', 'Cluster').props.ClusterName;
+    const context = {
+      'kms:EncryptionContext:aws:ecs:clusterAccount': { Ref: 'AWS::AccountId' },
+      'kms:EncryptionContext:aws:ecs:clusterName': clusterName,
+    };
+    const byAction = Object.fromEntries(fargate.map((s) => [JSON.stringify(s.Action), s]));
+    assert.deepEqual(Object.keys(byAction).sort(), [
+      '"kms:CreateGrant"',
+      '"kms:GenerateDataKeyWithoutPlaintext"',
+    ]);
+    const dataKeys = byAction['"kms:GenerateDataKeyWithoutPlaintext"']!;
+    assert.deepEqual(dataKeys.Condition, { StringEquals: context });
+    const grants = byAction['"kms:CreateGrant"']!;
+    assert.deepEqual(grants.Condition, {
+      StringEquals: context,
+      'ForAllValues:StringEquals': { 'kms:GrantOperations': ['Decrypt'] },
+    });
+  });
+
+  it('lets EventBridge re-encrypt archived events of the venue bus only', () => {
+    const statements = asArray(
+      (resource('template.yaml', 'AppKey').props.KeyPolicy as Json).Statement as Json[],
+    );
+    const events = statements.filter((s) =>
+      asArray((s.Principal as Json).Service as string[]).includes('events.amazonaws.com'),
+    );
+    const busName = (resource('template.yaml', 'EventBus').props.Name as Json)['Fn::Sub'];
+    const busArn = `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${busName}`;
+    const granted = (action: string) => events.filter((s) => asArray(s.Action as string[]).includes(action));
+    // EventBridge guide, "Encrypting EventBridge archives": DescribeKey, GenerateDataKey, Decrypt, ReEncrypt*
+    for (const action of ['kms:DescribeKey', 'kms:GenerateDataKey*', 'kms:Decrypt', 'kms:ReEncrypt*'])
+      assert.ok(granted(action).length > 0, action);
+    for (const s of granted('kms:ReEncrypt*')) {
+      const equals = (s.Condition as Json).StringEquals as Json;
+      assert.deepEqual(equals['kms:EncryptionContext:aws:events:event-bus:arn'], { 'Fn::Sub': busArn });
+    }
+    const archive = resource('template.yaml', 'EventArchive').props;
+    assert.deepEqual(references(archive.SourceArn), ['EventBus']);
   });
 
   it('is passed to every nested stack that declares a KmsKeyArn parameter', () => {
@@ -102,10 +267,30 @@ describe('KMS customer-managed key', () => {
       for (const located of found) {
         const name = `${located.file}#${located.id}`;
         if (EXEMPT[name]) continue;
-        assert.ok(usesTheKey(located, keyOf(located.props)), `${name} is not encrypted with the CMK`);
+        assert.ok(
+          usesTheKey(located, keyOf(located.props, located)),
+          `${name} is not encrypted with the CMK`,
+        );
       }
     });
   }
+
+  it('decrypts each function’s environment through the function’s own role', () => {
+    const functions = resourcesOf('AWS::Serverless::Function', 'AWS::Lambda::Function');
+    assert.ok(functions.length > 0);
+    const statements = allStatements().filter((s) => s.kind === 'identity' && s.effect === 'Allow');
+    for (const fn of functions) {
+      const [role] = references(fn.props.Role);
+      const decrypts = statements.filter(
+        (s) =>
+          s.file === fn.file &&
+          (s.owner === role || references(resource(s.file, s.owner).props.Roles ?? []).includes(role!)) &&
+          flatActions(s).includes('kms:Decrypt') &&
+          references(s.resources).includes('AppKey'),
+      );
+      assert.ok(decrypts.length > 0, `${fn.id}'s role ${role} cannot decrypt its environment`);
+    }
+  });
 
   it('exempts only what is listed, and the exemptions still encrypt', () => {
     for (const name of Object.keys(EXEMPT)) {
@@ -128,6 +313,7 @@ describe('KMS customer-managed key', () => {
       'AWS::ElastiCache::ReplicationGroup',
       'AWS::StepFunctions::StateMachine',
       'AWS::Lambda::Function',
+      'AWS::Serverless::Function',
     ];
     const present = new Set(
       Object.values(TEMPLATES).flatMap((t) => Object.values(t.Resources).map((r) => r.Type)),

@@ -92,6 +92,17 @@ describe('nested stacks', () => {
   });
 });
 
+describe('DynamoDB tables', () => {
+  it('all keep point-in-time recovery on (cfn-nag W78, checkov CKV_AWS_28)', () => {
+    const tables = resourcesOf('AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable');
+    assert.equal(tables.length, 5);
+    for (const t of tables) {
+      const pitr = t.props.PointInTimeRecoverySpecification as Json | undefined;
+      assert.equal(pitr?.PointInTimeRecoveryEnabled, true, `${t.id} has no point-in-time recovery`);
+    }
+  });
+});
+
 describe('log groups', () => {
   it('all have a retention from LogRetentionDays', () => {
     const groups = resourcesOf('AWS::Logs::LogGroup');
