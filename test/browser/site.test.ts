@@ -204,6 +204,12 @@ describe('venue site in Chromium against the local hub', {
     await screen(shopper, '04-pickup', 'Book a pickup');
     // the largest party is the venue's (maxPartySize in the demo rules)
     assert.equal(await shopper.getByLabel('Party size', { exact: true }).getAttribute('max'), '6');
+    // on a phone, a day of slots scrolls in its box: the order field comes first, the button near
+    const orderBox = await shopper.getByLabel('Order reference', { exact: true }).boundingBox();
+    const slotsBox = await shopper.locator('fieldset.slots').boundingBox();
+    const bookBox = await shopper.getByRole('button', { name: 'Book pickup' }).boundingBox();
+    assert.ok(orderBox && slotsBox && bookBox && orderBox.y < slotsBox.y);
+    assert.ok(bookBox.y < 844 * 1.5, `the Book button at ${bookBox.y}px`);
     const keys: string[] = [];
     const recordKey = (request: Request) => {
       if (request.method() === 'POST' && request.url().includes('/bookings')) {

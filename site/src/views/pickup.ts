@@ -72,9 +72,10 @@ export async function pickupView(ctx: AppContext, main: HTMLElement, _p: unknown
   const form = h(
     'form',
     { class: 'stack', 'aria-label': t('bookPickup') },
-    slotChoices,
+    // the two short fields first: on a phone, a day's slots would push them a screen away
     field(t('orderRef'), orderRef),
     field(t('partySize'), partySize),
+    slotChoices,
     button,
     bookErrors,
     done,
