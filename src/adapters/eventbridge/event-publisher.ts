@@ -56,25 +56,31 @@ export class EventBridgePublisher implements EventPublisher, EventSweepPublisher
     const outcome: PublishOutcome = { accepted: [], refused: [] };
     for (let start = 0; start < events.length; start += MAX_BATCH) {
       const batch = events.slice(start, start + MAX_BATCH);
+      let answers: { ErrorCode?: string }[];
       try {
         const result = await this.client.send(
           new PutEventsCommand({ Entries: batch.map((event) => this.entry(event)) }),
         );
-        batch.forEach((event, i) => {
-          const answer = result.Entries?.[i];
-          // without a per-entry answer, only a batch with no failure counts as accepted
-          const code = answer
-            ? answer.ErrorCode
-            : (result.FailedEntryCount ?? 0) > 0
-              ? 'Unanswered'
-              : undefined;
-          if (code) outcome.refused.push({ id: event.detail.id, reason: code });
-          else outcome.accepted.push(event.detail.id);
-        });
+        answers = result.Entries ?? [];
+        const failed = result.FailedEntryCount ?? 0;
+        const refusals = answers.filter((answer) => answer.ErrorCode).length;
+        // Nothing failed: all went. Otherwise the answer must say entry by entry what failed; one
+        // that does not tells nothing for sure, and the batch counts as not sent (still pending,
+        // tried again), never as refused or accepted.
+        if (failed > 0 && (answers.length !== batch.length || refusals !== failed)) {
+          throw new Error(
+            `PutEvents answered ${answers.length} entries of ${batch.length}, ${failed} failed`,
+          );
+        }
       } catch (error) {
         outcome.unreachable = error;
         break;
       }
+      batch.forEach((event, i) => {
+        const code = answers[i]?.ErrorCode;
+        if (code) outcome.refused.push({ id: event.detail.id, reason: code });
+        else outcome.accepted.push(event.detail.id);
+      });
     }
     return outcome;
   }

@@ -81,18 +81,24 @@ describe('EventBridgePublisher', () => {
   });
 
   it('throws ServiceUnavailable when any entry fails', async () => {
-    // a failed entry without per-entry answers: the whole batch counts as refused
+    // entry 3 of the first batch refused: the publish fails, the rest is still sent
     const { client, requests } = fakeBus((input) => ({
       FailedEntryCount: input.Entries?.length === 10 ? 1 : 0,
+      Entries: (input.Entries ?? []).map((_, i) =>
+        input.Entries?.length === 10 && i === 3 ? { ErrorCode: 'InternalFailure' } : { EventId: `e${i}` },
+      ),
     }));
     const events = Array.from({ length: 12 }, (_, i) => event(i));
     await assert.rejects(new EventBridgePublisher(client, 'hub-bus').publish(events), (error) => {
       assert.ok(error instanceof ServiceUnavailable);
-      assert.match(error.message, /rejected 10 of 12/);
+      assert.match(error.message, /rejected 1 of 12/);
       return true;
     });
-    // the next batch is still sent: whatever the bus takes goes out now, the outbox keeps all
     assert.equal(requests.length, 2);
+    // an answer that does not say which entry failed: nothing is known, nothing more is sent
+    const { client: vague, requests: asked } = fakeBus(() => ({ FailedEntryCount: 1 }));
+    await assert.rejects(new EventBridgePublisher(vague, 'hub-bus').publish(events), /did not accept/);
+    assert.equal(asked.length, 1);
   });
 
   it('maps an SDK failure to ServiceUnavailable, keeping the cause', async () => {
