@@ -193,6 +193,8 @@ export interface ReservationStore {
   /** the user's reservations, newest first */
   listByUser(userId: string, page: PageRequest): Promise<Page<Reservation>>;
   findIdempotency(userId: string, key: string, now: string): Promise<IdempotencyRecord | undefined>;
+  /** The reservations of an event or slot, in booking order (operators at the desk). */
+  listByTarget(targetId: string, page: PageRequest): Promise<Page<Reservation>>;
   /**
    * The confirmed reservations of an event or slot (operators cancelling the event). Read
    * through an index, so a booking made a moment ago may be missing.

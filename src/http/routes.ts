@@ -1,5 +1,6 @@
 /**
- * The route table: the 21 routes of DESIGN.md §3 and a shopper's own tickets (ADR 0415), who
+ * The route table: the 21 routes of DESIGN.md §3, a shopper's own tickets (ADR 0415) and a
+ * pickup slot's reservations for the desk (ADR 0416), who
  * may call each, and how each translates a request into a service call and its result into a
  * response. The router, the OpenAPI check and the security route matrix (which also holds it
  * against template.yaml) read this one table.
@@ -128,6 +129,16 @@ export const ROUTES: readonly Route[] = [
       return bookingReply(
         await ctx.services.bookings.bookPickup(ctx.actor, ctx.params.slotId ?? '', request, key),
       );
+    },
+  },
+  {
+    method: 'GET',
+    path: '/pickup-slots/{slotId}/reservations',
+    access: 'operator',
+    handle: async (ctx) => {
+      parseQuery(ctx.event, {}, { paged: true });
+      const page = await ctx.services.bookings.listForSlot(ctx.params.slotId ?? '', parsePage(query(ctx)));
+      return ok({ ...page, items: page.items.map(reservationOut) });
     },
   },
   {

@@ -233,6 +233,15 @@ export class BookingService {
     return { ...found, items };
   }
 
+  /**
+   * The reservations of a pickup slot, in booking order, for operators at the pickup desk: the
+   * order references to hand over and who is still to check in (ADR 0416).
+   */
+  async listForSlot(slotId: string, page: PageRequest): Promise<Page<Reservation>> {
+    if (!(await this.deps.stores.slots.get(slotId))) throw new NotFound('Pickup slot');
+    return this.deps.stores.reservations.listByTarget(slotId, page);
+  }
+
   /** Route 8: cancel (owner or operator); the store frees the seats exactly once. */
   async cancel(actor: Actor, reservationId: string): Promise<Reservation> {
     const reservation = await this.deps.stores.reservations.get(reservationId);

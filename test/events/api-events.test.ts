@@ -57,7 +57,7 @@ function seed(h: Harness, number: number): void {
       endsAt: at('2026-12-01T16:00:00Z'),
     });
   }
-  if (number === 9) {
+  if (number === 9 || number === 23) {
     s.slots.set('flagship-001-20261201T1500Z', {
       slotId: 'flagship-001-20261201T1500Z',
       venueId: 'flagship-001',

@@ -91,6 +91,22 @@ export function memoryReservationStore(state: MemoryState): ReservationStore {
       const result = pageOf(all, page);
       return { ...result, items: result.items.map(copy) };
     },
+    async listByTarget(targetId, page) {
+      const all = [...state.reservations.values()]
+        .filter((r) => (r.type === 'event' ? r.eventId : r.slotId) === targetId)
+        // as the index: by booking time, then id
+        .sort((a, b) =>
+          a.createdAt !== b.createdAt
+            ? a.createdAt < b.createdAt
+              ? -1
+              : 1
+            : a.reservationId < b.reservationId
+              ? -1
+              : 1,
+        );
+      const result = pageOf(all, page);
+      return { ...result, items: result.items.map(copy) };
+    },
     async listConfirmedFor(targetId) {
       return [...state.reservations.values()]
         .filter((r) => r.status === 'confirmed' && (r.type === 'event' ? r.eventId : r.slotId) === targetId)

@@ -287,6 +287,36 @@ describe('pickup slots and bookings', () => {
     );
   });
 
+  it('lists a slot’s reservations in booking order for the pickup desk (ADR 0416)', async () => {
+    const h = await createHarness();
+    const [slot] = await makeSlots(h, '2026-12-01', 5);
+    const book = (as: 'alice' | 'bob', orderRef: string) =>
+      h.call('POST', `/pickup-slots/${slot!.slotId}/bookings`, { as, body: { orderRef } });
+    await book('alice', 'ORD-A');
+    h.clock.advanceMinutes(1);
+    await book('bob', 'ORD-B');
+    const desk = await h.call('GET', `/pickup-slots/${slot!.slotId}/reservations`, { as: 'olivia' });
+    assert.equal(desk.status, 200);
+    assert.deepEqual(
+      desk.body.items.map((r: { orderRef: string; status: string }) => [r.orderRef, r.status]),
+      [
+        ['ORD-A', 'confirmed'],
+        ['ORD-B', 'confirmed'],
+      ],
+    );
+    const first = await h.call('GET', `/pickup-slots/${slot!.slotId}/reservations?limit=1`, { as: 'olivia' });
+    assert.equal(first.body.items.length, 1);
+    assert.ok(first.body.nextCursor);
+    assert.equal(
+      (await h.call('GET', '/pickup-slots/no-such-slot/reservations', { as: 'olivia' })).status,
+      404,
+    );
+    assert.equal(
+      (await h.call('GET', `/pickup-slots/${slot!.slotId}/reservations`, { as: 'alice' })).status,
+      403,
+    );
+  });
+
   it('generates slots (idempotently), lists the venue day and books one', async () => {
     const h = await createHarness();
     const slots = await makeSlots(h);

@@ -28,6 +28,8 @@ const OPERATOR_ONLY = new Set([
   'GET /venues/{venueId}/queue',
   'POST /venues/{venueId}/lanes/{laneId}/call-next',
   'POST /queue/tickets/{ticketId}/complete',
+  // beyond DESIGN.md §3 (ADR 0416)
+  'GET /pickup-slots/{slotId}/reservations',
 ]);
 const OWNER_OR_OPERATOR = new Set([
   'DELETE /reservations/{reservationId}',
@@ -114,6 +116,10 @@ const REQUESTS: Record<string, (f: Fixture) => { path: string; body?: unknown; o
   }),
   'GET /me/reservations': () => ({ path: '/me/reservations', ok: 200 }),
   'GET /me/queue/tickets': () => ({ path: '/me/queue/tickets', ok: 200 }),
+  'GET /pickup-slots/{slotId}/reservations': () => ({
+    path: `/pickup-slots/${slotId}/reservations`,
+    ok: 200,
+  }),
   'DELETE /reservations/{reservationId}': (f) => ({ path: `/reservations/${f.reservationId}`, ok: 200 }),
   'POST /pickup-slots/{slotId}/bookings': () => ({
     path: `/pickup-slots/${slotId}/bookings`,
@@ -179,8 +185,8 @@ async function aliceObjects(cast: Cast, f: Fixture) {
 
 describe('route × role matrix from template.yaml', () => {
   it('the template, DESIGN.md (and ADR 0415) and the router agree on the routes and who may call them', () => {
-    // DESIGN.md §3's 21 and a shopper's own tickets (ADR 0415)
-    assert.equal(TEMPLATE_ROUTES.length, 22);
+    // DESIGN.md §3's 21, a shopper's own tickets (ADR 0415), a slot's reservations (ADR 0416)
+    assert.equal(TEMPLATE_ROUTES.length, 23);
     assert.deepEqual(Object.keys(REQUESTS).sort(), TEMPLATE_ROUTES.map((r) => r.routeKey).sort());
     assert.ok(TEMPLATE_ROUTES.every((r) => r.functionId === 'VenueApiFunction'));
     const routerAccess = new Map(ROUTES.map((r) => [routeKey(r), r]));

@@ -37,8 +37,9 @@ const ROUTES = [
   'GET /venues/{venueId}/queue',
   'POST /venues/{venueId}/lanes/{laneId}/call-next',
   'POST /queue/tickets/{ticketId}/complete',
-  // beyond DESIGN.md §3 (ADR 0415)
+  // beyond DESIGN.md §3 (ADR 0415, ADR 0416)
   'GET /me/queue/tickets',
+  'GET /pickup-slots/{slotId}/reservations',
 ];
 const PUBLIC = ROUTES.slice(0, 5);
 
@@ -67,7 +68,7 @@ const api = resource('template.yaml', 'HttpApi');
 const auth = api.props.Auth as Json;
 
 describe('HTTP API', () => {
-  it('has exactly the 21 routes of DESIGN.md §3 and the one of ADR 0415, all on HttpApi and served by VenueApiFunction', () => {
+  it('has exactly the 21 routes of DESIGN.md §3 and those of ADR 0415 and 0416, all on HttpApi and served by VenueApiFunction', () => {
     const routes = httpApiRoutes();
     assert.deepEqual(routes.map((r) => r.key).sort(), [...ROUTES].sort());
     for (const route of routes) assert.deepEqual(route.apiRefs, ['HttpApi'], route.key);

@@ -128,10 +128,10 @@ export async function queryPage<T>(db: Db, query: PageQuery<T>, page: PageReques
 }
 
 /**
- * One page of an index partition, newest first (highest sort key first): a user's reservations
- * or tickets, whose sort keys start with the time they were made.
+ * One page of an index partition in the order of its sort keys, which start with the time the
+ * items were made: newest first (a user's reservations or tickets) unless `oldestFirst`.
  */
-export function newestFirstPage<T>(
+export function timeOrderedPage<T>(
   db: Db,
   query: {
     table: string;
@@ -140,6 +140,7 @@ export function newestFirstPage<T>(
     keys: [partitionName: string, sortName: string];
     partition: string;
     map: (item: Record<string, unknown>) => T;
+    oldestFirst?: boolean;
   },
   page: PageRequest,
 ): Promise<Page<T>> {
@@ -153,7 +154,7 @@ export function newestFirstPage<T>(
         KeyConditionExpression: '#partition = :partition',
         ExpressionAttributeNames: { '#partition': partitionName },
         ExpressionAttributeValues: { ':partition': query.partition },
-        ScanIndexForward: false,
+        ScanIndexForward: query.oldestFirst === true,
       },
       scope: { index: query.index, partition: query.partition },
       keyNames: [partitionName, sortName, 'pk', 'sk'],

@@ -19,7 +19,7 @@ import { type Db, epochSeconds, isConditionFailure, mapLimit } from './db.ts';
 import { versionedUpdate } from './expressions.ts';
 import { queueKeys, RETENTION_SECONDS, reservationKeys } from './keys.ts';
 import { outboxPut } from './outbox-store.ts';
-import { newestFirstPage, queryAll } from './pagination.ts';
+import { queryAll, timeOrderedPage } from './pagination.ts';
 import { joinActions, toLanePlanEntries, toStoredTicket } from './queue-items.ts';
 import { moveReservation, releaseGuard, toReservation } from './reservation-items.ts';
 import { type TxAction, transactWrite } from './transactions.ts';
@@ -49,7 +49,7 @@ export class DynamoQueueStore implements QueueStore {
   }
 
   async listByUser(userId: string, page: PageRequest): Promise<Page<StoredTicket>> {
-    return newestFirstPage(
+    return timeOrderedPage(
       this.db,
       {
         table: this.table,

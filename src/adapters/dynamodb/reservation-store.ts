@@ -24,7 +24,7 @@ import {
 import { type Db, epochSeconds } from './db.ts';
 import { reservationKeys } from './keys.ts';
 import { outboxPut } from './outbox-store.ts';
-import { newestFirstPage, queryAll } from './pagination.ts';
+import { queryAll, timeOrderedPage } from './pagination.ts';
 import { joinActions } from './queue-items.ts';
 import {
   AWAITING_PLUS_ONE,
@@ -210,7 +210,7 @@ export class DynamoReservationStore implements ReservationStore {
   }
 
   async listByUser(userId: string, page: PageRequest): Promise<Page<Reservation>> {
-    return newestFirstPage(
+    return timeOrderedPage(
       this.db,
       {
         table: this.db.tables.reservations,
@@ -218,6 +218,21 @@ export class DynamoReservationStore implements ReservationStore {
         keys: ['gsi1pk', 'gsi1sk'],
         partition: reservationKeys.user(userId),
         map: toReservation,
+      },
+      page,
+    );
+  }
+
+  async listByTarget(targetId: string, page: PageRequest): Promise<Page<Reservation>> {
+    return timeOrderedPage(
+      this.db,
+      {
+        table: this.db.tables.reservations,
+        index: 'byTarget',
+        keys: ['gsi2pk', 'gsi2sk'],
+        partition: reservationKeys.target(targetId),
+        map: toReservation,
+        oldestFirst: true,
       },
       page,
     );

@@ -280,6 +280,28 @@ describe('DynamoReservationStore', () => {
     );
   });
 
+  it('lists an item’s reservations oldest first, page by page, and only that item’s', async () => {
+    const item = await f.stores.catalog.create(catalogItem({ capacity: 10 }));
+    const other = await f.stores.catalog.create(catalogItem({ capacity: 10 }));
+    const booked: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = reservationFor({ eventId: item.eventId }, { createdAt: `2026-12-01T12:0${i}:00.000Z` });
+      await f.stores.reservations.book(booking(r));
+      booked.push(r.reservationId);
+    }
+    await f.stores.reservations.book(booking(reservationFor({ eventId: other.eventId })));
+    const first = await f.stores.reservations.listByTarget(item.eventId, { limit: 2 });
+    const rest = await f.stores.reservations.listByTarget(item.eventId, {
+      limit: 2,
+      cursor: first.nextCursor,
+    });
+    assert.equal(rest.nextCursor, undefined);
+    assert.deepEqual(
+      [...first.items, ...rest.items].map((r) => r.reservationId),
+      booked,
+    );
+  });
+
   it('checks in an event reservation with its event, once', async () => {
     const item = await f.stores.catalog.create(catalogItem());
     const r = reservationFor({ eventId: item.eventId });
