@@ -141,6 +141,11 @@ export class VenueApi {
     return (await this.must(result)).reservation;
   }
 
+  /** A pickup slot's reservations, in booking order (operators; ADR 0416). */
+  slotReservations(slotId: string, query: Query = {}): Promise<Page<Reservation>> {
+    return this.must(this.request('GET', `/pickup-slots/${enc(slotId)}/reservations`, { query }));
+  }
+
   myReservations(query: Query = {}): Promise<Page<Reservation>> {
     return this.must(this.request('GET', '/me/reservations', { query }));
   }

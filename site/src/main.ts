@@ -12,6 +12,7 @@ import { catalogView } from './operator/catalog.ts';
 import { itemFormView } from './operator/item-form.ts';
 import { queueBoardView } from './operator/queue-board.ts';
 import { rulesView } from './operator/rules.ts';
+import { slotDeskView } from './operator/slot-desk.ts';
 import { slotsView } from './operator/slots.ts';
 import { exchangeCode, logoutUrl } from './pkce.ts';
 import { clearSession, currentSession, isOperator, saveSession, sessionFromToken } from './session.ts';
@@ -35,6 +36,7 @@ const routes: Route[] = [
   { pattern: '/operator/catalog/new', view: itemFormView, access: 'operator' },
   { pattern: '/operator/catalog/:eventId', view: itemFormView, access: 'operator' },
   { pattern: '/operator/slots', view: slotsView, access: 'operator' },
+  { pattern: '/operator/slots/:slotId', view: slotDeskView, access: 'operator' },
   { pattern: '/operator/queue', view: queueBoardView, access: 'operator' },
   { pattern: '/operator/rules', view: rulesView, access: 'operator' },
 ];

@@ -544,6 +544,66 @@ describe('venue site in Chromium against the local hub', {
     assert.equal(await cards.getByRole('button').count(), 0);
   });
 
+  it('operator checks a pickup in at the slot’s desk, and the shopper’s page follows the ticket', async () => {
+    // as the shopper, through the API (another device): leave the ticket held, book an order
+    const token = (
+      (await (
+        await fetch(`${hub.url}/local/cognito/token`, {
+          method: 'POST',
+          body: JSON.stringify({ username: 'alice', groups: ['shoppers'] }),
+        })
+      ).json()) as { access_token: string }
+    ).access_token;
+    const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+      const res = await fetch(`${hub.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return (await res.json()) as T;
+    };
+    const mine = await api<{ items: { ticketId: string; status: string }[] }>('GET', '/me/queue/tickets');
+    for (const ticket of mine.items.filter(
+      (x: { status: string }) => x.status === 'waiting' || x.status === 'called',
+    ))
+      await api('DELETE', `/queue/tickets/${ticket.ticketId}`);
+    const day = await api<{ items: { slotId: string; endsAt: string; remaining: number }[] }>(
+      'GET',
+      `/venues/flagship-001/pickup-slots?date=${today}&limit=100`,
+    );
+    // one Alice holds no reservation for (one active reservation per shopper and slot)
+    const held = await api<{ items: { slotId?: string }[] }>('GET', '/me/reservations?limit=100');
+    const slot = day.items.find(
+      (s) =>
+        Date.parse(s.endsAt) > Date.now() + 60_000 &&
+        s.remaining > 0 &&
+        !held.items.some((r) => r.slotId === s.slotId),
+    );
+    assert.ok(slot, 'an open slot today');
+    const booked = await api<{ reservation?: { status: string } }>(
+      'POST',
+      `/pickup-slots/${slot.slotId}/bookings`,
+      {
+        orderRef: 'ORD-3003',
+      },
+    );
+    assert.equal(booked.reservation?.status, 'confirmed', JSON.stringify(booked));
+
+    // the operator opens the slot's desk from the slots screen, and checks the order in
+    await operator.goto(`${hub.url}/#/operator/slots?date=${today}`);
+    await operator.locator(`a[href="#/operator/slots/${slot.slotId}"]`).click();
+    await screen(operator, '19-operator-pickup-desk', 'Pickup desk');
+    await operator.getByRole('button', { name: 'Check in: ORD-3003' }).click();
+    await operator
+      .getByText('ORD-3003 checked in; the shopper has a queue ticket with the order.')
+      .waitFor(WAIT);
+    assert.equal(await operator.getByRole('button', { name: 'Check in: ORD-3003' }).count(), 0);
+
+    // the shopper's page finds the ticket the desk opened
+    await shopper.goto(`${hub.url}/#/queue`);
+    await shopper.locator('#ticket-heading').waitFor(WAIT);
+  });
+
   it('made no request to another origin and broke no CSP rule', () => {
     assert.deepEqual(offOrigin, []);
     assert.deepEqual(cspErrors, []);
