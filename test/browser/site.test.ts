@@ -593,6 +593,10 @@ describe('venue site in Chromium against the local hub', {
     await operator.goto(`${hub.url}/#/operator/slots?date=${today}`);
     await operator.locator(`a[href="#/operator/slots/${slot.slotId}"]`).click();
     await screen(operator, '19-operator-pickup-desk', 'Pickup desk');
+    assert.equal(
+      await operator.getByRole('link', { name: 'Back' }).getAttribute('href'),
+      `#/operator/slots?date=${today}`,
+    );
     await operator.getByRole('button', { name: 'Check in: ORD-3003' }).click();
     await operator
       .getByText('ORD-3003 checked in; the shopper has a queue ticket with the order.')

@@ -8,7 +8,7 @@ import type { Reservation } from '../api.ts';
 import type { AppContext } from '../app.ts';
 import { h, replace } from '../dom.ts';
 import { t } from '../i18n.ts';
-import { formatRange } from '../time.ts';
+import { formatRange, venueDate } from '../time.ts';
 import { errorBox, reservationStatusLabel, run, showError, statusBox } from '../ui.ts';
 
 export async function slotDeskView(ctx: AppContext, main: HTMLElement, params: Record<string, string>) {
@@ -17,6 +17,7 @@ export async function slotDeskView(ctx: AppContext, main: HTMLElement, params: R
   const notice = statusBox();
   const list = h('ul', { class: 'cards' });
   const when = h('p', {});
+  const back = h('a', { href: '#/operator/slots' }, t('back'));
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, t('loadMore'));
   let cursor: string | undefined;
 
@@ -68,6 +69,11 @@ export async function slotDeskView(ctx: AppContext, main: HTMLElement, params: R
     const first = page.items[0];
     if (first && when.textContent === '') {
       when.textContent = formatRange(first.startsAt, first.endsAt, ctx.config.timezone, ctx.locale());
+      // back to the day this slot is on
+      back.setAttribute(
+        'href',
+        `#/operator/slots?date=${venueDate(new Date(first.startsAt), ctx.config.timezone)}`,
+      );
     }
     list.append(...page.items.map(card));
     if (list.children.length === 0) replace(notice, t('deskEmpty'));
@@ -79,14 +85,5 @@ export async function slotDeskView(ctx: AppContext, main: HTMLElement, params: R
   } catch (error) {
     showError(errors, error);
   }
-  replace(
-    main,
-    h('h1', {}, t('pickupDesk')),
-    h('p', {}, h('a', { href: '#/operator/slots' }, t('back'))),
-    when,
-    notice,
-    errors,
-    list,
-    more,
-  );
+  replace(main, h('h1', {}, t('pickupDesk')), h('p', {}, back), when, notice, errors, list, more);
 }
