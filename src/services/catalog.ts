@@ -121,15 +121,15 @@ export class CatalogService {
     if (links.campaignId === undefined && links.itemIds === undefined) return [];
     if (!campaignsOn) throw new FeatureDisabled('campaigns');
     const problems: ErrorDetail[] = [];
-    const at = async (id: string) => {
-      const item = await this.deps.stores.catalog.get(id);
-      return item?.venueId === venueId ? item : undefined;
-    };
-    if (links.campaignId !== undefined && (await at(links.campaignId))?.kind !== 'campaign') {
+    // everything linked, read in one batch; an item of another venue counts as missing
+    const wanted = [...(links.campaignId === undefined ? [] : [links.campaignId]), ...(links.itemIds ?? [])];
+    const found = await this.deps.stores.catalog.getMany(wanted);
+    const here = new Map(found.filter((i) => i.venueId === venueId).map((i) => [i.eventId, i]));
+    if (links.campaignId !== undefined && here.get(links.campaignId)?.kind !== 'campaign') {
       problems.push({ path: 'campaignId', message: 'no campaign with this id at this venue' });
     }
-    const items = await Promise.all((links.itemIds ?? []).map(at));
-    items.forEach((item, i) => {
+    (links.itemIds ?? []).forEach((id, i) => {
+      const item = here.get(id);
       if (item === undefined || item.kind === 'campaign')
         problems.push({
           path: `itemIds[${i}]`,
