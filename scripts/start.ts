@@ -3,8 +3,8 @@
  * nothing on disk, HUB_DATA_DIR (default .hub-data). Ctrl-C or SIGTERM stops everything.
  */
 import { resolve } from 'node:path';
-import { DEFAULT_DEMO_USERS } from '../site/src/config.ts';
 import { ConfigError, hubSettings } from '../src/config/env.ts';
+import { DEMO_USERS } from '../src/local/demo-users.ts';
 import { PortInUse, type RunningHub, startHub } from '../src/local/hub.ts';
 
 function banner(hub: RunningHub, store: string): string {
@@ -15,7 +15,7 @@ function banner(hub: RunningHub, store: string): string {
     `Venue hub ready at ${hub.url}  (site: ${hub.url}/, store: ${store}, DynamoDB Local: ${hub.dynamodbEndpoint})`,
     '',
     'Demo users (any password-free token from the local issuer):',
-    ...DEFAULT_DEMO_USERS.map((u) => `  ${u.username.padEnd(8)} groups: ${u.groups.join(', ')}`),
+    ...DEMO_USERS.map((u) => `  ${u.username.padEnd(8)} groups: ${u.groups.join(', ')}`),
     '',
     'Try it:',
     `  curl -s ${hub.url}/venues/flagship-001/events`,

@@ -21,16 +21,6 @@ export interface SiteConfig {
   timezone: string;
 }
 
-/**
- * The demo users: the local hub lists these in its config.json as `demoUsers` (src/local/hub.ts
- * and scripts/start.ts read them from here); the picker falls back to them when that list is absent.
- */
-export const DEFAULT_DEMO_USERS: DemoUser[] = [
-  { username: 'alice', groups: ['shoppers'] },
-  { username: 'bob', groups: ['shoppers'] },
-  { username: 'olivia', groups: ['operators'] },
-];
-
 function demoUsers(value: unknown): DemoUser[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const users = value.filter(

@@ -8,7 +8,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_DEMO_USERS } from '../../site/src/config.ts';
 import { createLogger, type Logger } from '../observability/log.ts';
 import {
   BUNDLE_NAMES,
@@ -23,6 +22,7 @@ import {
 import { loadTemplate } from './cfn-template.ts';
 import { LocalIssuer } from './cognito-issuer.ts';
 import { seedDemoData } from './demo-data.ts';
+import { DEMO_USERS } from './demo-users.ts';
 import { createTables, type DynamoDbLocal, REPO_ROOT, startDynamoDbLocal } from './dynamodb-local.ts';
 import { errorResponse } from './http-util.ts';
 import {
@@ -195,7 +195,7 @@ function siteConfig(url: string, env: Record<string, string>): Record<string, un
       issuer: env.JWT_ISSUER,
       clientId: env.JWT_CLIENT_ID,
     },
-    demoUsers: DEFAULT_DEMO_USERS,
+    demoUsers: DEMO_USERS,
     hubUrl: url,
   };
 }

@@ -4,7 +4,7 @@
  * Either way the access token ends up in the same session, and `next` brings the user back.
  */
 import type { AppContext } from '../app.ts';
-import { DEFAULT_DEMO_USERS, type DemoUser } from '../config.ts';
+import type { DemoUser } from '../config.ts';
 import { checkbox, field, formChecked, h, replace } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { authorizeUrl } from '../pkce.ts';
@@ -45,7 +45,8 @@ export function signInView(ctx: AppContext, main: HTMLElement, _p: unknown, quer
       ctx.navigate(next);
     });
 
-  const users = auth.demoUsers ?? DEFAULT_DEMO_USERS;
+  // the hub's demo users (src/local/demo-users.ts), listed in its config.json
+  const users = auth.demoUsers ?? [];
   const picker = h(
     'ul',
     { class: 'user-picker' },
@@ -82,7 +83,7 @@ export function signInView(ctx: AppContext, main: HTMLElement, _p: unknown, quer
     h('h1', {}, t('signInTitle')),
     notice,
     h('p', {}, t('signInLocalIntro')),
-    picker,
+    users.length > 0 && picker,
     other,
     errors,
   );
