@@ -1,8 +1,7 @@
 /**
  * The route table: the 21 routes of DESIGN.md §3, a shopper's own tickets (ADR 0415) and a
- * pickup slot's reservations for the desk (ADR 0416), who
- * may call each, and how each translates a request into a service call and its result into a
- * response. The router, the OpenAPI check and the security route matrix (which also holds it
+ * pickup slot's reservations for the desk (ADR 0416); who may call each, and how each
+ * translates a request into a service call and its result into a response. The router, the OpenAPI check and the security route matrix (which also holds it
  * against template.yaml) read this one table.
  */
 import { ValidationFailed } from '../domain/errors.ts';

@@ -8,7 +8,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { rulesDocumentProblems } from '../adapters/appconfig/rules-shape.ts';
+import { rulesDocumentDetails } from '../adapters/appconfig/rules-shape.ts';
 import type { ErrorDetail } from '../domain/errors.ts';
 import type { RulesDocument } from '../domain/rules.ts';
 import { type CfnTemplate, loadTemplate } from './cfn-template.ts';
@@ -89,16 +89,9 @@ export function validateRules(doc: unknown, schema: Record<string, unknown> = lo
   return { valid: false, errors: (validate.errors ?? []).map(toDetail) };
 }
 
-/** `venues.x.lanes[0].open must be a boolean` → `{ path: '/venues/x/lanes/0/open', message: 'must be a boolean' }` */
-function problemDetail(problem: string): ErrorDetail {
-  const at = problem.indexOf(' must ');
-  if (at < 0) return { path: '/', message: problem };
-  const path = problem
-    .slice(0, at)
-    .replace(/\[(\d+)\]/g, '.$1')
-    .split('.')
-    .join('/');
-  return { path: `/${path}`, message: problem.slice(at + 1) };
+/** A dotted path (`venues.x.lanes[0].open`) as the JSON pointer the schema's errors use. */
+function pointer(path: string): string {
+  return `/${path.replace(/\[(\d+)\]/g, '.$1').replaceAll('.', '/')}`;
 }
 
 /**
@@ -113,8 +106,9 @@ export function validateDeployableRules(
 ): RulesValidation {
   const bySchema = validateRules(doc, schema);
   if (!bySchema.valid) return bySchema;
-  const problems = rulesDocumentProblems(doc);
-  return problems.length === 0 ? bySchema : { valid: false, errors: problems.map(problemDetail) };
+  const problems = rulesDocumentDetails(doc);
+  if (problems.length === 0) return bySchema;
+  return { valid: false, errors: problems.map((p) => ({ path: pointer(p.path), message: p.message })) };
 }
 
 let cachedSchema: Record<string, unknown> | undefined;

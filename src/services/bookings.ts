@@ -216,9 +216,8 @@ export class BookingService {
     }
   }
 
-  /** Route 7: the caller's reservations, newest first. */
   /**
-   * Route 7. A reservation keeps the times of its event as they were at booking; an event moved
+   * Route 7: the caller's reservations, newest first. A reservation keeps the times of its event as they were at booking; an event moved
    * since (route 17) shows its current times, read for the whole page in one batch.
    */
   async listMine(actor: Actor, page: PageRequest): Promise<Page<Reservation>> {

@@ -1,9 +1,8 @@
 /**
  * Check-in (route 10): inside the venue's window around the booked event (at its current
- * times) or slot, never for a cancelled event. A pickup
- * check-in also opens a queue ticket whose appointment is the slot, in the same transaction,
- * when the queue is on and a lane serving pickups is open (otherwise the order is handed over
- * without a ticket).
+ * times) or slot, never for a cancelled event. A pickup check-in also opens a queue ticket
+ * whose appointment is the slot, in the same transaction, when the queue is on and a lane
+ * serving pickups is open (otherwise the order is handed over without a ticket).
  */
 import { InvalidState, NotFound } from '../domain/errors.ts';
 import { PICKUP_SERVICE_KIND, type QueueTicket, type Reservation, type VenueEvent } from '../domain/model.ts';

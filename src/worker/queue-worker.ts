@@ -51,7 +51,7 @@ export interface CycleReport {
 
 /** A cycle in which every venue and the outbox sweep failed. */
 export class WorkerCycleFailed extends Error {
-  constructor(readonly report: CycleReport) {
+  constructor(report: CycleReport) {
     super(`nothing succeeded: ${report.failedVenues.length} venue(s) and the outbox sweep failed`);
     this.name = 'WorkerCycleFailed';
   }

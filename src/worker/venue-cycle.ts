@@ -72,8 +72,8 @@ const SERVICE_ALLOWANCE = 3;
 
 function isOverdue(ticket: StoredTicket, venue: VenueRules, now: Date): boolean {
   if (ticket.status !== 'called' || ticket.calledAt === undefined) return false;
-  const minutes = Object.values(venue.queue.serviceMinutes);
-  const service = venue.queue.serviceMinutes[ticket.serviceKind] ?? Math.max(0, ...minutes);
+  const { serviceMinutes } = venue.queue;
+  const service = serviceMinutes[ticket.serviceKind] ?? Math.max(0, ...Object.values(serviceMinutes));
   const allowance = venue.queue.noShowGraceMinutes + SERVICE_ALLOWANCE * service;
   return Date.parse(ticket.calledAt) + allowance * MINUTE < now.getTime();
 }
