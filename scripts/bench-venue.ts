@@ -4,20 +4,12 @@
  * mix of kinds, 7 pickups to 2 returns to 1 consultation.
  */
 import type { Lane } from '../src/domain/rules.ts';
+import { builtInScenario } from '../src/queue/sim/scenarios.ts';
 
-const lanes = (n: number, prefix: string, kinds: string[], accessible = 0): Lane[] =>
-  Array.from({ length: n }, (_, i) => ({
-    laneId: `${prefix}${i + 1}`,
-    serviceKinds: kinds,
-    accessible: i < accessible,
-    open: true,
-  }));
+const surge = builtInScenario('launch-surge');
+if (!surge) throw new Error('the built-in scenario launch-surge is gone');
 
-export const SURGE_LANES: Lane[] = [
-  ...lanes(28, 'S', ['pickup', 'returns'], 3),
-  ...lanes(8, 'M', ['pickup', 'returns', 'consultation'], 1),
-  ...lanes(4, 'C', ['consultation', 'returns']),
-];
+export const SURGE_LANES: Lane[] = surge.lanes;
 
 /** The kind of the i-th ticket is `SURGE_KINDS[i % SURGE_KINDS.length]`. */
 export const SURGE_KINDS: readonly string[] = [

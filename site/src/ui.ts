@@ -2,7 +2,7 @@
  * Shared pieces of the screens: error and status boxes, labels for the contract's enums, and
  * the catalog card.
  */
-import { ApiError, type CatalogItem } from './api.ts';
+import { ApiError, type CatalogItem, type Reservation } from './api.ts';
 import type { AppContext } from './app.ts';
 import { h, replace } from './dom.ts';
 import { detailText, type FormFields, fieldName, labelOf, setErrorRef } from './field-errors.ts';
@@ -151,6 +151,16 @@ export const reservationStatusLabel = labelFrom({
   cancelled: 'statusCancelled',
   no_show: 'statusNoShow',
 });
+
+/** A reservation's status badge and party size, as its card shows them. */
+export function reservationFacts(reservation: Pick<Reservation, 'status' | 'partySize'>): HTMLElement {
+  return h(
+    'p',
+    {},
+    h('span', { class: `badge status-${reservation.status}` }, reservationStatusLabel(reservation.status)),
+    ` · ${t('partyOf', { n: reservation.partySize })}`,
+  );
+}
 
 export const itemStatusLabel = labelFrom({
   draft: 'statusDraft',

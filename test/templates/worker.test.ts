@@ -9,8 +9,16 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '../../src/local/dynamodb-local.ts';
-import { METRICS_NAMESPACE, WORKER_SERVICE } from '../../src/worker/queue-worker.ts';
+import { METRICS_NAMESPACE, QueueWorker, WORKER_SERVICE } from '../../src/worker/queue-worker.ts';
 import { asArray, type Json, references, resource, resourcesOf } from '../helpers/templates.ts';
+import {
+  collectingLogger,
+  FakeOutbox,
+  FakePublisher,
+  FakeQueueStore,
+  FakeSlots,
+  staticRules,
+} from '../worker/fakes.ts';
 
 const ECS = 'templates/ecs.yaml';
 const container = (resource(ECS, 'WorkerTaskDefinition').props.ContainerDefinitions as Json[])[0] as Json;
@@ -208,31 +216,14 @@ describe('worker alarm', () => {
   it('alarms on a dead-lettered outbox event and on a venue failing every cycle, with the metrics the worker emits', async () => {
     // the names the worker really emits, read off one cycle's metric line
     const lines: string[] = [];
-    const { QueueWorker } = await import('../../src/worker/queue-worker.ts');
     const worker = new QueueWorker({
-      rules: {
-        current: async () => ({
-          document: { venues: {}, features: { queue: true, pickup: true, campaigns: true } },
-          version: '1',
-        }),
-      },
-      queue: {
-        get: async () => undefined,
-        listActive: async () => [],
-        transition: async () => {
-          throw new Error('unused');
-        },
-        applyPlan: async () => ({ written: 0, skipped: 0 }),
-      },
-      slots: { awaitingCheckIns: async () => [] },
-      outbox: {
-        listPending: async () => [],
-        markPublished: async () => undefined,
-        deferRefused: async () => [],
-      },
-      publisher: { publishEach: async () => ({ accepted: [], refused: [] }) },
+      rules: staticRules({ venues: {}, features: { queue: true, pickup: true, campaigns: true } }),
+      queue: new FakeQueueStore(),
+      slots: new FakeSlots(),
+      outbox: new FakeOutbox(),
+      publisher: new FakePublisher(),
       clock: { now: () => new Date('2026-12-01T15:00:00.000Z') },
-      logger: { debug() {}, info() {}, warn() {}, error() {} } as never,
+      logger: collectingLogger(),
       metricsSink: (line) => lines.push(line),
       outboxGraceSeconds: 10,
     });

@@ -103,13 +103,9 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
 
   const calledRow = (ticket: QueueTicket) => {
     const li = h('li', { 'data-ticket': ticket.ticketId });
-    const label = h(
-      'span',
-      {},
-      `${ticketLabel(ctx, ticket)} · ${t('lane')} ${ticket.calledLaneId ?? ticket.laneId ?? ''}`,
-    );
-    // the row goes once the ticket is done: focus moves on to its lane's "call next"
     const laneId = ticket.calledLaneId ?? ticket.laneId ?? '';
+    const label = h('span', {}, `${ticketLabel(ctx, ticket)} · ${t('lane')} ${laneId}`);
+    // the row goes once the ticket is done: focus moves on to its lane's "call next"
     const complete = (outcome: 'served' | 'no_show', button: HTMLButtonElement) =>
       run(
         button,

@@ -9,7 +9,7 @@ import type { AppContext } from '../app.ts';
 import { h, replace } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { formatRange, venueDate } from '../time.ts';
-import { errorBox, reservationStatusLabel, run, showError, statusBox } from '../ui.ts';
+import { errorBox, reservationFacts, run, showError, statusBox } from '../ui.ts';
 
 export async function slotDeskView(ctx: AppContext, main: HTMLElement, params: Record<string, string>) {
   const slotId = params.slotId ?? '';
@@ -27,16 +27,7 @@ export async function slotDeskView(ctx: AppContext, main: HTMLElement, params: R
       'li',
       { class: 'card', 'data-reservation': reservation.reservationId },
       h('h2', { tabindex: -1 }, order),
-      h(
-        'p',
-        {},
-        h(
-          'span',
-          { class: `badge status-${reservation.status}` },
-          reservationStatusLabel(reservation.status),
-        ),
-        ` · ${t('partyOf', { n: reservation.partySize })}`,
-      ),
+      reservationFacts(reservation),
     );
     if (reservation.status !== 'confirmed') return li;
     const checkIn = h('button', { type: 'button', 'aria-label': `${t('checkIn')}: ${order}` }, t('checkIn'));

@@ -157,10 +157,11 @@ function followTicket(
       // being called is the one news that must not wait for the reader to pause
       live.setAttribute('aria-live', called ? 'assertive' : 'polite');
       live.textContent = said;
-      // and a shopper who has switched tabs sees it in the tab's title
-      const title = `${t('queueTitle')} · ${t('appName')}`;
-      document.title = called ? `${t('ticketCalled')} · ${title}` : title;
     }
+    // and a shopper who has switched tabs sees it in the tab's title, on every poll: the router
+    // titles the screen after its first draw, which may already show the call
+    const title = `${t('queueTitle')} · ${t('appName')}`;
+    document.title = called ? `${t('ticketCalled')} · ${title}` : title;
     if (ticket.status !== 'waiting' && ticket.status !== 'called') {
       stopped = true;
       joinForm(ctx, main, live, errors, maxPartySize, ticket);

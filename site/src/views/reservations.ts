@@ -8,7 +8,7 @@ import { h, replace } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { activeTicket } from '../my-ticket.ts';
 import { formatRange, formatTime } from '../time.ts';
-import { confirmAction, errorBox, reservationStatusLabel, run, showError, statusBox } from '../ui.ts';
+import { confirmAction, errorBox, reservationFacts, run, showError, statusBox } from '../ui.ts';
 import { type CheckInWindowMinutes, checkInWindow, venueRules } from '../venue-rules.ts';
 
 const DAY = 86_400_000;
@@ -127,16 +127,7 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
       li,
       h('h2', { tabindex: -1 }, heading),
       h('p', {}, formatRange(reservation.startsAt, reservation.endsAt, timezone, ctx.locale())),
-      h(
-        'p',
-        {},
-        h(
-          'span',
-          { class: `badge status-${reservation.status}` },
-          reservationStatusLabel(reservation.status),
-        ),
-        ` · ${t('partyOf', { n: reservation.partySize })}`,
-      ),
+      reservationFacts(reservation),
       eventCancelled && h('p', { class: 'status-cancelled' }, t('eventCancelled')),
       opening,
       actions,
