@@ -4,19 +4,13 @@
  * so that per-user limits, operator alerts, queue capacity and planner tuning never leave the
  * API whatever the rules document gains later.
  */
-import type { Features, VenueRules, Weekday } from '../domain/rules.ts';
+import type { Features, Lane, VenueRules, Weekday } from '../domain/rules.ts';
 import { type ServiceDeps, venueRules } from './context.ts';
 
 const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /** A lane as a shopper sees it: what it serves and whether it is open (or when it reopens). */
-export interface LaneProfile {
-  laneId: string;
-  serviceKinds: string[];
-  accessible: boolean;
-  open: boolean;
-  reopensAt?: string;
-}
+export type LaneProfile = Pick<Lane, 'laneId' | 'serviceKinds' | 'accessible' | 'open' | 'reopensAt'>;
 
 /** A service the queue takes, with its expected minutes at the counter when the rules give them. */
 export interface ServiceOffer {
@@ -24,14 +18,14 @@ export interface ServiceOffer {
   expectedMinutes?: number;
 }
 
-export interface VenueProfile {
+/** The rules of a venue that a shopper may see, as they stand in the rules document. */
+type PublicVenueRules = Pick<
+  VenueRules,
+  'name' | 'timezone' | 'hours' | 'closedDates' | 'maxPartySize' | 'checkInWindowMinutes'
+>;
+
+export interface VenueProfile extends PublicVenueRules {
   venueId: string;
-  name: string;
-  timezone: string;
-  hours: Partial<Record<Weekday, [string, string]>>;
-  closedDates: string[];
-  maxPartySize: number;
-  checkInWindowMinutes: { before: number; after: number };
   lanes: LaneProfile[];
   services: ServiceOffer[];
   features: Features;

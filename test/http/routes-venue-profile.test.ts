@@ -34,6 +34,18 @@ const DEMO_PROFILE = {
   features: { queue: true, pickup: true, campaigns: true },
 };
 
+/** Lanes of a deployment, one closed with its announced return: shown as they are. */
+const WINTER_LANES = [
+  { laneId: 'L1', serviceKinds: ['pickup'], accessible: true, open: true },
+  {
+    laneId: 'L9',
+    serviceKinds: ['repairs', 'returns'],
+    accessible: false,
+    open: false,
+    reopensAt: '2026-12-01T16:00:00.000Z',
+  },
+];
+
 describe('GET /venues/{venueId}', () => {
   it('answers the shopper-visible rules of the venue, publicly, cacheable for a minute', async () => {
     const h = await createHarness();
@@ -132,16 +144,7 @@ describe('GET /venues/{venueId}', () => {
         hours: { mon: ['10:00', '21:00'], sat: ['09:30', '24:00'] },
         maxPartySize: 3,
         checkInWindowMinutes: { before: 45, after: 5 },
-        lanes: [
-          { laneId: 'L1', serviceKinds: ['pickup'], accessible: true, open: true },
-          {
-            laneId: 'L9',
-            serviceKinds: ['repairs', 'returns'],
-            accessible: false,
-            open: false,
-            reopensAt: '2026-12-01T16:00:00.000Z',
-          },
-        ],
+        lanes: WINTER_LANES,
         // a kind with a service time and no lane, and one lane kind without a time
         queue: { maxLength: 500, noShowGraceMinutes: 5, serviceMinutes: { pickup: 2.5, gifting: 10 } },
       }),
@@ -156,16 +159,7 @@ describe('GET /venues/{venueId}', () => {
       hours: { mon: ['10:00', '21:00'], sat: ['09:30', '24:00'] },
       maxPartySize: 3,
       checkInWindowMinutes: { before: 45, after: 5 },
-      lanes: [
-        { laneId: 'L1', serviceKinds: ['pickup'], accessible: true, open: true },
-        {
-          laneId: 'L9',
-          serviceKinds: ['repairs', 'returns'],
-          accessible: false,
-          open: false,
-          reopensAt: '2026-12-01T16:00:00.000Z',
-        },
-      ],
+      lanes: WINTER_LANES,
       services: [
         { serviceKind: 'pickup', expectedMinutes: 2.5 },
         { serviceKind: 'repairs' },
