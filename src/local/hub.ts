@@ -165,7 +165,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       logger,
     });
     const { bus } = parts;
-    cleanups.push(() => Promise.race([bus.idle(), new Promise<void>((r) => setTimeout(r, 3000))]));
+    // deliveries in progress get 3 s to finish; retries still waiting then end with the hub
+    cleanups.push(async () => {
+      await Promise.race([bus.idle(), new Promise<void>((r) => setTimeout(r, 3000).unref())]);
+      bus.stop();
+    });
     let seeded = options.demoData === false;
     listener = createHubListener({ ...parts, ready: () => seeded });
 
