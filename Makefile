@@ -13,3 +13,7 @@ build-NotificationFanoutFunction:
 build-PostConfirmationFunction:
 	node --import tsx scripts/build.ts post-confirmation
 	cp -R dist/post-confirmation/. "$(ARTIFACTS_DIR)"
+
+build-RulesValidatorFunction:
+	node --import tsx scripts/build.ts rules-validator
+	cp -R dist/rules-validator/. "$(ARTIFACTS_DIR)"

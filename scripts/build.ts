@@ -4,7 +4,7 @@
  * local hub runs and what the worker image ships; `sam build` bundles the same entry points
  * for deployment (Metadata of each function in template.yaml).
  *
- *   npm run build                  all four bundles
+ *   npm run build                  all five bundles
  *   npm run build -- worker        only the named bundles
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -19,6 +19,7 @@ export const BUNDLES = {
   'venue-api': 'src/handlers/venue-api.ts',
   'notification-fanout': 'src/handlers/notification-fanout.ts',
   'post-confirmation': 'src/handlers/post-confirmation.ts',
+  'rules-validator': 'src/handlers/rules-validator.ts',
   worker: 'worker/main.ts',
 } as const;
 

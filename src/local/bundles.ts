@@ -8,9 +8,20 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from './dynamodb-local.ts';
 
-export type BundleName = 'venue-api' | 'notification-fanout' | 'post-confirmation' | 'worker';
+export type BundleName =
+  | 'venue-api'
+  | 'notification-fanout'
+  | 'post-confirmation'
+  | 'rules-validator'
+  | 'worker';
 
-export const BUNDLE_NAMES: BundleName[] = ['venue-api', 'notification-fanout', 'post-confirmation', 'worker'];
+export const BUNDLE_NAMES: BundleName[] = [
+  'venue-api',
+  'notification-fanout',
+  'post-confirmation',
+  'rules-validator',
+  'worker',
+];
 
 /** The bundles the hub runs in its own process: all but the worker (a child process of its own). */
 export const FUNCTION_BUNDLES: BundleName[] = BUNDLE_NAMES.filter((name) => name !== 'worker');
@@ -41,6 +52,7 @@ export const BUNDLE_ENTRY_POINTS: Record<BundleName, string> = {
   'venue-api': 'src/handlers/venue-api.ts',
   'notification-fanout': 'src/handlers/notification-fanout.ts',
   'post-confirmation': 'src/handlers/post-confirmation.ts',
+  'rules-validator': 'src/handlers/rules-validator.ts',
   worker: 'worker/main.ts',
 };
 

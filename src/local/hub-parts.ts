@@ -3,6 +3,7 @@
  * subscriptions), the stand-ins and the site. Separate from start-up so that tests can build
  * a hub server around fake functions and a fixture template.
  */
+import type { ErrorDetail } from '../domain/errors.ts';
 import type { Logger } from '../observability/log.ts';
 import type { CfnTemplate } from './cfn-template.ts';
 import type { LocalIssuer } from './cognito-issuer.ts';
@@ -15,6 +16,7 @@ import type { LocalRulesStore } from './rules-store.ts';
 import { AppConfigDataStandIn } from './stand-ins/appconfigdata.ts';
 import { CognitoIdpStandIn, readUserPoolGroups } from './stand-ins/cognito-idp.ts';
 import { StaticSite } from './static-site.ts';
+import { rulesPointer, rulesValidatorFunctions } from './venue-rules.ts';
 
 export interface HubPartsInput {
   template: CfnTemplate;
@@ -49,6 +51,7 @@ export function assembleHubParts(input: HubPartsInput): HubServerParts {
     bus,
     sns: new LocalSns(readTopics(template, LOCAL_REGION, LOCAL_ACCOUNT), readSubscriptions(template)),
     rules,
+    runRulesValidators: rulesValidatorsOf(rulesValidatorFunctions(template), input.invoke, env, rules),
     appConfigData: new AppConfigDataStandIn({
       application: env.APPCONFIG_APPLICATION ?? '',
       environment: env.APPCONFIG_ENVIRONMENT ?? '',
@@ -59,5 +62,48 @@ export function assembleHubParts(input: HubPartsInput): HubServerParts {
     siteConfig: input.siteConfig,
     bundleEnv: () => env,
     logger,
+  };
+}
+
+/**
+ * Runs the rules profile's Lambda validators (functions of the template) on a document, with
+ * the event AppConfig sends them; the first refusal ends it. The bundled validator throws its
+ * problems with their dotted paths (`RulesRefused`), which come back as JSON pointers like the
+ * schema's errors; any other failure of a validator refuses the document with its message, as
+ * AppConfig stops a deployment whose validator fails.
+ */
+function rulesValidatorsOf(
+  functionIds: readonly string[],
+  invoke: HubPartsInput['invoke'],
+  env: Record<string, string>,
+  rules: LocalRulesStore,
+): (document: unknown) => Promise<ErrorDetail[]> {
+  return async (document) => {
+    const event = {
+      applicationId: env.APPCONFIG_APPLICATION ?? '',
+      configurationProfileId: env.APPCONFIG_PROFILE ?? '',
+      configurationVersion: rules.nextVersion(),
+      content: Buffer.from(JSON.stringify(document)).toString('base64'),
+      uri: 'hosted',
+    };
+    for (const functionId of functionIds) {
+      try {
+        await invoke(functionId, event);
+      } catch (error) {
+        const problems = (error as { problems?: unknown }).problems;
+        if (Array.isArray(problems))
+          return problems.map((p: { path: string; message: string }) => ({
+            path: p.path === '' ? '/' : rulesPointer(p.path),
+            message: p.message,
+          }));
+        return [
+          {
+            path: '/',
+            message: `${functionId} refused it: ${error instanceof Error ? error.message : String(error)}`,
+          },
+        ];
+      }
+    }
+    return [];
   };
 }

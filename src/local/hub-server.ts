@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type ErrorDetail, ValidationFailed } from '../domain/errors.ts';
 import type { Logger } from '../observability/log.ts';
 import {
   fromHttpApiResult,
@@ -52,6 +53,8 @@ export interface HubServerParts {
   bus: LocalBus;
   sns: LocalSns;
   rules: LocalRulesStore;
+  /** runs the rules profile's Lambda validators on a document: what they refuse (none: accepted) */
+  runRulesValidators: (document: unknown) => Promise<ErrorDetail[]>;
   appConfigData: AppConfigDataStandIn;
   cognitoIdp: CognitoIdpStandIn;
   /** runs a function of the template by its logical id (the post-confirmation trigger) */
@@ -298,10 +301,16 @@ async function signUp(parts: HubServerParts, body: Buffer): Promise<OutgoingResp
   return jsonResponse(200, { username, groups, ...token }, { 'cache-control': 'no-store' });
 }
 
-function deployRules(parts: HubServerParts, body: Buffer): OutgoingResponse {
+async function deployRules(parts: HubServerParts, body: Buffer): Promise<OutgoingResponse> {
   const parsed = parseJsonBody(body);
   if (!parsed.ok) return parsed.response;
   try {
+    // AppConfig's order: the profile's JSON Schema, then its Lambda validators (the bundled
+    // rules-validator); a refused document changes nothing.
+    parts.rules.check(parsed.value);
+    const refused = await parts.runRulesValidators(parsed.value);
+    if (refused.length > 0)
+      throw new ValidationFailed(refused, 'The venue rules were refused by their validator.');
     const deployed = parts.rules.deploy(parsed.value);
     parts.logger.info('venue rules deployed', { version: deployed.version });
     return jsonResponse(200, { version: deployed.version, document: parts.rules.document() });

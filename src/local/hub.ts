@@ -37,7 +37,7 @@ import { createHubListener, type HubServerParts } from './hub-server.ts';
 import { invokeHandler, loadHandler } from './lambda-runtime.ts';
 import { readTopics } from './local-sns.ts';
 import { LocalRulesStore } from './rules-store.ts';
-import { loadVenueRulesFromTemplate, ROOT_TEMPLATE, validateDeployableRules } from './venue-rules.ts';
+import { loadVenueRulesFromTemplate, ROOT_TEMPLATE, validateRules } from './venue-rules.ts';
 import { superviseWorker } from './worker-process.ts';
 
 export interface HubOptions {
@@ -113,7 +113,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   };
   try {
     const buildDir = options.buildDir ?? DIST;
-    // All four by default (what ships); without the worker, only what the hub runs.
+    // All of them by default (what ships); without the worker, only what the hub runs.
     const needed: BundleName[] = options.worker === false ? FUNCTION_BUNDLES : BUNDLE_NAMES;
     if (options.build !== false || missingBundles(buildDir, needed).length > 0)
       await buildBundles(needed, buildDir);
@@ -138,13 +138,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     Object.assign(process.env, env);
 
     const { document, schema } = loadVenueRulesFromTemplate();
-    const rules = new LocalRulesStore(document, (doc) => validateDeployableRules(doc, schema));
+    const rules = new LocalRulesStore(document, (doc) => validateRules(doc, schema));
     const issuer = await LocalIssuer.create(env.JWT_ISSUER as string, env.JWT_CLIENT_ID as string);
     const handlers = {
       VenueApiFunction: await loadHandler(bundlePath('venue-api', buildDir)),
       NotificationFanoutFunction: await loadHandler(bundlePath('notification-fanout', buildDir)),
       // Cognito's sign-up trigger, run by POST /local/cognito/sign-up against the pool stand-in
       PostConfirmationFunction: await loadHandler(bundlePath('post-confirmation', buildDir)),
+      // AppConfig's Lambda validator of the venue rules, run by PUT /local/appconfig
+      RulesValidatorFunction: await loadHandler(bundlePath('rules-validator', buildDir)),
     };
     const settings = functionSettings(template);
     const invoke = (functionId: string, event: unknown) => {
@@ -163,7 +165,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       logger,
     });
     const { bus } = parts;
-    cleanups.push(() => Promise.race([bus.idle(), new Promise<void>((r) => setTimeout(r, 3000))]));
+    // deliveries in progress get 3 s to finish; retries still waiting then end with the hub
+    cleanups.push(async () => {
+      await Promise.race([bus.idle(), new Promise<void>((r) => setTimeout(r, 3000).unref())]);
+      bus.stop();
+    });
     let seeded = options.demoData === false;
     listener = createHubListener({ ...parts, ready: () => seeded });
 

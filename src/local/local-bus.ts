@@ -2,20 +2,35 @@
  * The local EventBridge bus: the rules of template.yaml (event pattern + Lambda targets) applied
  * to every accepted event. A matching event invokes the target function's bundled handler with
  * the event as EventBridge delivers it; a failing invocation is retried with exponential
- * backoff, then parked in a local dead-letter list (`GET /local/dlq`), as the rule target's
- * retry policy and DLQ would do in AWS.
+ * backoff for as many attempts and as long as the target's `RetryPolicy` says, then parked in
+ * a local dead-letter list (`GET /local/dlq`), as the rule target's DLQ would hold it in AWS.
+ * The retries span minutes, like EventBridge's: a fan-out that left a delivery lease behind
+ * (docs/decisions/0310) is retried after the lease has run out, not only within it.
  */
 import type { Logger } from '../observability/log.ts';
 import { type CfnTemplate, refOf, resourcesOfType } from './cfn-template.ts';
 import { type EventPattern, matchesPattern } from './event-pattern.ts';
 import type { BusEvent } from './stand-ins/eventbridge.ts';
 
+/** A Lambda target of a rule, with its retry policy. */
+export interface BusTarget {
+  /** logical id of the function */
+  functionId: string;
+  /** retries after the first attempt (`MaximumRetryAttempts`; EventBridge's default 185) */
+  retries: number;
+  /** no retry once the event is this old (`MaximumEventAgeInSeconds`; default 24 h) */
+  maxEventAgeMs: number;
+}
+
 export interface BusRule {
   ruleId: string;
   pattern: EventPattern;
-  /** logical ids of the functions the rule targets */
-  functionIds: string[];
+  targets: BusTarget[];
 }
+
+/** EventBridge's retry policy when a target sets none. */
+const DEFAULT_RETRIES = 185;
+const DEFAULT_MAX_EVENT_AGE_S = 86_400;
 
 export interface DeadLetter {
   ruleId: string;
@@ -51,36 +66,47 @@ export function readBusRules(template: CfnTemplate, busId = 'EventBus'): BusRule
     if (p.State === 'DISABLED') continue;
     const rawPattern = typeof p.EventPattern === 'string' ? JSON.parse(p.EventPattern) : p.EventPattern;
     if (!rawPattern || typeof rawPattern !== 'object') continue;
-    const targets = Array.isArray(p.Targets) ? (p.Targets as Array<{ Arn?: unknown }>) : [];
-    const functionIds = targets
-      .map((t) => targetFunction(template, t.Arn))
-      .filter((id): id is string => id !== undefined);
-    rules.push({ ruleId, pattern: rawPattern as EventPattern, functionIds });
+    const targets: BusTarget[] = [];
+    for (const target of Array.isArray(p.Targets) ? (p.Targets as Array<Record<string, unknown>>) : []) {
+      const functionId = targetFunction(template, target.Arn);
+      if (functionId === undefined) continue;
+      const policy = (target.RetryPolicy ?? {}) as Record<string, unknown>;
+      targets.push({
+        functionId,
+        retries: Number(policy.MaximumRetryAttempts ?? DEFAULT_RETRIES),
+        maxEventAgeMs: Number(policy.MaximumEventAgeInSeconds ?? DEFAULT_MAX_EVENT_AGE_S) * 1000,
+      });
+    }
+    rules.push({ ruleId, pattern: rawPattern as EventPattern, targets });
   }
   return rules;
 }
 
 export interface LocalBusOptions {
-  /** attempts per target before the event goes to the dead-letter list */
+  /** attempts per target before the event goes to the dead-letter list (default: its retry policy) */
   maxAttempts?: number;
-  /** first retry delay; doubles per attempt */
+  /** first retry delay; doubles per attempt (default 1 s) */
   baseDelayMs?: number;
+  /** longest delay between two attempts (default 60 s) */
+  maxDelayMs?: number;
   logger?: Logger;
 }
 
 export class LocalBus {
   private readonly deadLetters: DeadLetter[] = [];
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly waits = new Map<ReturnType<typeof setTimeout>, (resumed: boolean) => void>();
+  private stopped = false;
 
   constructor(
     private readonly rules: BusRule[],
     private readonly invoke: InvokeFunction,
     private readonly options: LocalBusOptions = {},
   ) {
-    this.maxAttempts = options.maxAttempts ?? 4;
-    this.baseDelayMs = options.baseDelayMs ?? 200;
+    this.baseDelayMs = options.baseDelayMs ?? 1000;
+    this.maxDelayMs = options.maxDelayMs ?? 60_000;
   }
 
   /** Routes events to the targets of every matching rule, in the background. */
@@ -88,7 +114,7 @@ export class LocalBus {
     for (const event of events) {
       for (const rule of this.rules) {
         if (!matchesPattern(rule.pattern, event)) continue;
-        for (const functionId of rule.functionIds) this.track(this.deliver(rule.ruleId, functionId, event));
+        for (const target of rule.targets) this.track(this.deliver(rule.ruleId, target, event));
       }
     }
   }
@@ -103,14 +129,43 @@ export class LocalBus {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
+  /**
+   * Ends the retries that are waiting (their events are not delivered), so that a stopping
+   * hub is not held for minutes by a target that keeps failing.
+   */
+  stop(): void {
+    this.stopped = true;
+    for (const [timer, resume] of this.waits) {
+      clearTimeout(timer);
+      resume(false);
+    }
+    this.waits.clear();
+  }
+
+  /** Waits `ms` before a retry: true, or false if the bus stopped meanwhile. */
+  private wait(ms: number): Promise<boolean> {
+    if (this.stopped) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waits.delete(timer);
+        resolve(true);
+      }, ms);
+      this.waits.set(timer, resolve);
+    });
+  }
+
   private track(delivery: Promise<void>): void {
     this.inFlight.add(delivery);
     delivery.finally(() => this.inFlight.delete(delivery));
   }
 
-  private async deliver(ruleId: string, functionId: string, event: BusEvent): Promise<void> {
+  private async deliver(ruleId: string, target: BusTarget, event: BusEvent): Promise<void> {
+    const { functionId } = target;
+    const maxAttempts = this.options.maxAttempts ?? 1 + target.retries;
+    const givenUpAt = Date.now() + target.maxEventAgeMs;
     let lastError = '';
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
+    let attempt = 1;
+    for (; ; attempt += 1) {
       try {
         await this.invoke(functionId, event);
         return;
@@ -123,11 +178,11 @@ export class LocalBus {
           attempt,
           error: lastError,
         });
-        if (attempt < this.maxAttempts) {
-          await new Promise((r) => setTimeout(r, this.baseDelayMs * 2 ** (attempt - 1)));
-        }
+        const delay = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
+        if (attempt >= maxAttempts || Date.now() + delay > givenUpAt) break;
+        if (!(await this.wait(delay))) return; // the hub is stopping
       }
     }
-    this.deadLetters.push({ ruleId, functionId, event, error: lastError, attempts: this.maxAttempts });
+    this.deadLetters.push({ ruleId, functionId, event, error: lastError, attempts: attempt });
   }
 }

@@ -2,7 +2,8 @@
  * The venue rules the hub has "deployed": the live document behind the AppConfigData stand-in
  * and `GET/PUT /local/appconfig`. A new document is checked against the profile's schema
  * first; a rejected one changes nothing (the last good copy stays), as AppConfig's validator
- * would stop the deployment.
+ * would stop the deployment. The profile's Lambda validators are the hub's to run (they are
+ * functions of the template): `PUT /local/appconfig` runs them before `deploy`.
  */
 import { ValidationFailed } from '../domain/errors.ts';
 import type { RulesDocument } from '../domain/rules.ts';
@@ -33,10 +34,20 @@ export class LocalRulesStore {
     return JSON.parse(this.content) as RulesDocument;
   }
 
-  /** Deploys a new document; throws ValidationFailed (and keeps the old one) if the schema rejects it. */
-  deploy(document: unknown): DeployedConfiguration {
+  /** The version the next deployment will get (what AppConfig tells its validators). */
+  nextVersion(): string {
+    return String(this.version + 1);
+  }
+
+  /** Throws ValidationFailed if the schema rejects `document`. */
+  check(document: unknown): void {
     const check = this.validate(document);
     if (!check.valid) throw new ValidationFailed(check.errors, 'The venue rules do not match their schema.');
+  }
+
+  /** Deploys a new document; throws ValidationFailed (and keeps the old one) if the schema rejects it. */
+  deploy(document: unknown): DeployedConfiguration {
+    this.check(document);
     this.content = JSON.stringify(document);
     this.version += 1;
     return this.current();

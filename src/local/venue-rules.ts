@@ -8,7 +8,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { rulesDocumentDetails } from '../adapters/appconfig/rules-shape.ts';
 import type { ErrorDetail } from '../domain/errors.ts';
 import type { RulesDocument } from '../domain/rules.ts';
 import { type CfnTemplate, loadTemplate } from './cfn-template.ts';
@@ -90,25 +89,43 @@ export function validateRules(doc: unknown, schema: Record<string, unknown> = lo
 }
 
 /** A dotted path (`venues.x.lanes[0].open`) as the JSON pointer the schema's errors use. */
-function pointer(path: string): string {
+export function rulesPointer(path: string): string {
   return `/${path.replace(/\[(\d+)\]/g, '.$1').replaceAll('.', '/')}`;
 }
 
+/** The logical id a validator's `Content` names: `!Ref X.Alias`, `!Ref X` or `!GetAtt X.Arn`. */
+function functionNamed(content: unknown): string | undefined {
+  if (typeof content !== 'object' || content === null) return undefined;
+  const ref = (content as { Ref?: unknown }).Ref;
+  if (typeof ref === 'string') return ref.replace(/\.(Alias|Version)$/, '');
+  const getAtt = (content as { 'Fn::GetAtt'?: unknown })['Fn::GetAtt'];
+  const target = Array.isArray(getAtt)
+    ? getAtt[0]
+    : typeof getAtt === 'string'
+      ? getAtt.split('.')[0]
+      : undefined;
+  return typeof target === 'string' ? target : undefined;
+}
+
 /**
- * What a deployment must pass here: the schema AppConfig's validator enforces, then the check
- * that the bundles' rules provider runs on every copy it receives (`rules-shape.ts`, e.g. that
- * a time zone exists, which the schema cannot say). The hub refuses what either rejects, so
- * `PUT /local/appconfig` never accepts rules that the API and the worker would then ignore.
+ * The functions of the template that the configuration profile's LAMBDA validators name, in
+ * their order. AppConfig invokes them before a deployment; the local hub does the same for
+ * `PUT /local/appconfig`, so both refuse what the bundles could not use (ADR 0506).
  */
-export function validateDeployableRules(
-  doc: unknown,
-  schema: Record<string, unknown> = loadSchema(),
-): RulesValidation {
-  const bySchema = validateRules(doc, schema);
-  if (!bySchema.valid) return bySchema;
-  const problems = rulesDocumentDetails(doc);
-  if (problems.length === 0) return bySchema;
-  return { valid: false, errors: problems.map((p) => ({ path: pointer(p.path), message: p.message })) };
+export function rulesValidatorFunctions(template: CfnTemplate): string[] {
+  const profile = resource(template, 'VenueRulesProfile', 'AWS::AppConfig::ConfigurationProfile');
+  const validators = (profile.Validators ?? []) as Array<{ Type?: string; Content?: unknown }>;
+  return validators
+    .filter((v) => v.Type === 'LAMBDA')
+    .map((v) => {
+      const id = functionNamed(v.Content);
+      if (id === undefined || template.Resources[id] === undefined) {
+        throw new Error(
+          `template.yaml: a LAMBDA validator of VenueRulesProfile names no function of the template`,
+        );
+      }
+      return id;
+    });
 }
 
 let cachedSchema: Record<string, unknown> | undefined;

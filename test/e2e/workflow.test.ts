@@ -414,6 +414,19 @@ describe('the venue workflow, end to end', {
       current.json,
       'the last good document stays',
     );
+    // one the schema passes but the bundles could not use: refused by the rules-validator
+    // bundle, which the hub runs as AppConfig would (the profile's LAMBDA validator)
+    const venues = current.json.venues as Record<string, Record<string, unknown>>;
+    const mars = {
+      ...current.json,
+      venues: { ...venues, [venue()]: { ...venues[venue()], timezone: 'Mars/Olympus' } },
+    };
+    const refusedRules = await call('PUT', '/local/appconfig', { body: mars });
+    expectStatus(refusedRules, 400, 'a document the rules validator refuses');
+    assert.deepEqual(refusedRules.json.error.details, [
+      { path: `/venues/${venue()}/timezone`, message: 'must be an IANA time zone' },
+    ]);
+    assert.deepEqual((await call('GET', '/local/appconfig')).json, current.json);
 
     const off = { ...current.json, features: { ...current.json.features, queue: false } };
     expectStatus(await call('PUT', '/local/appconfig', { body: off }), 200, 'deploy queue off');

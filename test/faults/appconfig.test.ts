@@ -20,7 +20,7 @@ import { createVenueApi } from '../../src/http/app.ts';
 import { createJwtVerifier } from '../../src/http/auth.ts';
 import { LocalRulesStore } from '../../src/local/rules-store.ts';
 import { AppConfigDataStandIn } from '../../src/local/stand-ins/appconfigdata.ts';
-import { loadVenueRulesFromTemplate, validateDeployableRules } from '../../src/local/venue-rules.ts';
+import { loadVenueRulesFromTemplate, validateRules } from '../../src/local/venue-rules.ts';
 import { createLogger } from '../../src/observability/log.ts';
 import { createMemoryStores, FakeClock, FakePublisher } from '../fakes/index.ts';
 import { apiEvent, CLIENT_ID, ISSUER, mintToken, PUBLIC_JWK } from '../helpers/api-harness.ts';
@@ -28,7 +28,7 @@ import { assertDocumentedResponse } from '../helpers/openapi.ts';
 
 const SETTINGS = { application: 'venue-hub', environment: 'local', profile: 'venue-rules', pollSeconds: 15 };
 const { document, schema } = loadVenueRulesFromTemplate();
-const store = new LocalRulesStore(document, (doc) => validateDeployableRules(doc, schema));
+const store = new LocalRulesStore(document, (doc) => validateRules(doc, schema));
 const standIn = new AppConfigDataStandIn({ ...SETTINGS, current: () => override ?? store.current() });
 let override: { content: string; version: string } | undefined;
 let down = false;

@@ -134,13 +134,14 @@ const FUNCTIONS = {
   VenueApiFunction: 'src/handlers/venue-api.ts',
   NotificationFanoutFunction: 'src/handlers/notification-fanout.ts',
   PostConfirmationFunction: 'src/handlers/post-confirmation.ts',
+  RulesValidatorFunction: 'src/handlers/rules-validator.ts',
 };
 
 describe('functions', () => {
   const globals = (ROOT.Globals?.Function ?? {}) as Json;
   const setting = (props: Json, key: string) => props[key] ?? globals[key];
 
-  it('are exactly the three handlers of the contracts', () => {
+  it('are exactly the three handlers of the contracts and the rules validator (ADR 0506)', () => {
     assert.deepEqual(
       resourcesOf('AWS::Serverless::Function')
         .map((f) => f.id)

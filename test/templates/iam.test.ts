@@ -25,6 +25,7 @@ const STAR_RESOURCE_ALLOWED: Record<string, string> = {
   'template.yaml#NotificationFanoutRole#Tracing':
     'X-Ray PutTraceSegments/PutTelemetryRecords accept only "*"',
   'template.yaml#PostConfirmationRole#Tracing': 'X-Ray PutTraceSegments/PutTelemetryRecords accept only "*"',
+  'template.yaml#RulesValidatorRole#Tracing': 'X-Ray PutTraceSegments/PutTelemetryRecords accept only "*"',
   'templates/ecs.yaml#WorkerExecutionRole#RegistryLogin': 'ecr:GetAuthorizationToken accepts only "*"',
   'templates/pipeline.yaml#WorkerBuildRole#RegistryLogin': 'ecr:GetAuthorizationToken accepts only "*"',
   'templates/pipeline.yaml#WorkerPipelineRole#EcsTaskDefinitions':
@@ -338,7 +339,7 @@ describe('roles', () => {
       const trust = JSON.stringify(resource(fn.file, role).props.AssumeRolePolicyDocument);
       assert.match(trust, /lambda\.amazonaws\.com/);
     }
-    assert.equal(used.size, 3);
+    assert.equal(used.size, 4);
   });
 
   it('one task role and one execution role per task definition, trusted by ECS tasks only', () => {

@@ -5,7 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Json, ROOT, references, resource, resourcesOf, TEMPLATES } from '../helpers/templates.ts';
+import {
+  asArray,
+  type Json,
+  ROOT,
+  references,
+  resource,
+  resourcesOf,
+  TEMPLATES,
+} from '../helpers/templates.ts';
 
 const NESTED: Record<string, string> = {
   NetworkStack: 'templates/network.yaml',
@@ -143,7 +151,39 @@ describe('AppConfig wiring', () => {
     assert.equal(profile.LocationUri, 'hosted');
     assert.deepEqual(
       (profile.Validators as Json[]).map((v) => v.Type),
-      ['JSON_SCHEMA'],
+      ['JSON_SCHEMA', 'LAMBDA'],
     );
+  });
+
+  it('has the bundles check the rules before AppConfig deploys them (ADR 0506)', () => {
+    const profile = resource('template.yaml', 'VenueRulesProfile').props;
+    const lambda = (profile.Validators as Json[]).find((v) => v.Type === 'LAMBDA')!;
+    // the function's alias: the version CodeDeploy has shifted to, like every other caller
+    assert.deepEqual(lambda.Content, { Ref: 'RulesValidatorFunction.Alias' });
+    const fn = resource('template.yaml', 'RulesValidatorFunction');
+    assert.equal((fn.resource.Metadata as Json).BuildMethod, 'makefile');
+    // AppConfig invokes it as a service principal, on the alias and nothing else
+    const permissions = resourcesOf('AWS::Lambda::Permission').filter(
+      (p) => p.props.Principal === 'appconfig.amazonaws.com',
+    );
+    assert.deepEqual(
+      permissions.map((p) => [p.id, p.props.Action, p.props.FunctionName]),
+      [['RulesValidatorInvokePermission', 'lambda:InvokeFunction', { Ref: 'RulesValidatorFunction.Alias' }]],
+    );
+    // the stack's own first deployment is validated too: the permission must come first
+    const deployment = resource('template.yaml', 'VenueRulesDeployment').resource;
+    assert.ok(asArray(deployment.DependsOn as unknown[]).includes('RulesValidatorInvokePermission'));
+    // it reads only the event: its role grants logs, traces and the environment's key, no data
+    const role = resource('template.yaml', 'RulesValidatorRole').props;
+    const actions = (role.Policies as Json[]).flatMap((p) =>
+      ((p.PolicyDocument as Json).Statement as Json[]).flatMap((st) => asArray(st.Action as unknown[])),
+    );
+    assert.deepEqual(actions.sort(), [
+      'kms:Decrypt',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
   });
 });

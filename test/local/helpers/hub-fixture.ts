@@ -9,13 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { handler as validateRulesContent } from '../../../src/handlers/rules-validator.ts';
 import { loadTemplate } from '../../../src/local/cfn-template.ts';
 import { LocalIssuer } from '../../../src/local/cognito-issuer.ts';
 import { assembleHubParts } from '../../../src/local/hub-parts.ts';
 import { createHubListener, STAND_IN_PATHS } from '../../../src/local/hub-server.ts';
 import { LocalRulesStore } from '../../../src/local/rules-store.ts';
 import type { BusEvent } from '../../../src/local/stand-ins/eventbridge.ts';
-import { validateDeployableRules } from '../../../src/local/venue-rules.ts';
+import { validateRules } from '../../../src/local/venue-rules.ts';
 import { createLogger } from '../../../src/observability/log.ts';
 
 export const AWS = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
@@ -60,8 +61,10 @@ export function useHubFixture(): HubFixture {
         APPCONFIG_PROFILE: 'venue-rules',
       },
       issuer,
-      rules: new LocalRulesStore(rulesDoc as never, (doc) => validateDeployableRules(doc, schema)),
+      rules: new LocalRulesStore(rulesDoc as never, (doc) => validateRules(doc, schema)),
       invoke: async (functionId, event) => {
+        // the real validator, as the hub runs its bundle
+        if (functionId === 'RulesValidatorFunction') return validateRulesContent(event as never);
         if (functionId === 'VenueApiFunction') {
           fixture.apiEvents.push(event);
           return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' };
