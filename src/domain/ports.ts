@@ -314,6 +314,22 @@ export interface RefusedEvent {
   reason: string;
 }
 
+/**
+ * Which worker task runs the cycles: one at a time holds the lease (ADR 0507). ECS starts a
+ * second task during every rolling deployment, and a venue may run two for availability; two
+ * planners at once would rewrite each other's plans (shoppers' positions flickering between
+ * them) and repeat every sweep.
+ */
+export interface WorkerLeaseStore {
+  /**
+   * Takes the lease for `owner`, or renews it, until `untilMs` (epoch ms). False when another
+   * owner holds a lease that has not ended at `nowMs`.
+   */
+  acquire(owner: string, nowMs: number, untilMs: number): Promise<boolean>;
+  /** Ends the lease if `owner` holds it (a stopping task), so that a standby takes over at once. */
+  release(owner: string): Promise<void>;
+}
+
 export interface OutboxStore {
   /** events written by a transaction and not yet marked published and due, oldest first */
   listPending(olderThan: string, limit: number): Promise<VenueEvent[]>;

@@ -12,6 +12,7 @@ import type {
   SlotStore,
   StoredTicket,
   TicketTransition,
+  WorkerLeaseStore,
 } from '../../src/domain/ports.ts';
 import type { RulesDocument, RulesSnapshot } from '../../src/domain/rules.ts';
 import type { Logger } from '../../src/observability/log.ts';
@@ -138,4 +139,20 @@ export function collectingLogger(lines: Record<string, unknown>[] = []): Logger 
     child: () => logger,
   };
   return logger;
+}
+
+/** The worker lease with the store's semantics: one holder until its lease ends. */
+export class FakeLease implements WorkerLeaseStore {
+  holder?: { owner: string; untilMs: number };
+  fail = false;
+  async acquire(owner: string, nowMs: number, untilMs: number): Promise<boolean> {
+    if (this.fail) throw new Error('store down');
+    const held = this.holder;
+    if (held !== undefined && held.owner !== owner && held.untilMs >= nowMs) return false;
+    this.holder = { owner, untilMs };
+    return true;
+  }
+  async release(owner: string): Promise<void> {
+    if (this.holder?.owner === owner) this.holder = undefined;
+  }
 }

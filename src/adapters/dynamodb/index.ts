@@ -15,6 +15,7 @@ import type {
   QueueStore,
   ReservationStore,
   SlotStore,
+  WorkerLeaseStore,
 } from '../../domain/ports.ts';
 import { DynamoCatalogStore } from './catalog-store.ts';
 import { Db, type StoreOptions } from './db.ts';
@@ -24,6 +25,7 @@ import { DynamoPreferencesStore } from './preferences-store.ts';
 import { DynamoQueueStore } from './queue-store.ts';
 import { DynamoReservationStore } from './reservation-store.ts';
 import { DynamoSlotStore } from './slot-store.ts';
+import { DynamoWorkerLease } from './worker-lease.ts';
 
 export type { StoreOptions } from './db.ts';
 export { slotIdFor } from './slot-store.ts';
@@ -36,6 +38,7 @@ export interface DynamoStores {
   outbox: OutboxStore;
   preferences: PreferencesStore;
   deliveries: DeliveryLedger;
+  workerLease: WorkerLeaseStore;
 }
 
 /**
@@ -67,5 +70,6 @@ export function createDynamoStores(
     outbox: new DynamoOutboxStore(db),
     preferences: new DynamoPreferencesStore(db),
     deliveries: new DynamoDeliveryLedger(db),
+    workerLease: new DynamoWorkerLease(db),
   };
 }

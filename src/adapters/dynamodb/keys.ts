@@ -77,6 +77,8 @@ export const queueKeys = {
     pk: `JOINS#${venueId}#${userId}#${hour}`,
     sk: 'RATE',
   }),
+  /** the worker tasks' one lease (ADR 0507) */
+  workerLease: () => ({ pk: 'WORKER#LEASE', sk: 'LEASE' }),
 };
 
 export const preferenceKeys = {
