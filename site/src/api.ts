@@ -11,10 +11,11 @@ import type {
   QueueTicket,
   Reservation,
 } from '../../src/domain/model.ts';
+import type { VenueProfile } from '../../src/services/venue-profile.ts';
 
 /** What GET /me/preferences answers while the shopper has saved nothing. */
 export { DEFAULT_PREFERENCES } from '../../src/domain/model.ts';
-export type { CatalogItem, Page, PickupSlot, Preferences, QueueTicket, Reservation };
+export type { CatalogItem, Page, PickupSlot, Preferences, QueueTicket, Reservation, VenueProfile };
 
 export class ApiError extends Error {
   constructor(
@@ -112,6 +113,11 @@ export class VenueApi {
 
   health(): Promise<{ status: string; configVersion?: string }> {
     return this.must(this.request('GET', '/health'));
+  }
+
+  /** A venue's public profile: the shopper-visible part of its rules (ADR 0417). */
+  async venueProfile(venueId: string): Promise<VenueProfile> {
+    return (await this.must(this.request<{ venue: VenueProfile }>('GET', `/venues/${enc(venueId)}`))).venue;
   }
 
   listSchedule(venueId: string, query: Query): Promise<Page<CatalogItem>> {
@@ -237,7 +243,7 @@ export class VenueApi {
       .ticket;
   }
 
-  /** Local hub only: the live venue rules document. */
+  /** Local hub only: the whole live venue rules document (the operators' rules screen). */
   localRules(): Promise<unknown> {
     return this.must(this.request('GET', '/local/appconfig'));
   }

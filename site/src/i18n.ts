@@ -182,7 +182,7 @@ const en = {
   rulesTitle: 'Venue rules',
   rulesLocalNote: 'Live document from the local AppConfig stand-in (read-only).',
   rulesAwsNote:
-    'In AWS the rules are deployed through AppConfig; the API exposes only the version in force (GET /health).',
+    'In AWS the rules are deployed through AppConfig. This screen shows what shoppers see of them (GET /venues/{venueId}); per-shopper limits and the rest of the document are in the AppConfig console.',
   configVersion: 'Version in force',
   hours: 'Opening hours',
   lanes: 'Lanes',
@@ -401,7 +401,7 @@ const es: Record<MessageKey, string> = {
   rulesTitle: 'Reglas del local',
   rulesLocalNote: 'Documento en vigor del sustituto local de AppConfig (solo lectura).',
   rulesAwsNote:
-    'En AWS las reglas se despliegan con AppConfig; la API solo expone la versión en vigor (GET /health).',
+    'En AWS las reglas se despliegan con AppConfig. Esta pantalla muestra lo que ven los clientes (GET /venues/{venueId}); los límites por cliente y el resto del documento están en la consola de AppConfig.',
   configVersion: 'Versión en vigor',
   hours: 'Horario',
   lanes: 'Mostradores',

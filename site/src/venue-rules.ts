@@ -1,7 +1,7 @@
 /**
- * What the site can know of the venue rules. Locally the hub serves the live document
- * (`GET /local/appconfig`); in AWS the API exposes only its version, so every field here is
- * optional and the screens fall back to the API's answers when one is missing.
+ * What the site can know of the venue rules: the venue's public profile, `GET /venues/{venueId}`
+ * (ADR 0417), in AWS and locally alike. Every field is read as optional, so that a screen whose
+ * read failed falls back to the API's own answers (which enforce the rules anyway).
  */
 import type { AppContext } from './app.ts';
 
@@ -18,18 +18,32 @@ export interface CheckInWindowMinutes {
   after: number;
 }
 
+export interface ServiceOffer {
+  serviceKind: string;
+  expectedMinutes?: number;
+}
+
+/** A venue's rules as far as a shopper may see them (the profile). */
 export interface VenueRulesView {
   name?: string;
   timezone?: string;
   hours?: Record<string, [string, string]>;
+  closedDates?: string[];
   maxPartySize?: number;
   checkInWindowMinutes?: CheckInWindowMinutes;
   lanes?: LaneRules[];
+  services?: ServiceOffer[];
+  features?: { queue?: boolean; pickup?: boolean; campaigns?: boolean };
+}
+
+/** A venue in the whole rules document, which also holds what only operators see. */
+export interface DocumentVenueRules extends VenueRulesView {
   limits?: Record<string, number>;
 }
 
+/** The whole rules document, as the local hub serves it to the operators' rules screen. */
 export interface RulesView {
-  venues?: Record<string, VenueRulesView>;
+  venues?: Record<string, DocumentVenueRules>;
   features?: Record<string, boolean>;
 }
 
@@ -39,11 +53,10 @@ export function rulesDocument(raw: unknown): RulesView {
   return (value.venues ? value : (value.document ?? {})) as RulesView;
 }
 
-/** The rules of the site's venue, or none when the site cannot read them (always in AWS). */
+/** The rules of the site's venue from its public profile, or none when it cannot be read. */
 export async function venueRules(ctx: AppContext): Promise<VenueRulesView> {
-  if (ctx.config.auth.mode !== 'local') return {};
   try {
-    return rulesDocument(await ctx.api.localRules()).venues?.[ctx.config.venueId] ?? {};
+    return await ctx.api.venueProfile(ctx.config.venueId);
   } catch {
     return {};
   }

@@ -67,6 +67,8 @@ export function createVenueApi(deps: VenueApiDeps): VenueApi {
     let status: number;
     let body: unknown;
     let code: string | undefined;
+    // only a route's own success may add headers (e.g. caching); an error never keeps them
+    let routeHeaders: Record<string, string> = {};
     let caller: Caller | undefined;
     try {
       if (!match) throw new NotFound('Route');
@@ -81,6 +83,7 @@ export function createVenueApi(deps: VenueApiDeps): VenueApi {
       });
       status = reply.status;
       body = reply.body;
+      routeHeaders = reply.headers ?? {};
     } catch (error) {
       const described = describeError(error, requestId);
       status = described.status;
@@ -111,7 +114,7 @@ export function createVenueApi(deps: VenueApiDeps): VenueApi {
     if (status === 201 && (routeName.endsWith('/reservations') || routeName.endsWith('/bookings'))) {
       metrics({}, { Bookings: { value: 1, unit: 'Count' } });
     }
-    const headers = { 'x-request-id': requestId, 'x-correlation-id': correlationId };
+    const headers = { ...routeHeaders, 'x-request-id': requestId, 'x-correlation-id': correlationId };
     return status === 204 ? { statusCode: 204, headers } : jsonResponse(status, body, headers);
   };
 }

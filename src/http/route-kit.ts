@@ -27,6 +27,8 @@ export interface RouteContext {
 export interface Reply {
   status: number;
   body?: unknown;
+  /** headers beyond the API's own (content type, `no-store`, request and correlation ids) */
+  headers?: Record<string, string>;
 }
 
 export interface Route {
@@ -39,6 +41,15 @@ export interface Route {
 }
 
 export const ok = (body: unknown): Reply => ({ status: 200, body });
+
+/**
+ * A reply that browsers and shared caches may keep for `seconds`: only for answers that are
+ * the same for every caller and change by deployment alone (every other answer is `no-store`).
+ */
+export const cacheable = (reply: Reply, seconds: number): Reply => ({
+  ...reply,
+  headers: { ...reply.headers, 'cache-control': `public, max-age=${seconds}` },
+});
 export const created = (body: unknown): Reply => ({ status: 201, body });
 
 /** Times arrive as ISO 8601 UTC in several precisions; they are stored in one form. */

@@ -1,7 +1,8 @@
 /**
- * The route table: the 21 routes of DESIGN.md §3, a shopper's own tickets (ADR 0415) and a
- * pickup slot's reservations for the desk (ADR 0416); who may call each, and how each
- * translates a request into a service call and its result into a response. The router, the OpenAPI check and the security route matrix (which also holds it
+ * The route table: the 21 routes of DESIGN.md §3, a shopper's own tickets (ADR 0415), a
+ * pickup slot's reservations for the desk (ADR 0416) and a venue's public profile (ADR 0417);
+ * who may call each, and how each translates a request into a service call and its result into
+ * a response. The router, the OpenAPI check and the security route matrix (which also holds it
  * against template.yaml) read this one table.
  */
 import { ValidationFailed } from '../domain/errors.ts';
@@ -11,11 +12,27 @@ import type { CatalogFilters, NewCatalogItem } from '../services/catalog.ts';
 import type { JoinRequest } from '../services/queue.ts';
 import type { SlotDayRequest } from '../services/slots.ts';
 import { parseBody, parsePage, parseQuery } from './request.ts';
-import { bookingReply, created, idempotencyKey, normalizeTimes, ok, query, type Route } from './route-kit.ts';
+import {
+  bookingReply,
+  cacheable,
+  created,
+  idempotencyKey,
+  normalizeTimes,
+  ok,
+  query,
+  type Route,
+} from './route-kit.ts';
 import * as schemas from './schemas.ts';
 import { catalogItemOut, preferencesOut, reservationOut, slotOut, ticketOut } from './serialize.ts';
 
 export type { Access, Reply, Route, RouteContext } from './route-kit.ts';
+
+/**
+ * How long a venue's profile may be cached: the rules change only by an AppConfig deployment,
+ * which itself takes minutes to reach every poller (and up to 15 s more in each API instance),
+ * so a minute-old profile is no staler than the API's own view during a rollout.
+ */
+export const VENUE_PROFILE_MAX_AGE_SECONDS = 60;
 
 export const ROUTES: readonly Route[] = [
   {
@@ -80,6 +97,16 @@ export const ROUTES: readonly Route[] = [
       const page = await ctx.services.slots.listDay(ctx.params.venueId ?? '', date, parsePage(query(ctx)));
       return ok({ ...page, items: page.items.map(slotOut) });
     },
+  },
+  {
+    method: 'GET',
+    path: '/venues/{venueId}',
+    access: 'public',
+    handle: async (ctx) =>
+      cacheable(
+        ok({ venue: await ctx.services.venues.get(ctx.params.venueId ?? '') }),
+        VENUE_PROFILE_MAX_AGE_SECONDS,
+      ),
   },
   {
     method: 'POST',

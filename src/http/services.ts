@@ -6,6 +6,7 @@ import type { ServiceDeps } from '../services/context.ts';
 import { PreferencesService } from '../services/preferences.ts';
 import { QueueService } from '../services/queue.ts';
 import { SlotService } from '../services/slots.ts';
+import { VenueProfileService } from '../services/venue-profile.ts';
 
 export interface Services {
   catalog: CatalogService;
@@ -14,6 +15,8 @@ export interface Services {
   checkIn: CheckInService;
   queue: QueueService;
   preferences: PreferencesService;
+  /** a venue's public profile (ADR 0417) */
+  venues: VenueProfileService;
   /** the version of the venue rules in force (GET /health) */
   configVersion(): Promise<string>;
 }
@@ -26,6 +29,7 @@ export function createServices(deps: ServiceDeps): Services {
     checkIn: new CheckInService(deps),
     queue: new QueueService(deps),
     preferences: new PreferencesService(deps),
+    venues: new VenueProfileService(deps),
     configVersion: async () => (await deps.rules.current()).version,
   };
 }

@@ -13,6 +13,7 @@ import { eligible } from '../queue/jobs.ts';
 import { checkParty } from './bookings.ts';
 import { type Actor, canSee, newId, publishStored, type ServiceDeps, venueRules } from './context.ts';
 import { byPlan, eligibleLanes, type LivePosition, livePositions } from './queue-position.ts';
+import { offeredServiceKinds } from './venue-profile.ts';
 import { isOpenAt } from './venue-time.ts';
 
 export interface JoinRequest {
@@ -67,10 +68,8 @@ export class QueueService {
   async join(actor: Actor, venueId: string, req: JoinRequest): Promise<QueueTicket> {
     const { venue } = await venueRules(this.deps, venueId, 'queue');
     checkParty(venue, req.partySize);
-    const known =
-      Object.hasOwn(venue.queue.serviceMinutes, req.serviceKind) ||
-      venue.lanes.some((l) => l.serviceKinds.includes(req.serviceKind));
-    if (!known) throw ValidationFailed.at('serviceKind', 'this venue offers no such service');
+    if (!offeredServiceKinds(venue).includes(req.serviceKind))
+      throw ValidationFailed.at('serviceKind', 'this venue offers no such service');
     const now = this.deps.clock.now();
     if (!isOpenAt(venue, now)) throw new QueueClosed('The venue is closed right now.');
     const accessibility = req.accessibility ?? false;

@@ -275,6 +275,77 @@ describe('venue site in Chromium against the local hub', {
     await screenshot(shopper, '06-queue-ticket-planned');
   });
 
+  it('in the AWS (Cognito) mode the screens take the venue rules from its profile, not /local/appconfig (ADR 0417)', async () => {
+    const page = await openPage({ width: 390, height: 844 });
+    // the site as deployed: config.json in the Cognito variant, the API on the same origin
+    await page.route(`${hub.url}/config.json`, (route) =>
+      route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({
+          apiBaseUrl: '',
+          auth: { mode: 'cognito', domain: 'auth.example.com', clientId: 'site', redirectUri: `${hub.url}/` },
+        }),
+      }),
+    );
+    const local: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/local/')) local.push(request.url());
+    });
+    const profiles: string[] = [];
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/venues/flagship-001')
+        profiles.push(String(response.status()));
+    });
+    /** Signs in as a Cognito sign-in would: the access token in the session store. */
+    const signInAs = async (username: string, groups: string[]) => {
+      const minted = await fetch(`${hub.url}/local/cognito/token`, {
+        method: 'POST',
+        body: JSON.stringify({ username, groups }),
+      });
+      const { access_token: accessToken } = (await minted.json()) as { access_token: string };
+      await page.evaluate(
+        ([token, name, roles]) => {
+          const claims = JSON.parse(atob(token.split('.')[1]?.replace(/-/g, '+').replace(/_/g, '/') ?? ''));
+          sessionStorage.setItem(
+            'venue-hub.session',
+            JSON.stringify({
+              accessToken: token,
+              userId: claims.sub,
+              username: name,
+              groups: roles,
+              expiresAt: claims.exp * 1000,
+            }),
+          );
+        },
+        [accessToken, username, groups] as const,
+      );
+    };
+    await page.goto(`${hub.url}/${eventPath}`);
+    await page.getByRole('heading', { level: 1, name: title }).waitFor(WAIT);
+    // the largest party is the venue's (maxPartySize 6 in the demo rules)
+    assert.equal(await page.getByLabel('Party size', { exact: true }).getAttribute('max'), '6');
+    await signInAs('alice', ['shoppers']);
+    await page.goto(`${hub.url}/#/reservations`);
+    await page.getByRole('heading', { level: 1, name: 'My reservations' }).waitFor(WAIT);
+    // the check-in window comes from the rules: 30 minutes before tomorrow's 18:00
+    const eventCard = page.locator('li.card', { has: page.getByRole('heading', { name: title }) });
+    await eventCard.getByText(/^Check-in opens at 5:30\sPM\.$/).waitFor(WAIT);
+    await page.goto(`${hub.url}/#/pickup`);
+    await screen(page, '20-pickup-aws-mode', 'Book a pickup');
+    assert.equal(await page.getByLabel('Party size', { exact: true }).getAttribute('max'), '6');
+    // an operator's rules screen shows the profile, and nothing only the whole document holds
+    await signInAs('olivia', ['operators']);
+    await page.goto(`${hub.url}/#/operator/rules`);
+    await screen(page, '21-operator-rules-aws-mode', 'Venue rules');
+    await page.getByRole('heading', { level: 2, name: 'Flagship Store Fifth Avenue' }).waitFor(WAIT);
+    await page.getByText('America/New_York').first().waitFor(WAIT);
+    await page.getByText('from 30 min before the start to 15 min after the end').waitFor(WAIT);
+    assert.equal(await page.getByText('Active reservations per shopper').count(), 0);
+    assert.equal(await page.getByText('Full document').count(), 0);
+    assert.deepEqual(local, [], 'no request to the local hub’s own endpoints');
+    assert.ok(profiles.length > 0 && profiles.every((status) => status === '200'), profiles.join());
+  });
+
   it('the same shopper on a second device finds the ticket there (the API lists it, ADR 0415)', async () => {
     phone = await openPage({ width: 390, height: 844 });
     await phone.goto(`${hub.url}/#/queue`);

@@ -18,6 +18,7 @@ interface Reply {
   // biome-ignore lint/suspicious/noExplicitAny: response bodies are read loosely in assertions
   json: any;
   text: string;
+  headers: Headers;
 }
 
 let target: Target;
@@ -44,7 +45,7 @@ async function call(
   } catch {
     json = undefined;
   }
-  return { status: response.status, json, text };
+  return { status: response.status, json, text, headers: response.headers };
 }
 
 function expectStatus(reply: Reply, status: number, what: string): void {
@@ -365,6 +366,36 @@ describe('the venue workflow, end to end', {
       assert.equal(typeof m.topic, 'string');
       assert.equal(m.attributes.venueId, venue());
       assert.ok(['email', 'sms', 'operator'].includes(m.attributes.channel as string));
+    }
+  });
+
+  it('serves the venue profile, and a rules deployment shows in it without a restart (ADR 0417)', async (t) => {
+    const profile = await call('GET', `/venues/${venue()}`);
+    expectStatus(profile, 200, 'GET /venues/{venueId}');
+    assert.equal(profile.json.venue.venueId, venue());
+    assert.equal(profile.headers.get('cache-control'), 'public, max-age=60');
+    for (const hidden of ['limits', 'alerts', 'queue'])
+      assert.equal(profile.json.venue[hidden], undefined, hidden);
+    const unknown = await call('GET', '/venues/no-such-venue');
+    expectStatus(unknown, 404, 'an unknown venue');
+    assert.equal(unknown.json.error.code, 'NOT_FOUND');
+    if (!target.local) return t.skip('deploying rules is a local-hub action');
+    const current = await call('GET', '/local/appconfig');
+    expectStatus(current, 200, 'GET /local/appconfig');
+    const next = structuredClone(current.json);
+    const party = profile.json.venue.maxPartySize === 4 ? 5 : 4;
+    next.venues[venue()].maxPartySize = party;
+    next.venues[venue()].checkInWindowMinutes = { before: 50, after: 10 };
+    expectStatus(await call('PUT', '/local/appconfig', { body: next }), 200, 'deploy new rules');
+    try {
+      // DESIGN.md §6: the API acts on a deployment within 5 seconds
+      const seen = await eventually('the profile showing the deployed rules', 5_000, async () => {
+        const reply = await call('GET', `/venues/${venue()}`);
+        return reply.json?.venue?.maxPartySize === party ? reply : undefined;
+      });
+      assert.deepEqual(seen.json.venue.checkInWindowMinutes, { before: 50, after: 10 });
+    } finally {
+      expectStatus(await call('PUT', '/local/appconfig', { body: current.json }), 200, 'restore the rules');
     }
   });
 

@@ -131,6 +131,10 @@ describe('AppConfig faults through the API', () => {
       assert.equal(health.status, 200);
       assert.equal(health.body.configVersion, '2');
       assert.equal((await book(3, `u-down-${i}`)).status, 400, 'the cap of version 2, not a default');
+      // the public profile (ADR 0417) reads the same last good copy
+      const profile = await call('GET', '/venues/flagship-001');
+      assert.equal(profile.status, 200);
+      assert.equal(profile.body.venue.maxPartySize, 2);
       assert.equal((await book(2, `u-down-${i}`)).status, 201);
     }
     down = false;
@@ -159,9 +163,12 @@ describe('AppConfig faults through the API', () => {
     const { call } = apiWith(provider());
     down = true;
     const first = await call('GET', '/health');
+    const profile = await call('GET', '/venues/flagship-001');
     down = false;
     assert.equal(first.status, 503, JSON.stringify(first.body));
     assert.equal(first.body.error.code, 'SERVICE_UNAVAILABLE');
+    assert.equal(profile.status, 503, JSON.stringify(profile.body));
+    assert.equal(profile.body.error.code, 'SERVICE_UNAVAILABLE');
     advance(2);
     const later = await call('GET', '/health');
     assert.equal(later.status, 200);

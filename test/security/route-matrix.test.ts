@@ -109,6 +109,7 @@ const REQUESTS: Record<string, (f: Fixture) => { path: string; body?: unknown; o
     path: '/venues/flagship-001/pickup-slots?date=2026-12-01',
     ok: 200,
   }),
+  'GET /venues/{venueId}': () => ({ path: '/venues/flagship-001', ok: 200 }),
   'POST /events/{eventId}/reservations': (f) => ({
     path: `/events/${f.otherEventId}/reservations`,
     body: { partySize: 2 },
@@ -184,9 +185,10 @@ async function aliceObjects(cast: Cast, f: Fixture) {
 }
 
 describe('route × role matrix from template.yaml', () => {
-  it('the template, DESIGN.md (and ADR 0415) and the router agree on the routes and who may call them', () => {
-    // DESIGN.md §3's 21, a shopper's own tickets (ADR 0415), a slot's reservations (ADR 0416)
-    assert.equal(TEMPLATE_ROUTES.length, 23);
+  it('the template, DESIGN.md (and ADRs 0415–0417) and the router agree on the routes and who may call them', () => {
+    // DESIGN.md §3's 21, a shopper's own tickets (ADR 0415), a slot's reservations (ADR 0416),
+    // a venue's public profile (ADR 0417)
+    assert.equal(TEMPLATE_ROUTES.length, 24);
     assert.deepEqual(Object.keys(REQUESTS).sort(), TEMPLATE_ROUTES.map((r) => r.routeKey).sort());
     assert.ok(TEMPLATE_ROUTES.every((r) => r.functionId === 'VenueApiFunction'));
     const routerAccess = new Map(ROUTES.map((r) => [routeKey(r), r]));
@@ -201,7 +203,8 @@ describe('route × role matrix from template.yaml', () => {
       assert.equal(inRouter.access === 'operator', OPERATOR_ONLY.has(route.routeKey), route.routeKey);
       assert.equal(inRouter.owned === true, OWNER_OR_OPERATOR.has(route.routeKey), route.routeKey);
     }
-    assert.equal(TEMPLATE_ROUTES.filter((r) => !r.protected).length, 5);
+    // routes 1–5 and the venue profile (ADR 0417)
+    assert.equal(TEMPLATE_ROUTES.filter((r) => !r.protected).length, 6);
   });
 
   for (const route of TEMPLATE_ROUTES) {

@@ -1,6 +1,8 @@
 /**
- * Auditor: the HTTP API and its functions. The route set is exactly DESIGN.md §3 (21 routes)
- * and a shopper's own tickets (ADR 0415), exactly routes 1–5 are public and every other route sits behind the JWT authorizer
+ * Auditor: the HTTP API and its functions. The route set is exactly DESIGN.md §3 (21 routes),
+ * a shopper's own tickets (ADR 0415), a slot's reservations (ADR 0416) and a venue's public
+ * profile (ADR 0417); exactly routes 1–5 and the profile are public and every other route sits
+ * behind the JWT authorizer
  * (checkov CKV_AWS_95 / cfn-nag W46 for logging, ours for route auth); the functions follow
  * the platform conventions (runtime, arm64, tracing, esbuild, alias + canary with alarms).
  */
@@ -37,11 +39,12 @@ const ROUTES = [
   'GET /venues/{venueId}/queue',
   'POST /venues/{venueId}/lanes/{laneId}/call-next',
   'POST /queue/tickets/{ticketId}/complete',
-  // beyond DESIGN.md §3 (ADR 0415, ADR 0416)
+  // beyond DESIGN.md §3 (ADR 0415, ADR 0416, ADR 0417)
   'GET /me/queue/tickets',
   'GET /pickup-slots/{slotId}/reservations',
+  'GET /venues/{venueId}',
 ];
-const PUBLIC = ROUTES.slice(0, 5);
+const PUBLIC = [...ROUTES.slice(0, 5), 'GET /venues/{venueId}'];
 
 interface Route {
   key: string;
@@ -68,7 +71,7 @@ const api = resource('template.yaml', 'HttpApi');
 const auth = api.props.Auth as Json;
 
 describe('HTTP API', () => {
-  it('has exactly the 21 routes of DESIGN.md §3 and those of ADR 0415 and 0416, all on HttpApi and served by VenueApiFunction', () => {
+  it('has exactly the 21 routes of DESIGN.md §3 and those of ADR 0415, 0416 and 0417, all on HttpApi and served by VenueApiFunction', () => {
     const routes = httpApiRoutes();
     assert.deepEqual(routes.map((r) => r.key).sort(), [...ROUTES].sort());
     for (const route of routes) assert.deepEqual(route.apiRefs, ['HttpApi'], route.key);
@@ -76,7 +79,7 @@ describe('HTTP API', () => {
     assert.equal(Object.keys(events).length, ROUTES.length);
   });
 
-  it('makes exactly routes 1–5 public; every other route uses the default JWT authorizer', () => {
+  it('makes exactly routes 1–5 and the venue profile public; every other route uses the default JWT authorizer', () => {
     const routes = httpApiRoutes();
     assert.deepEqual(
       routes

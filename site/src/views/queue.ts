@@ -12,7 +12,7 @@ import { t } from '../i18n.ts';
 import { activeTicket } from '../my-ticket.ts';
 import { formatTime } from '../time.ts';
 import { confirmAction, errorBox, PollFailures, run, SERVICE_KINDS, serviceLabel, showError } from '../ui.ts';
-import { venueRules } from '../venue-rules.ts';
+import { type VenueRulesView, venueRules } from '../venue-rules.ts';
 
 const POLL_MS = 2000;
 
@@ -48,9 +48,9 @@ export async function queueView(ctx: AppContext, main: HTMLElement) {
   } catch (error) {
     showError(errors, error);
   }
-  const { maxPartySize } = await rules;
-  if (ticket) followTicket(ctx, main, ticket, live, errors, maxPartySize);
-  else joinForm(ctx, main, live, errors, maxPartySize);
+  const venue = await rules;
+  if (ticket) followTicket(ctx, main, ticket, live, errors, venue);
+  else joinForm(ctx, main, live, errors, venue);
 }
 
 function joinForm(
@@ -58,14 +58,22 @@ function joinForm(
   main: HTMLElement,
   live: HTMLElement,
   errors: HTMLElement,
-  maxPartySize: number | undefined,
+  venue: VenueRulesView,
   previous?: QueueTicket,
 ): void {
+  // the services this venue's queue takes, when its profile could be read
+  const kinds = venue.services?.map((s) => s.serviceKind) ?? SERVICE_KINDS;
   const service = select(
     'serviceKind',
-    SERVICE_KINDS.map((k): [string, string] => [k, serviceLabel(k)]),
+    kinds.map((k): [string, string] => [k, serviceLabel(k)]),
   );
-  const partySize = h('input', { type: 'number', name: 'partySize', min: 1, max: maxPartySize, value: 1 });
+  const partySize = h('input', {
+    type: 'number',
+    name: 'partySize',
+    min: 1,
+    max: venue.maxPartySize,
+    value: 1,
+  });
   const button = h('button', { type: 'submit' }, t('joinQueue'));
   const form = h(
     'form',
@@ -86,7 +94,7 @@ function joinForm(
           partySize: Number(partySize.value),
           accessibility: formChecked(form, 'accessibility'),
         });
-        followTicket(ctx, main, ticket, live, errors, maxPartySize);
+        followTicket(ctx, main, ticket, live, errors, venue);
       },
       { fields: namedFields(form), focus: () => live },
     );
@@ -113,7 +121,7 @@ function followTicket(
   first: QueueTicket,
   live: HTMLElement,
   errors: HTMLElement,
-  maxPartySize: number | undefined,
+  venue: VenueRulesView,
 ): void {
   const { timezone } = ctx.config;
   const position = h('dd', { id: 'ticket-position' });
@@ -164,7 +172,7 @@ function followTicket(
     document.title = called ? `${t('ticketCalled')} · ${title}` : title;
     if (ticket.status !== 'waiting' && ticket.status !== 'called') {
       stopped = true;
-      joinForm(ctx, main, live, errors, maxPartySize, ticket);
+      joinForm(ctx, main, live, errors, venue, ticket);
     }
   };
 
