@@ -46,6 +46,8 @@ const worker = new QueueWorker({
   outboxGraceSeconds: settings.outboxGraceSeconds,
   // one task at a time plans and sweeps: ECS runs two during a rolling deployment (ADR 0507)
   lease: { store: stores.workerLease, owner, seconds: settings.leaseSeconds },
+  // what it learns of service times passes to the next holder of the lease
+  serviceTimes: stores.serviceTimes,
 });
 
 const stop = new AbortController();

@@ -10,6 +10,7 @@ import type {
   EventSweepPublisher,
   OutboxStore,
   RulesProvider,
+  ServiceTimeStore,
   SlotStore,
   WorkerLeaseStore,
 } from '../domain/ports.ts';
@@ -50,7 +51,12 @@ export interface WorkerDeps {
    * assumes it is alone (tests, a one-off run).
    */
   lease?: { store: WorkerLeaseStore; owner: string; seconds: number };
+  /** where each venue's observed service times are kept for the next lease holder */
+  serviceTimes?: ServiceTimeStore;
 }
+
+/** Observed service times are saved at most this often per venue (and when the lease is released). */
+const SAVE_SERVICE_TIMES_MS = 60_000;
 
 export interface CycleReport {
   /** another task holds the lease: this cycle planned and swept nothing */
@@ -85,6 +91,8 @@ export class QueueWorker {
   async release(): Promise<void> {
     const { lease } = this.deps;
     if (lease === undefined || !this.leading) return;
+    // what this task learned since its last save, for the task that takes over
+    for (const [venueId, state] of this.venues) await this.saveServiceTimes(venueId, state);
     try {
       await lease.store.release(lease.owner);
       this.leading = false;
@@ -147,11 +155,14 @@ export class QueueWorker {
     const snapshot = await deps.rules.current();
     if (snapshot.document.features.queue) {
       for (const [venueId, venue] of Object.entries(snapshot.document.venues)) {
-        const state = this.stateOf(venueId, venue.queue.serviceMinutes);
         try {
+          const state = await this.stateOf(venueId, venue.queue.serviceMinutes);
           const result = await runVenueCycle(venueId, venue, deps, state, deps.clock.now(), deps.logger);
           report.venues.push(result);
           this.record(result, snapshot.version);
+          state.unsaved += result.observed;
+          if (deps.clock.now().getTime() - state.savedAtMs >= SAVE_SERVICE_TIMES_MS)
+            await this.saveServiceTimes(venueId, state);
         } catch (error) {
           report.failedVenues.push(venueId);
           deps.logger.error('venue cycle failed', { venueId, error: errorName(error) });
@@ -189,20 +200,51 @@ export class QueueWorker {
     return report;
   }
 
-  private stateOf(venueId: string, serviceMinutes: Record<string, number>): VenueState {
-    let state = this.venues.get(venueId);
-    if (state === undefined) {
-      state = {
-        memory: new PlannerMemory(),
-        estimator: new ServiceTimeEstimator(serviceMinutes),
-        arrivals: new ArrivalRateEstimator(),
-        watchingSince: this.deps.clock.now().getTime(),
-        called: new Map(),
-        firstEta: new Map(),
-      };
-      this.venues.set(venueId, state);
+  /**
+   * The venue's state, made on first sight: its estimator starts from the service times the
+   * previous lease holder saved, if any (unreadable ones are logged: it starts from the rules).
+   */
+  private async stateOf(venueId: string, serviceMinutes: Record<string, number>): Promise<VenueState> {
+    const known = this.venues.get(venueId);
+    if (known !== undefined) return known;
+    const now = this.deps.clock.now().getTime();
+    const state: VenueState = {
+      memory: new PlannerMemory(),
+      estimator: new ServiceTimeEstimator(serviceMinutes),
+      arrivals: new ArrivalRateEstimator(),
+      watchingSince: now,
+      called: new Map(),
+      firstEta: new Map(),
+      unsaved: 0,
+      savedAtMs: now,
+    };
+    const saved = await this.deps.serviceTimes?.load(venueId).catch((error: unknown) => {
+      this.deps.logger.warn('saved service times unreadable; starting from the rules', {
+        venueId,
+        error: errorName(error),
+      });
+      return undefined;
+    });
+    if (saved !== undefined) {
+      state.estimator.restore(saved);
+      this.deps.logger.info('service times taken over', { venueId });
     }
+    this.venues.set(venueId, state);
     return state;
+  }
+
+  /** Saves what the venue's estimator learned since its last save (a failure is logged, not thrown). */
+  private async saveServiceTimes(venueId: string, state: VenueState): Promise<void> {
+    const store = this.deps.serviceTimes;
+    if (store === undefined || state.unsaved === 0) return;
+    const at = this.deps.clock.now();
+    try {
+      await store.save(venueId, state.estimator.state(), at);
+      state.unsaved = 0;
+      state.savedAtMs = at.getTime();
+    } catch (error) {
+      this.deps.logger.warn('service times not saved', { venueId, error: errorName(error) });
+    }
   }
 
   private forgetVenuesNotIn(venueIds: ReadonlySet<string>): void {

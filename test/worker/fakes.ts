@@ -3,11 +3,13 @@ import { InvalidState } from '../../src/domain/errors.ts';
 import type { VenueEvent } from '../../src/domain/model.ts';
 import type {
   EventSweepPublisher,
+  ObservedServiceTimes,
   OutboxStore,
   PlanWrite,
   PublishOutcome,
   RefusedEvent,
   RulesProvider,
+  ServiceTimeStore,
   SlotCheckIns,
   SlotStore,
   StoredTicket,
@@ -154,5 +156,19 @@ export class FakeLease implements WorkerLeaseStore {
   }
   async release(owner: string): Promise<void> {
     if (this.holder?.owner === owner) this.holder = undefined;
+  }
+}
+
+/** Saved service times per venue, as the store keeps them (a copy, as JSON would). */
+export class FakeServiceTimes implements ServiceTimeStore {
+  readonly saved = new Map<string, { times: ObservedServiceTimes; at: string }>();
+  failLoad = false;
+  async load(venueId: string): Promise<ObservedServiceTimes | undefined> {
+    if (this.failLoad) throw new Error('store down');
+    const entry = this.saved.get(venueId);
+    return entry === undefined ? undefined : structuredClone(entry.times);
+  }
+  async save(venueId: string, times: ObservedServiceTimes, at: Date): Promise<void> {
+    this.saved.set(venueId, { times: structuredClone(times), at: at.toISOString() });
   }
 }

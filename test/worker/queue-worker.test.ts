@@ -14,6 +14,7 @@ import {
   FakeOutbox,
   FakePublisher,
   FakeQueueStore,
+  FakeServiceTimes,
   FakeSlots,
   staticRules,
 } from './fakes.ts';
@@ -63,7 +64,12 @@ function ticket(overrides: Partial<StoredTicket> = {}): StoredTicket {
 
 function setup(
   document: RulesDocument,
-  shared: { queue?: FakeQueueStore; outbox?: FakeOutbox; lease?: { store: FakeLease; owner: string } } = {},
+  shared: {
+    queue?: FakeQueueStore;
+    outbox?: FakeOutbox;
+    lease?: { store: FakeLease; owner: string };
+    serviceTimes?: FakeServiceTimes;
+  } = {},
 ) {
   const queue = shared.queue ?? new FakeQueueStore();
   const outbox = shared.outbox ?? new FakeOutbox();
@@ -88,6 +94,7 @@ function setup(
     metricsSink: (line) => metrics.push(line),
     outboxGraceSeconds: 10,
     ...(shared.lease ? { lease: { ...shared.lease, seconds: 30 } } : {}),
+    ...(shared.serviceTimes ? { serviceTimes: shared.serviceTimes } : {}),
   });
   return { queue, slots, outbox, publisher, logger, metrics, clock, worker };
 }
@@ -483,6 +490,55 @@ describe('QueueWorker', () => {
     // a stopping standby releases nothing of the holder's
     await a.worker.release();
     assert.equal(store.holder?.owner, 'task-b');
+  });
+
+  it('hands the service times it learned to the task that takes the lease over', async () => {
+    const queue = new FakeQueueStore();
+    const store = new FakeLease();
+    const serviceTimes = new FakeServiceTimes();
+    const a = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-a' }, serviceTimes });
+    // pickups take 6 minutes here, twice what the rules say
+    for (let i = 0; i < 30; i++)
+      queue.put(ticket({ status: 'called', calledAt: at(-6), calledLaneId: 'L2' }));
+    await a.worker.runOnce();
+    for (const t of [...queue.tickets.values()]) finishService(queue, t.ticketId, at(0));
+    a.clock.current = new Date(NOW.getTime() + 30_000);
+    assert.equal((await a.worker.runOnce()).venues[0]!.observed, 30);
+    assert.equal(serviceTimes.saved.size, 0, 'saved at most once a minute');
+    // SIGTERM: the last cycle done, the task saves what it learned and gives the lease up
+    await a.worker.release();
+    const saved = serviceTimes.saved.get('v1')!;
+    assert.equal(saved.times.recent.pickup!.count, 40, 'the prior (10) and the 30 services');
+    assert.ok(saved.times.recent.pickup!.mean > 5.2, String(saved.times.recent.pickup!.mean));
+
+    // the next task plans with them at once: a waiting pickup behind a called one on L2
+    const b = setup(doc({ v1: venue({ lanes: [venue().lanes[1]!] }) }), {
+      queue,
+      lease: { store, owner: 'task-b' },
+      serviceTimes,
+    });
+    b.clock.current = new Date(NOW.getTime() + 31_000);
+    queue.put(ticket({ status: 'called', calledAt: at(0.5), calledLaneId: 'L2' }));
+    const waiting = ticket({ joinedAt: at(0.5) });
+    queue.put(waiting);
+    await b.worker.runOnce();
+    assert.ok(b.logger.lines.some((l) => l.message === 'service times taken over'));
+    const etaMinutes =
+      (Date.parse((await queue.get(waiting.ticketId))!.etaAt!) - b.clock.current.getTime()) / 60_000;
+    // the rules (3 min) would put the call about 2.5 min away; the handed-over times, over 4
+    assert.ok(etaMinutes > 3.5, `ETA in ${etaMinutes.toFixed(2)} min`);
+  });
+
+  it('starts from the rules when the saved service times cannot be read', async () => {
+    const serviceTimes = new FakeServiceTimes();
+    serviceTimes.failLoad = true;
+    const { worker, queue, logger } = setup(doc({ v1: venue() }), { serviceTimes });
+    queue.put(ticket());
+    const report = await worker.runOnce();
+    assert.equal(report.venues.length, 1);
+    assert.ok(
+      logger.lines.some((l) => l.message === 'saved service times unreadable; starting from the rules'),
+    );
   });
 
   it('fails the cycle when the lease cannot be read (the store is out of reach)', async () => {

@@ -14,6 +14,7 @@ import type {
   PreferencesStore,
   QueueStore,
   ReservationStore,
+  ServiceTimeStore,
   SlotStore,
   WorkerLeaseStore,
 } from '../../domain/ports.ts';
@@ -25,7 +26,7 @@ import { DynamoPreferencesStore } from './preferences-store.ts';
 import { DynamoQueueStore } from './queue-store.ts';
 import { DynamoReservationStore } from './reservation-store.ts';
 import { DynamoSlotStore } from './slot-store.ts';
-import { DynamoWorkerLease } from './worker-lease.ts';
+import { DynamoServiceTimeStore, DynamoWorkerLease } from './worker-state.ts';
 
 export type { StoreOptions } from './db.ts';
 export { slotIdFor } from './slot-store.ts';
@@ -39,6 +40,7 @@ export interface DynamoStores {
   preferences: PreferencesStore;
   deliveries: DeliveryLedger;
   workerLease: WorkerLeaseStore;
+  serviceTimes: ServiceTimeStore;
 }
 
 /**
@@ -71,5 +73,6 @@ export function createDynamoStores(
     preferences: new DynamoPreferencesStore(db),
     deliveries: new DynamoDeliveryLedger(db),
     workerLease: new DynamoWorkerLease(db),
+    serviceTimes: new DynamoServiceTimeStore(db),
   };
 }

@@ -1,10 +1,11 @@
 /**
- * The worker tasks' lease (queue-state table, `WORKER#LEASE`): one conditional update takes or
- * renews it, one conditional delete gives it up. The holder renews it every cycle; a task that
- * died leaves a lease that another takes once it has ended (ADR 0507).
+ * What passes from one worker task to the next (ADR 0507), in the queue-state table: the lease
+ * (`WORKER#LEASE`: one conditional update takes or renews it, one conditional delete gives it
+ * up; a task that died leaves a lease that another takes once it has ended) and each venue's
+ * observed service times (`STATS#{venueId}`), so that the next holder does not start cold.
  */
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { WorkerLeaseStore } from '../../domain/ports.ts';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ObservedServiceTimes, ServiceTimeStore, WorkerLeaseStore } from '../../domain/ports.ts';
 import { type Db, epochSeconds, isConditionFailure } from './db.ts';
 import { queueKeys } from './keys.ts';
 
@@ -67,5 +68,47 @@ export class DynamoWorkerLease implements WorkerLeaseStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
+  }
+}
+
+/** How long saved service times are worth starting from (TTL removes them after). */
+const SERVICE_TIMES_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * A venue's observed service times (queue-state table, `STATS#{venueId}`), saved by the lease
+ * holder and read by the next one. One item per venue, written whole; an update (the worker's
+ * role writes this table by UpdateItem).
+ */
+export class DynamoServiceTimeStore implements ServiceTimeStore {
+  constructor(private readonly db: Db) {}
+
+  async load(venueId: string): Promise<ObservedServiceTimes | undefined> {
+    const out = await this.db.run(() =>
+      this.db.doc.send(
+        new GetCommand({ TableName: this.db.tables.queueState, Key: queueKeys.serviceTimes(venueId) }),
+      ),
+    );
+    const item = out.Item;
+    // TTL deletes lazily: an expired item counts as gone
+    if (item === undefined || Number(item.expiresAt) < epochSeconds(this.db.now())) return undefined;
+    return item.times as ObservedServiceTimes;
+  }
+
+  async save(venueId: string, times: ObservedServiceTimes, at: Date): Promise<void> {
+    await this.db.run(() =>
+      this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.tables.queueState,
+          Key: queueKeys.serviceTimes(venueId),
+          UpdateExpression: 'SET #times = :times, #savedAt = :savedAt, #expiresAt = :expiresAt',
+          ExpressionAttributeNames: { '#times': 'times', '#savedAt': 'savedAt', '#expiresAt': 'expiresAt' },
+          ExpressionAttributeValues: {
+            ':times': times,
+            ':savedAt': at.toISOString(),
+            ':expiresAt': epochSeconds(new Date(at.getTime() + SERVICE_TIMES_KEEP_MS)),
+          },
+        }),
+      ),
+    );
   }
 }

@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { Db } from '../../../src/adapters/dynamodb/db.ts';
 import { createDocumentClient } from '../../../src/adapters/dynamodb/index.ts';
-import { DynamoWorkerLease } from '../../../src/adapters/dynamodb/worker-lease.ts';
+import { DynamoServiceTimeStore, DynamoWorkerLease } from '../../../src/adapters/dynamodb/worker-state.ts';
 import { type TestTables, useTables } from '../../helpers/dynamodb.ts';
 
 const START = Date.parse('2026-12-01T12:00:00.000Z');
@@ -57,5 +57,38 @@ describe('DynamoWorkerLease', () => {
     const taken = await Promise.all(owners.map((o) => lease.acquire(o, s(100), s(130))));
     assert.equal(taken.filter(Boolean).length, 1);
     assert.equal((await stored())?.owner?.S, owners[taken.indexOf(true)]);
+  });
+});
+
+describe('DynamoServiceTimeStore', () => {
+  let db: TestTables;
+  let clock = START;
+  let store: DynamoServiceTimeStore;
+
+  before(async () => {
+    process.env.AWS_ACCESS_KEY_ID ??= 'local';
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+    db = await useTables();
+    store = new DynamoServiceTimeStore(
+      new Db(createDocumentClient(db.endpoint), db.tables, { now: () => new Date(clock) }),
+    );
+  });
+
+  it('keeps the latest times per venue for a week', async () => {
+    assert.equal(await store.load('v1'), undefined);
+    const first = {
+      recent: { pickup: { mean: 4.5, count: 40 } },
+      steady: { pickup: { mean: 4.1, count: 80 } },
+    };
+    await store.save('v1', first, new Date(s(0)));
+    const second = {
+      recent: { pickup: { mean: 4.25, count: 100 }, returns: { mean: 7.5, count: 12 } },
+      steady: { pickup: { mean: 4.2, count: 140 } },
+    };
+    await store.save('v1', second, new Date(s(60)));
+    assert.deepEqual(await store.load('v1'), second);
+    assert.equal(await store.load('v2'), undefined, 'per venue');
+    clock = s(7 * 86_400 + 61);
+    assert.equal(await store.load('v1'), undefined, 'a week-old copy is not worth starting from');
   });
 });
