@@ -147,7 +147,9 @@ export class QueueWorker {
       emitMetrics(
         METRICS_NAMESPACE,
         { Service: WORKER_SERVICE },
-        { CyclesCompleted: { value: 1, unit: 'Count' }, Standby: { value: 1, unit: 'Count' } },
+        // not a completed cycle: WorkerStalledAlarm sees the cycles that planned, and so fires
+        // if no task holds the lease (the standby's health file stays fresh all the same)
+        { CyclesCompleted: { value: 0, unit: 'Count' }, Standby: { value: 1, unit: 'Count' } },
         deps.metricsSink,
       );
       return report;
