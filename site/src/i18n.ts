@@ -24,6 +24,10 @@ const en = {
   loadMore: 'Load more',
   save: 'Save',
   saved: 'Saved.',
+  confirmCancelItem:
+    'Cancel “{title}”? Its {n} booked places are cancelled with it and go back to no one. Shoppers see it under My reservations; no message is sent to them.',
+  confirmCancelItemYes: 'Yes, cancel it',
+  keepItem: 'Keep it as it is',
   cancel: 'Cancel',
   back: 'Back',
   none: 'Nothing here yet.',
@@ -244,6 +248,10 @@ const es: Record<MessageKey, string> = {
   loadMore: 'Ver más',
   save: 'Guardar',
   saved: 'Guardado.',
+  confirmCancelItem:
+    '¿Cancelar «{title}»? Sus {n} plazas reservadas se cancelan con él. Los clientes lo ven en Mis reservas; no se les envía ningún mensaje.',
+  confirmCancelItemYes: 'Sí, cancelarlo',
+  keepItem: 'Dejarlo como está',
   cancel: 'Cancelar',
   back: 'Volver',
   none: 'Todavía no hay nada.',
