@@ -19,11 +19,10 @@ import { createLogger } from '../src/observability/log.ts';
 import { QueueService } from '../src/services/queue.ts';
 import { livePositions } from '../src/services/queue-position.ts';
 import { demoRules } from '../test/fakes/demo-rules.ts';
-import { machine } from './bench-measures.ts';
+import { machine, median, roundsArg } from './bench-measures.ts';
 import { SURGE_KINDS, SURGE_LANES } from './bench-venue.ts';
 
-const at = process.argv.indexOf('--rounds');
-const ROUNDS = at >= 0 ? Number(process.argv[at + 1]) : 5;
+const ROUNDS = roundsArg(process.argv, 5);
 const SAMPLED = 20;
 const NOW = new Date('2026-12-01T15:00:00.000Z');
 
@@ -73,7 +72,6 @@ try {
   const wholeQueueService = serviceOn(
     Object.assign(Object.create(stores.queue) as typeof stores.queue, { lanePlanHead: async () => [] }),
   );
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const rows = { get: [] as string[], call: [] as string[] };
 
   for (const n of SIZES) {

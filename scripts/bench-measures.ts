@@ -29,6 +29,20 @@ export function stats(values: number[]): Stats {
   return { count: sorted.length, p50: at(0.5), p99: at(0.99), mean };
 }
 
+/** The middle of the values (of an even count, the upper of the two). */
+export function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+}
+
+/** `--rounds N` of a benchmark's command line (a positive integer), else `fallback`. */
+export function roundsArg(argv: readonly string[], fallback: number): number {
+  const at = argv.indexOf('--rounds');
+  if (at < 0) return fallback;
+  const rounds = Number(argv[at + 1]);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds takes a positive integer');
+  return rounds;
+}
+
 export function machine(): string {
   const cpu = cpus();
   return `${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadavg()

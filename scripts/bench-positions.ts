@@ -11,11 +11,10 @@ import type { StoredTicket } from '../src/domain/ports.ts';
 import { livePositions } from '../src/services/queue-position.ts';
 import { demoVenue } from '../test/fakes/demo-rules.ts';
 import { referenceFifoEstimates } from '../test/helpers/positions-reference.ts';
-import { machine } from './bench-measures.ts';
+import { machine, median, roundsArg } from './bench-measures.ts';
 import { SURGE_KINDS, SURGE_LANES } from './bench-venue.ts';
 
-const at = process.argv.indexOf('--rounds');
-const ROUNDS = at >= 0 ? Number(process.argv[at + 1]) : 7;
+const ROUNDS = roundsArg(process.argv, 7);
 const venue = demoVenue({
   lanes: SURGE_LANES,
 });
@@ -35,7 +34,6 @@ function tickets(n: number): StoredTicket[] {
   }));
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const time = (run: () => void) => {
   const started = performance.now();
   run();
