@@ -4,212 +4,39 @@
  * the transform generates, the role's policies must allow every action that type's create,
  * read, update and delete handlers list in the resource schemas cfn-lint bundles: wildcard-aware,
  * after its unconditional Denies (the self guard's included), in a statement whose resources
- * could match (`*`, or an ARN of the action's service). What it lacks on purpose is listed below
- * with the reason, and each reason that rests on a template fact is checked. The app key's policy
+ * could match (`*`, or an ARN of the action's service). What it lacks on purpose is listed in
+ * deploy-omissions.ts with the reason, and each reason that rests on a template fact is checked. The app key's policy
  * must let the role use the key for what the handlers ask of KMS. Without this, a missing
  * permission shows up only as a failed, rolled-back deploy.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { arnService, coverageOf, same } from '../helpers/policy-coverage.ts';
 import {
   handledResources,
   handlerPermissions,
   OPERATIONS,
   samTransformTypes,
-  schemaProperties,
 } from '../helpers/resource-schemas.ts';
 import {
   actionCovers,
   asArray,
-  flatActions,
   type Json,
   policiesOf,
   resource,
-  resourcesOf,
-  type Statement,
   statementsOf,
   TEMPLATES,
 } from '../helpers/templates.ts';
+import { HANDLERLESS, keys, OMISSIONS } from './deploy-omissions.ts';
 
 const PIPELINE = 'templates/pipeline.yaml';
 const DEPLOY_ROLE = 'CloudFormationDeployRole';
-
-/**
- * Types whose schema lists no handlers (CloudFormation still runs them itself): the actions
- * their create, read, update and delete calls need, from the service's own reference.
- */
-const HANDLERLESS: Record<string, { source: string; actions: string[] }> = {
-  'AWS::CodeBuild::Project': {
-    source:
-      'CodeBuild permissions reference: CreateProject and UpdateProject (with iam:PassRole of the service role), BatchGetProjects, DeleteProject',
-    actions: [
-      'codebuild:CreateProject',
-      'codebuild:UpdateProject',
-      'codebuild:BatchGetProjects',
-      'codebuild:DeleteProject',
-      'iam:PassRole',
-    ],
-  },
-};
-
-/** Resources of a type (a function's properties as SAM's or Lambda's), Globals included. */
-function declared(type: string): Json[] {
-  const found = resourcesOf(type).map((r) => r.props);
-  if (type !== 'AWS::Lambda::Function') return found;
-  const sam = resourcesOf('AWS::Serverless::Function').map((fn) => ({
-    ...((TEMPLATES[fn.file]?.Globals?.Function ?? {}) as Json),
-    ...fn.props,
-  }));
-  return [...found, ...sam];
-}
-
-/** A check that no resource of the type sets these properties (which must be the type's own). */
-const unset =
-  (type: string, ...properties: string[]) =>
-  (): void => {
-    const known = schemaProperties(type);
-    for (const property of properties) {
-      assert.ok(known.includes(property), `${type} has no property ${property}`);
-      for (const props of declared(type))
-        assert.equal(props[property], undefined, `a ${type} sets ${property}`);
-    }
-  };
-
-const keys = resourcesOf('AWS::KMS::Key');
-const retained = (): void => {
-  for (const key of keys) {
-    assert.equal(key.resource.DeletionPolicy, 'Retain', `${key.id}: DeletionPolicy`);
-    assert.equal(key.resource.UpdateReplacePolicy, 'Retain', `${key.id}: UpdateReplacePolicy`);
-  }
-};
-const onlyTheBoundary = (): void => {
-  const policies = resourcesOf('AWS::IAM::ManagedPolicy');
-  assert.deepEqual(
-    policies.map((p) => `${p.file}#${p.id}`),
-    ['template.yaml#RoleBoundary'],
-  );
-  unset('AWS::IAM::ManagedPolicy', 'Groups', 'Users')();
-};
-
-interface Omission {
-  why: string;
-  /** asserts the template facts the reason rests on */
-  holds?: () => void;
-}
-
-const BOUNDARY_ONLY: Omission = {
-  why: 'the stack’s only managed policy is the role boundary; changing it takes an administrator’s deploy (ADR 0505: DenyBoundaryChanges)',
-  holds: onlyTheBoundary,
-};
-const TABLE_STREAMS = unset('AWS::DynamoDB::Table', 'KinesisStreamSpecification');
-const BUCKET_METADATA = unset('AWS::S3::Bucket', 'MetadataTableConfiguration', 'MetadataConfiguration');
-const FUNCTION_FILES = unset('AWS::Lambda::Function', 'FileSystemConfigs');
-const SERVICE_NETWORKS = unset('AWS::EC2::VPCEndpoint', 'ServiceNetworkArn', 'ResourceConfigurationArn');
-
-/** action → why the deploy role lacks it (the documented omissions, ADR 0508). */
-const OMISSIONS: Record<string, Omission> = {
-  'iam:DeleteRolePermissionsBoundary': {
-    why: 'denied on purpose (ADR 0505); the role handler calls it only when a template drops a role’s boundary',
-    holds: () =>
-      assert.ok(
-        denies.some(
-          (d) =>
-            d.condition === undefined &&
-            d.resources.includes('*') &&
-            flatActions(d).includes('iam:DeleteRolePermissionsBoundary'),
-        ),
-      ),
-  },
-  'iam:CreateServiceLinkedRole': {
-    why: 'the service-linked roles (ECS; DynamoDB, Cognito and flow logs only for features these stacks do not use) are created by the administrator’s first deploy and are account-wide; the pipeline writes no role outside the boundary',
-  },
-  'iam:CreatePolicy': BOUNDARY_ONLY,
-  'iam:CreatePolicyVersion': BOUNDARY_ONLY,
-  'iam:DeletePolicyVersion': BOUNDARY_ONLY,
-  'iam:DeletePolicy': BOUNDARY_ONLY,
-  'iam:AttachGroupPolicy': BOUNDARY_ONLY,
-  'iam:AttachUserPolicy': BOUNDARY_ONLY,
-  'iam:DetachGroupPolicy': BOUNDARY_ONLY,
-  'iam:DetachUserPolicy': BOUNDARY_ONLY,
-  'kms:CreateKey': {
-    why: 'the one key is created by the administrator’s first deploy; a pushed template that would replace it fails (a new key re-keys nothing, the data stays on the retained one)',
-    holds: retained,
-  },
-  'kms:ScheduleKeyDeletion': {
-    why: 'the key is retained on deletion and replacement, so CloudFormation never calls the delete handler',
-    holds: retained,
-  },
-  'kms:EnableKey': {
-    why: 'the key handler calls it only when Enabled changes (KeyHandlerHelper.enableKeyIfNecessary); no key sets it',
-    holds: unset('AWS::KMS::Key', 'Enabled'),
-  },
-  'kms:DisableKey': {
-    why: 'the key handler calls it only when Enabled changes to false; no key sets it',
-    holds: unset('AWS::KMS::Key', 'Enabled'),
-  },
-  'kms:DisableKeyRotation': {
-    why: 'rotation stays on (cfn-nag F19, encryption.test.ts); turning it off takes an administrator',
-    holds: () => {
-      for (const key of keys) assert.equal(key.props.EnableKeyRotation, true, key.id);
-    },
-  },
-  'firehose:TagDeliveryStream': {
-    why: 'only for a Firehose destination of a log group’s DataProtectionPolicy audit findings; no log group sets one',
-    holds: unset('AWS::Logs::LogGroup', 'DataProtectionPolicy'),
-  },
-  'elasticfilesystem:DescribeMountTargets': {
-    why: 'only for a function’s FileSystemConfigs; none sets one',
-    holds: FUNCTION_FILES,
-  },
-  's3files:ListMountTargets': {
-    why: 'only for a function’s FileSystemConfigs; none sets one',
-    holds: FUNCTION_FILES,
-  },
-  'kinesis:DescribeStream': {
-    why: 'only for a table’s KinesisStreamSpecification; none sets one',
-    holds: TABLE_STREAMS,
-  },
-  'kinesis:PutRecords': {
-    why: 'only for a table’s KinesisStreamSpecification; none sets one',
-    holds: TABLE_STREAMS,
-  },
-  ...Object.fromEntries(
-    [
-      'CreateNamespace',
-      'CreateTable',
-      'CreateTableBucket',
-      'GetTable',
-      'GetTableMetadataLocation',
-      'PutTableBucketPolicy',
-      'PutTableEncryption',
-      'PutTablePolicy',
-      'UpdateTableMetadataLocation',
-    ].map((name) => [
-      `s3tables:${name}`,
-      {
-        why: 'only for a bucket’s S3 Metadata tables; no bucket sets a metadata configuration',
-        holds: BUCKET_METADATA,
-      },
-    ]),
-  ),
-  'vpc-lattice:CreateServiceNetworkVpcEndpointAssociation': {
-    why: 'only for a VPC Lattice service-network or resource endpoint; the stacks have gateway and interface endpoints',
-    holds: SERVICE_NETWORKS,
-  },
-  'vpc-lattice:DescribeServiceNetworkVpcEndpointAssociation': {
-    why: 'only for a VPC Lattice service-network or resource endpoint; the stacks have gateway and interface endpoints',
-    holds: SERVICE_NETWORKS,
-  },
-  'vpce:AllowMultiRegion': {
-    why: 'only for an endpoint to a service in another Region; no endpoint sets ServiceRegion',
-    holds: unset('AWS::EC2::VPCEndpoint', 'ServiceRegion'),
-  },
-};
 
 const deploy = resource(PIPELINE, DEPLOY_ROLE);
 const { statements, unreadable } = policiesOf(deploy);
 const allows = statements.filter((s) => s.effect === 'Allow');
 const denies = statements.filter((s) => s.effect === 'Deny');
+const { grantsOf, shadowed } = coverageOf(statements);
 
 const handled = handledResources();
 /** action (lower case) → the handlers that need it, as "Type (operation)" */
@@ -226,72 +53,6 @@ for (const type of new Set(handled.map((h) => h.type))) {
 }
 const omitted = (action: string) =>
   Object.keys(OMISSIONS).find((a) => a.toLowerCase() === action.toLowerCase());
-
-/** The IAM service prefix of the resource types the deploy role's ARNs refer to. */
-const SERVICE_OF_NAMESPACE: Record<string, string> = { KMS: 'kms', IAM: 'iam', S3: 's3' };
-
-function serviceOfType(type: string): string {
-  const service = SERVICE_OF_NAMESPACE[type.split('::')[1] ?? ''];
-  if (!service) throw new Error(`${type}: add its IAM service prefix to SERVICE_OF_NAMESPACE`);
-  return service;
-}
-
-/**
- * The service an ARN of a policy's Resource belongs to (`*` for any), following a nested stack's
- * parameters to what the root passes; undefined when it cannot tell.
- */
-function arnService(file: string, value: unknown): string | undefined {
-  if (value === '*') return '*';
-  if (typeof value === 'string') return value.startsWith('arn:') ? value.split(':')[2] : undefined;
-  const obj = value as Json;
-  const sub = obj['Fn::Sub'];
-  const text = typeof sub === 'string' ? sub : Array.isArray(sub) ? (sub[0] as string) : undefined;
-  if (text !== undefined) {
-    // ${AWS::Partition} holds colons of its own
-    const plain = text.replaceAll(/\$\{AWS::[A-Za-z]+\}/g, 'x');
-    if (plain.startsWith('arn:')) return plain.split(':')[2];
-    const head = plain.match(/^\$\{([A-Za-z0-9]+)(?:\.Arn)?\}/)?.[1];
-    return head ? arnService(file, { Ref: head }) : undefined;
-  }
-  const getAtt = obj['Fn::GetAtt'] as string[] | undefined;
-  const id = Array.isArray(getAtt) ? getAtt[0] : (obj.Ref as string | undefined);
-  const template = TEMPLATES[file];
-  if (!id || !template) return undefined;
-  const target = template.Resources[id];
-  if (target) return serviceOfType(target.Type);
-  if (!template.Parameters?.[id] || file === 'template.yaml') return undefined;
-  const stack = resourcesOf('AWS::Serverless::Application', 'AWS::CloudFormation::Stack').find(
-    (s) => s.file === 'template.yaml' && (s.props.Location ?? s.props.TemplateURL) === file,
-  );
-  const passed = (stack?.props.Parameters as Json | undefined)?.[id];
-  return passed === undefined ? undefined : arnService('template.yaml', passed);
-}
-
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
-/** Whether an unconditional Deny takes the action away wherever this Allow grants it. */
-function shadowed(allow: Statement, action: string): boolean {
-  return denies.some(
-    (deny) =>
-      deny.condition === undefined &&
-      flatActions(deny).some((a) => actionCovers(a, action)) &&
-      allow.resources.every((r) => deny.resources.some((d) => d === '*' || same(d, r))),
-  );
-}
-
-/** The deploy role's Allow statements that grant the action somewhere it could be authorized. */
-function grantsOf(action: string): Statement[] {
-  const service = action.split(':')[0]?.toLowerCase();
-  return allows.filter(
-    (s) =>
-      flatActions(s).some((a) => actionCovers(a, action)) &&
-      s.resources.some((r) => {
-        const found = arnService(s.file, r)?.toLowerCase();
-        return found === '*' || found === service;
-      }) &&
-      !shadowed(s, action),
-  );
-}
 
 describe('the resources the deploy role deploys', () => {
   it('are every resource of the five templates, SAM’s expanded, each of a type cfn-lint knows', () => {
