@@ -1,8 +1,11 @@
 /**
  * The queue worker (ECS Fargate): the composition root. SDK clients and adapters are built
  * once from src/config/env.ts; the loop runs every WORKER_INTERVAL_MS until SIGTERM/SIGINT,
- * finishes the cycle in flight (its conditional writes complete) and exits 0.
+ * finishes the cycle in flight (its conditional writes complete), gives up the worker lease
+ * and exits 0.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';
 import { AppConfigRulesProvider } from '../src/adapters/appconfig/rules-provider.ts';
 import { createDocumentClient, createDynamoStores } from '../src/adapters/dynamodb/index.ts';
@@ -30,6 +33,8 @@ const appConfig = new AppConfigDataClient({
   ...(endpoints.appconfigdata ? { endpoint: endpoints.appconfigdata } : {}),
 });
 
+// names this task in the lease (and in its logs): the host and a random part, unique per start
+const owner = `${hostname()}-${randomUUID().slice(0, 8)}`;
 const worker = new QueueWorker({
   rules: new AppConfigRulesProvider(appConfig, appConfigSettings(), logger.child({ component: 'rules' })),
   queue: stores.queue,
@@ -39,6 +44,10 @@ const worker = new QueueWorker({
   clock: { now: () => new Date() },
   logger,
   outboxGraceSeconds: settings.outboxGraceSeconds,
+  // one task at a time plans and sweeps: ECS runs two during a rolling deployment (ADR 0507)
+  lease: { store: stores.workerLease, owner, seconds: settings.leaseSeconds },
+  // what it learns of service times passes to the next holder of the lease
+  serviceTimes: stores.serviceTimes,
 });
 
 const stop = new AbortController();
@@ -54,7 +63,7 @@ if (process.channel) {
   process.once('disconnect', () => requestStop('parent gone'));
 }
 
-logger.info('worker started', { intervalMs: settings.intervalMs });
+logger.info('worker started', { intervalMs: settings.intervalMs, owner });
 await runLoop({
   cycle: () => worker.runOnce(),
   intervalMs: settings.intervalMs,
@@ -62,4 +71,6 @@ await runLoop({
   logger,
   signal: stop.signal,
 });
+// the cycle in flight has finished: a standby may take over now rather than when the lease ends
+await worker.release();
 process.exitCode = 0;

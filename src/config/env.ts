@@ -92,11 +92,21 @@ export function workerSettings(env: Env = process.env): {
   intervalMs: number;
   outboxGraceSeconds: number;
   healthFile: string;
+  /** how long the lease of the task that runs the cycles lasts unless renewed (ADR 0507) */
+  leaseSeconds: number;
 } {
+  const intervalMs = integer(env, 'WORKER_INTERVAL_MS', 2000, 100, 60_000);
+  const leaseSeconds = integer(env, 'WORKER_LEASE_SECONDS', 30, 5, 600);
+  // the holder renews it once a cycle: a lease shorter than a few cycles would change hands
+  // whenever one cycle ran long
+  if (leaseSeconds * 1000 < 3 * intervalMs) {
+    throw new Error('WORKER_LEASE_SECONDS must be at least three times WORKER_INTERVAL_MS');
+  }
   return {
-    intervalMs: integer(env, 'WORKER_INTERVAL_MS', 2000, 100, 60_000),
+    intervalMs,
     outboxGraceSeconds: integer(env, 'OUTBOX_GRACE_SECONDS', 10, 0, 3600),
     healthFile: optional(env, 'WORKER_HEALTH_FILE') ?? '/tmp/worker-health',
+    leaseSeconds,
   };
 }
 

@@ -314,6 +314,44 @@ export interface RefusedEvent {
   reason: string;
 }
 
+/**
+ * Which worker task runs the cycles: one at a time holds the lease (ADR 0507). ECS starts a
+ * second task during every rolling deployment, and a venue may run two for availability; two
+ * planners at once would rewrite each other's plans (shoppers' positions flickering between
+ * them) and repeat every sweep.
+ */
+export interface WorkerLeaseStore {
+  /**
+   * Takes the lease for `owner`, or renews it, until `untilMs` (epoch ms). False when another
+   * owner holds a lease that has not ended at `nowMs`.
+   */
+  acquire(owner: string, nowMs: number, untilMs: number): Promise<boolean>;
+  /** Ends the lease if `owner` holds it (a stopping task), so that a standby takes over at once. */
+  release(owner: string): Promise<void>;
+}
+
+/** A mean of observed service minutes and how many services it stands for. */
+export interface ObservedMean {
+  mean: number;
+  count: number;
+}
+
+/** What the worker learned of a venue's service times, per kind, at its two speeds (ADR 0413). */
+export interface ObservedServiceTimes {
+  recent: Record<string, ObservedMean>;
+  steady: Record<string, ObservedMean>;
+}
+
+/**
+ * The observed service times per venue, kept beyond the worker task that learned them, so that
+ * the task that takes the worker lease next (a deployment, a crash) starts from them (ADR 0507).
+ */
+export interface ServiceTimeStore {
+  /** The latest saved for the venue, or undefined (none, or older than a week). */
+  load(venueId: string): Promise<ObservedServiceTimes | undefined>;
+  save(venueId: string, times: ObservedServiceTimes, at: Date): Promise<void>;
+}
+
 export interface OutboxStore {
   /** events written by a transaction and not yet marked published and due, oldest first */
   listPending(olderThan: string, limit: number): Promise<VenueEvent[]>;

@@ -88,6 +88,8 @@ export function bundleEnvironment(input: BundleEnvironmentInput): Record<string,
     SHOPPER_TOPIC_ARN: arn('ShopperNotificationsTopic'),
     OPERATOR_TOPIC_ARN: arn('OperatorAlertsTopic'),
     WORKER_INTERVAL_MS: '1000',
+    // a hub restarted on its kept tables after a crash waits at most this for the old worker's lease
+    WORKER_LEASE_SECONDS: '5',
     OUTBOX_GRACE_SECONDS: '2',
     WORKER_HEALTH_FILE: input.healthFile,
     // The SDK's notice, once per process on Node 20, that its releases after January 2027 need

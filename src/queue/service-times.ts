@@ -17,6 +17,8 @@
  *   with them are still running: a prior worth 50 keeps the first few dozen from making the
  *   ETAs 15–20 % early just as a surge queues up.
  */
+import type { ObservedMean, ObservedServiceTimes } from '../domain/ports.ts';
+
 export interface EstimatorOptions {
   /** observations after which the plans' mean becomes a moving average of that window */
   window: number;
@@ -38,10 +40,14 @@ const DEFAULTS: EstimatorOptions = {
   maxFactor: 4,
 };
 
-interface Mean {
-  mean: number;
-  count: number;
-}
+type Mean = ObservedMean;
+
+/**
+ * What an estimator has learned, to be kept beyond the worker that learned it: per kind, each
+ * mean with the number of observations it stands for (ADR 0507: a task taking over the worker
+ * lease starts from it instead of from the rules).
+ */
+export type EstimatorState = ObservedServiceTimes;
 
 export class ServiceTimeEstimator {
   private readonly recent = new Map<string, Mean>();
@@ -71,6 +77,30 @@ export class ServiceTimeEstimator {
     const { window, priorWeight, steadyWindow, steadyPriorWeight } = this.options;
     this.recent.set(kind, next(this.recent.get(kind), prior, priorWeight, window, sample));
     this.steady.set(kind, next(this.steady.get(kind), prior, steadyPriorWeight, steadyWindow, sample));
+  }
+
+  /** What it has learned so far (for `restore` in another worker). */
+  state(): EstimatorState {
+    return { recent: Object.fromEntries(this.recent), steady: Object.fromEntries(this.steady) };
+  }
+
+  /**
+   * Starts from what another worker learned: each mean that is a positive number, with its
+   * count bounded by the window (so new services move it as they would have moved it there).
+   * Anything malformed is skipped: the rules' expectation then stands for that kind.
+   */
+  restore(state: EstimatorState): void {
+    const load = (into: Map<string, Mean>, from: unknown, window: number) => {
+      if (typeof from !== 'object' || from === null) return;
+      for (const [kind, value] of Object.entries(from as Record<string, unknown>)) {
+        const { mean, count } = (value ?? {}) as Partial<Mean>;
+        if (typeof mean !== 'number' || !Number.isFinite(mean) || mean <= 0) continue;
+        if (typeof count !== 'number' || !Number.isFinite(count) || count < 1) continue;
+        into.set(kind, { mean, count: Math.min(Math.floor(count), window) });
+      }
+    };
+    load(this.recent, state?.recent, this.options.window);
+    load(this.steady, state?.steady, this.options.steadyWindow);
   }
 
   /** The plans' estimate for a kind: observed when there is one, else the rules' expectation. */

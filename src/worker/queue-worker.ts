@@ -5,7 +5,15 @@
  * died between its write and its publish still gets its event). Structured logs and EMF
  * metrics per venue: re-plan ms, waiting count, predicted wait, overtakes, writes, ETA quality.
  */
-import type { Clock, EventSweepPublisher, OutboxStore, RulesProvider, SlotStore } from '../domain/ports.ts';
+import type {
+  Clock,
+  EventSweepPublisher,
+  OutboxStore,
+  RulesProvider,
+  ServiceTimeStore,
+  SlotStore,
+  WorkerLeaseStore,
+} from '../domain/ports.ts';
 import { emitMetrics, errorName, type Logger, type LogSink, type MetricUnit } from '../observability/log.ts';
 import { ArrivalRateEstimator } from '../queue/arrival-rates.ts';
 import { PlannerMemory } from '../queue/memory.ts';
@@ -38,9 +46,21 @@ export interface WorkerDeps {
   outboxGraceSeconds: number;
   /** events per outbox sweep */
   outboxBatch?: number;
+  /**
+   * The lease that lets one task at a time run the cycles (ADR 0507); without it this worker
+   * assumes it is alone (tests, a one-off run).
+   */
+  lease?: { store: WorkerLeaseStore; owner: string; seconds: number };
+  /** where each venue's observed service times are kept for the next lease holder */
+  serviceTimes?: ServiceTimeStore;
 }
 
+/** Observed service times are saved at most this often per venue (and when the lease is released). */
+const SAVE_SERVICE_TIMES_MS = 60_000;
+
 export interface CycleReport {
+  /** another task holds the lease: this cycle planned and swept nothing */
+  standby: boolean;
   venues: VenueCycleResult[];
   failedVenues: string[];
   published: number;
@@ -59,8 +79,51 @@ export class WorkerCycleFailed extends Error {
 
 export class QueueWorker {
   private readonly venues = new Map<string, VenueState>();
+  private leading = false;
 
   constructor(private readonly deps: WorkerDeps) {}
+
+  /**
+   * Gives the lease up (a stopping task, after its last cycle), so that a standby takes over at
+   * its next cycle instead of when the lease ends. A failure is logged: the lease then ends
+   * on its own.
+   */
+  async release(): Promise<void> {
+    const { lease } = this.deps;
+    if (lease === undefined || !this.leading) return;
+    // what this task learned since its last save, for the task that takes over
+    for (const [venueId, state] of this.venues) await this.saveServiceTimes(venueId, state);
+    try {
+      await lease.store.release(lease.owner);
+      this.leading = false;
+      this.deps.logger.info('worker lease released', { owner: lease.owner });
+    } catch (error) {
+      this.deps.logger.warn('worker lease not released; it ends on its own', { error: errorName(error) });
+    }
+  }
+
+  /**
+   * Takes or renews the lease; true when this task may run the cycle. A task that loses the
+   * lease (it paused past its end and another took over) drops what it knew of the venues:
+   * the new holder's plans and observations are the ones that count now.
+   */
+  private async lead(): Promise<boolean> {
+    const { lease, clock, logger } = this.deps;
+    if (lease === undefined) return true;
+    const now = clock.now().getTime();
+    const held = await lease.store.acquire(lease.owner, now, now + lease.seconds * 1000);
+    if (held !== this.leading) {
+      logger.info(
+        held ? 'worker lease taken: this task plans the queues' : 'worker lease lost: standing by',
+        {
+          owner: lease.owner,
+        },
+      );
+      if (!held) this.venues.clear();
+    }
+    this.leading = held;
+    return held;
+  }
 
   /**
    * One full cycle. One venue's failure, or the outbox's, is logged and the cycle goes on. A
@@ -70,21 +133,38 @@ export class QueueWorker {
    */
   async runOnce(): Promise<CycleReport> {
     const { deps } = this;
-    const snapshot = await deps.rules.current();
     const report: CycleReport = {
+      standby: false,
       venues: [],
       failedVenues: [],
       published: 0,
       deadLettered: 0,
       outboxFailed: false,
     };
+    // A store out of reach fails the lease too: the cycle throws, as one that reached nothing.
+    if (!(await this.lead())) {
+      report.standby = true;
+      emitMetrics(
+        METRICS_NAMESPACE,
+        { Service: WORKER_SERVICE },
+        // not a completed cycle: WorkerStalledAlarm sees the cycles that planned, and so fires
+        // if no task holds the lease (the standby's health file stays fresh all the same)
+        { CyclesCompleted: { value: 0, unit: 'Count' }, Standby: { value: 1, unit: 'Count' } },
+        deps.metricsSink,
+      );
+      return report;
+    }
+    const snapshot = await deps.rules.current();
     if (snapshot.document.features.queue) {
       for (const [venueId, venue] of Object.entries(snapshot.document.venues)) {
-        const state = this.stateOf(venueId, venue.queue.serviceMinutes);
         try {
+          const state = await this.stateOf(venueId, venue.queue.serviceMinutes);
           const result = await runVenueCycle(venueId, venue, deps, state, deps.clock.now(), deps.logger);
           report.venues.push(result);
           this.record(result, snapshot.version);
+          state.unsaved += result.observed;
+          if (deps.clock.now().getTime() - state.savedAtMs >= SAVE_SERVICE_TIMES_MS)
+            await this.saveServiceTimes(venueId, state);
         } catch (error) {
           report.failedVenues.push(venueId);
           deps.logger.error('venue cycle failed', { venueId, error: errorName(error) });
@@ -109,6 +189,7 @@ export class QueueWorker {
       { Service: WORKER_SERVICE },
       {
         CyclesCompleted: { value: nothingWorked ? 0 : 1, unit: 'Count' },
+        Standby: { value: 0, unit: 'Count' },
         VenuesFailed: { value: report.failedVenues.length, unit: 'Count' },
         OutboxFailed: { value: report.outboxFailed ? 1 : 0, unit: 'Count' },
         OutboxDeadLettered: { value: report.deadLettered, unit: 'Count' },
@@ -121,20 +202,51 @@ export class QueueWorker {
     return report;
   }
 
-  private stateOf(venueId: string, serviceMinutes: Record<string, number>): VenueState {
-    let state = this.venues.get(venueId);
-    if (state === undefined) {
-      state = {
-        memory: new PlannerMemory(),
-        estimator: new ServiceTimeEstimator(serviceMinutes),
-        arrivals: new ArrivalRateEstimator(),
-        watchingSince: this.deps.clock.now().getTime(),
-        called: new Map(),
-        firstEta: new Map(),
-      };
-      this.venues.set(venueId, state);
+  /**
+   * The venue's state, made on first sight: its estimator starts from the service times the
+   * previous lease holder saved, if any (unreadable ones are logged: it starts from the rules).
+   */
+  private async stateOf(venueId: string, serviceMinutes: Record<string, number>): Promise<VenueState> {
+    const known = this.venues.get(venueId);
+    if (known !== undefined) return known;
+    const now = this.deps.clock.now().getTime();
+    const state: VenueState = {
+      memory: new PlannerMemory(),
+      estimator: new ServiceTimeEstimator(serviceMinutes),
+      arrivals: new ArrivalRateEstimator(),
+      watchingSince: now,
+      called: new Map(),
+      firstEta: new Map(),
+      unsaved: 0,
+      savedAtMs: now,
+    };
+    const saved = await this.deps.serviceTimes?.load(venueId).catch((error: unknown) => {
+      this.deps.logger.warn('saved service times unreadable; starting from the rules', {
+        venueId,
+        error: errorName(error),
+      });
+      return undefined;
+    });
+    if (saved !== undefined) {
+      state.estimator.restore(saved);
+      this.deps.logger.info('service times taken over', { venueId });
     }
+    this.venues.set(venueId, state);
     return state;
+  }
+
+  /** Saves what the venue's estimator learned since its last save (a failure is logged, not thrown). */
+  private async saveServiceTimes(venueId: string, state: VenueState): Promise<void> {
+    const store = this.deps.serviceTimes;
+    if (store === undefined || state.unsaved === 0) return;
+    const at = this.deps.clock.now();
+    try {
+      await store.save(venueId, state.estimator.state(), at);
+      state.unsaved = 0;
+      state.savedAtMs = at.getTime();
+    } catch (error) {
+      this.deps.logger.warn('service times not saved', { venueId, error: errorName(error) });
+    }
   }
 
   private forgetVenuesNotIn(venueIds: ReadonlySet<string>): void {

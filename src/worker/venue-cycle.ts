@@ -37,6 +37,9 @@ export interface VenueState {
    * is called, how far off the ETA its shopper saw was (a restarted worker starts afresh).
    */
   firstEta: Map<string, number>;
+  /** services observed since the estimator was last saved, and when that was (epoch ms) */
+  unsaved: number;
+  savedAtMs: number;
 }
 
 export interface VenueCycleResult {

@@ -394,6 +394,13 @@ describe('venue site in Chromium against the local hub', {
   });
 
   it('shopper joins the queue for returns, then leaves it', async () => {
+    // each service says how long it takes at the counter (the venue's profile, ADR 0417)
+    assert.equal(
+      (
+        await shopper.getByLabel('Service', { exact: true }).locator('option[value="returns"]').textContent()
+      )?.trim(),
+      'Returns · about 6 min at the counter',
+    );
     await shopper.getByLabel('Service', { exact: true }).selectOption('returns');
     await shopper.getByRole('button', { name: 'Join the queue' }).click();
     await shopper.getByRole('heading', { name: /Your ticket/ }).waitFor(WAIT);

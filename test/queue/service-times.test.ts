@@ -56,6 +56,40 @@ describe('ServiceTimeEstimator', () => {
   });
 });
 
+describe('ServiceTimeEstimator handed over (ADR 0507)', () => {
+  it('goes on from what another estimator learned, as if it had watched the same services', () => {
+    const first = new ServiceTimeEstimator({ pickup: 3 });
+    for (let i = 0; i < 150; i++) first.observe('pickup', 4);
+    const next = new ServiceTimeEstimator({ pickup: 3 });
+    next.restore(JSON.parse(JSON.stringify(first.state())));
+    assert.deepEqual(next.snapshot(), first.snapshot());
+    assert.deepEqual(next.steadySnapshot(), first.steadySnapshot());
+    first.observe('pickup', 8);
+    next.observe('pickup', 8);
+    assert.deepEqual(next.snapshot(), first.snapshot(), 'the same weight for the next service');
+  });
+
+  it('skips what is malformed and bounds counts by the window, so the rules stand for that kind', () => {
+    const est = new ServiceTimeEstimator({ pickup: 3, returns: 6 });
+    est.restore({
+      recent: {
+        pickup: { mean: 4, count: 10_000 },
+        returns: { mean: -1, count: 5 },
+        odd: { mean: Number.NaN, count: 3 },
+      },
+      steady: { pickup: { mean: 5, count: 0 } },
+    } as never);
+    assert.equal(est.estimate('returns'), 6);
+    assert.equal(est.steadySnapshot().pickup, undefined, 'a count below one is no observation');
+    // a count bounded at the window (100): one service of 104 min (clamped to 12) moves it by 8/100
+    est.observe('pickup', 104);
+    assert.ok(Math.abs(est.estimate('pickup')! - 4.08) < 1e-9, String(est.estimate('pickup')));
+    est.restore(undefined as never);
+    est.restore({ recent: 'x', steady: null } as never);
+    assert.ok(Math.abs(est.estimate('pickup')! - 4.08) < 1e-9, 'nothing usable changes nothing');
+  });
+});
+
 describe('ArrivalRateEstimator', () => {
   it('counts each ticket once inside the sliding window', () => {
     const rates = new ArrivalRateEstimator(10);

@@ -3,15 +3,18 @@ import { InvalidState } from '../../src/domain/errors.ts';
 import type { VenueEvent } from '../../src/domain/model.ts';
 import type {
   EventSweepPublisher,
+  ObservedServiceTimes,
   OutboxStore,
   PlanWrite,
   PublishOutcome,
   RefusedEvent,
   RulesProvider,
+  ServiceTimeStore,
   SlotCheckIns,
   SlotStore,
   StoredTicket,
   TicketTransition,
+  WorkerLeaseStore,
 } from '../../src/domain/ports.ts';
 import type { RulesDocument, RulesSnapshot } from '../../src/domain/rules.ts';
 import type { Logger } from '../../src/observability/log.ts';
@@ -138,4 +141,34 @@ export function collectingLogger(lines: Record<string, unknown>[] = []): Logger 
     child: () => logger,
   };
   return logger;
+}
+
+/** The worker lease with the store's semantics: one holder until its lease ends. */
+export class FakeLease implements WorkerLeaseStore {
+  holder?: { owner: string; untilMs: number };
+  fail = false;
+  async acquire(owner: string, nowMs: number, untilMs: number): Promise<boolean> {
+    if (this.fail) throw new Error('store down');
+    const held = this.holder;
+    if (held !== undefined && held.owner !== owner && held.untilMs >= nowMs) return false;
+    this.holder = { owner, untilMs };
+    return true;
+  }
+  async release(owner: string): Promise<void> {
+    if (this.holder?.owner === owner) this.holder = undefined;
+  }
+}
+
+/** Saved service times per venue, as the store keeps them (a copy, as JSON would). */
+export class FakeServiceTimes implements ServiceTimeStore {
+  readonly saved = new Map<string, { times: ObservedServiceTimes; at: string }>();
+  failLoad = false;
+  async load(venueId: string): Promise<ObservedServiceTimes | undefined> {
+    if (this.failLoad) throw new Error('store down');
+    const entry = this.saved.get(venueId);
+    return entry === undefined ? undefined : structuredClone(entry.times);
+  }
+  async save(venueId: string, times: ObservedServiceTimes, at: Date): Promise<void> {
+    this.saved.set(venueId, { times: structuredClone(times), at: at.toISOString() });
+  }
 }

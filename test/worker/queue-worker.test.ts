@@ -10,9 +10,11 @@ import { QueueWorker, WORKER_SERVICE, WorkerCycleFailed } from '../../src/worker
 import { runLoop } from '../../src/worker/run-loop.ts';
 import {
   collectingLogger,
+  FakeLease,
   FakeOutbox,
   FakePublisher,
   FakeQueueStore,
+  FakeServiceTimes,
   FakeSlots,
   staticRules,
 } from './fakes.ts';
@@ -60,9 +62,17 @@ function ticket(overrides: Partial<StoredTicket> = {}): StoredTicket {
   };
 }
 
-function setup(document: RulesDocument) {
-  const queue = new FakeQueueStore();
-  const outbox = new FakeOutbox();
+function setup(
+  document: RulesDocument,
+  shared: {
+    queue?: FakeQueueStore;
+    outbox?: FakeOutbox;
+    lease?: { store: FakeLease; owner: string };
+    serviceTimes?: FakeServiceTimes;
+  } = {},
+) {
+  const queue = shared.queue ?? new FakeQueueStore();
+  const outbox = shared.outbox ?? new FakeOutbox();
   const slots = new FakeSlots();
   const publisher = new FakePublisher();
   const logger = collectingLogger();
@@ -83,6 +93,8 @@ function setup(document: RulesDocument) {
     logger,
     metricsSink: (line) => metrics.push(line),
     outboxGraceSeconds: 10,
+    ...(shared.lease ? { lease: { ...shared.lease, seconds: 30 } } : {}),
+    ...(shared.serviceTimes ? { serviceTimes: shared.serviceTimes } : {}),
   });
   return { queue, slots, outbox, publisher, logger, metrics, clock, worker };
 }
@@ -408,6 +420,135 @@ describe('QueueWorker', () => {
     const report = await worker.runOnce();
     assert.equal(report.outboxFailed, false);
     assert.equal(JSON.parse(metrics.at(-1)!).CyclesCompleted, 1);
+  });
+
+  it('lets one task at a time plan and sweep: the other stands by, healthy, until the lease is free', async () => {
+    const queue = new FakeQueueStore();
+    const outbox = new FakeOutbox();
+    const store = new FakeLease();
+    const a = setup(doc({ v1: venue() }), { queue, outbox, lease: { store, owner: 'task-a' } });
+    const b = setup(doc({ v1: venue() }), { queue, outbox, lease: { store, owner: 'task-b' } });
+    queue.put(ticket());
+    outbox.events.push({
+      event: {
+        detailType: 'CheckInCompleted',
+        detail: { id: 'e1', occurredAt: at(-1), venueId: 'v1', userId: 'u', correlationId: 'c' },
+      },
+    });
+    const first = await a.worker.runOnce();
+    assert.equal(first.standby, false);
+    assert.equal(first.published, 1);
+    queue.put(ticket());
+    const e2 = {
+      event: {
+        detailType: 'CheckInCompleted' as const,
+        detail: { id: 'e2', occurredAt: at(-1), venueId: 'v1', userId: 'u', correlationId: 'c' },
+      },
+    };
+    outbox.events.push(e2);
+    const standby = await b.worker.runOnce();
+    assert.deepEqual([standby.standby, standby.venues.length, standby.published], [true, 0, 0]);
+    assert.equal(queue.applied.length, 1, 'the standby wrote no plan');
+    assert.equal(b.publisher.published.length, 0, 'nor swept the outbox');
+    // a standby says it stood by; its cycles are not the ones the stall alarm counts (that
+    // alarm fires when no task plans), while its runOnce resolves, so its health stays fresh
+    assert.deepEqual(
+      [JSON.parse(b.metrics.at(-1)!).CyclesCompleted, JSON.parse(b.metrics.at(-1)!).Standby],
+      [0, 1],
+    );
+    assert.equal(JSON.parse(a.metrics.at(-1)!).Standby, 0);
+    // the holder renews at every cycle; stopping, it gives the lease up for the standby
+    a.clock.current = new Date(NOW.getTime() + 20_000);
+    const renewed = await a.worker.runOnce();
+    assert.deepEqual([renewed.standby, renewed.published], [false, 1]);
+    outbox.events.push({ event: { ...e2.event, detail: { ...e2.event.detail, id: 'e3' } } });
+    await a.worker.release();
+    assert.equal(store.holder, undefined);
+    const takeover = await b.worker.runOnce();
+    assert.equal(takeover.standby, false);
+    assert.equal(takeover.venues.length, 1);
+    assert.deepEqual(
+      b.publisher.published.map((e) => e.detail.id),
+      ['e3'],
+      'the new holder sweeps what is due',
+    );
+    assert.ok(b.logger.lines.some((l) => l.message === 'worker lease taken: this task plans the queues'));
+  });
+
+  it('takes over from a task that died once its lease has ended, and the old holder then stands by', async () => {
+    const queue = new FakeQueueStore();
+    const store = new FakeLease();
+    const a = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-a' } });
+    const b = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-b' } });
+    queue.put(ticket());
+    await a.worker.runOnce();
+    // a paused past its lease (30 s): b takes over, and a, back, does not plan beside it
+    b.clock.current = new Date(NOW.getTime() + 31_000);
+    assert.equal((await b.worker.runOnce()).standby, false);
+    a.clock.current = new Date(NOW.getTime() + 32_000);
+    assert.equal((await a.worker.runOnce()).standby, true);
+    assert.ok(a.logger.lines.some((l) => l.message === 'worker lease lost: standing by'));
+    // a stopping standby releases nothing of the holder's
+    await a.worker.release();
+    assert.equal(store.holder?.owner, 'task-b');
+  });
+
+  it('hands the service times it learned to the task that takes the lease over', async () => {
+    const queue = new FakeQueueStore();
+    const store = new FakeLease();
+    const serviceTimes = new FakeServiceTimes();
+    const a = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-a' }, serviceTimes });
+    // pickups take 6 minutes here, twice what the rules say
+    for (let i = 0; i < 30; i++)
+      queue.put(ticket({ status: 'called', calledAt: at(-6), calledLaneId: 'L2' }));
+    await a.worker.runOnce();
+    for (const t of [...queue.tickets.values()]) finishService(queue, t.ticketId, at(0));
+    a.clock.current = new Date(NOW.getTime() + 30_000);
+    assert.equal((await a.worker.runOnce()).venues[0]!.observed, 30);
+    assert.equal(serviceTimes.saved.size, 0, 'saved at most once a minute');
+    // SIGTERM: the last cycle done, the task saves what it learned and gives the lease up
+    await a.worker.release();
+    const saved = serviceTimes.saved.get('v1')!;
+    assert.equal(saved.times.recent.pickup!.count, 40, 'the prior (10) and the 30 services');
+    assert.ok(saved.times.recent.pickup!.mean > 5.2, String(saved.times.recent.pickup!.mean));
+
+    // the next task plans with them at once: a waiting pickup behind a called one on L2
+    const b = setup(doc({ v1: venue({ lanes: [venue().lanes[1]!] }) }), {
+      queue,
+      lease: { store, owner: 'task-b' },
+      serviceTimes,
+    });
+    b.clock.current = new Date(NOW.getTime() + 31_000);
+    queue.put(ticket({ status: 'called', calledAt: at(0.5), calledLaneId: 'L2' }));
+    const waiting = ticket({ joinedAt: at(0.5) });
+    queue.put(waiting);
+    await b.worker.runOnce();
+    assert.ok(b.logger.lines.some((l) => l.message === 'service times taken over'));
+    const etaMinutes =
+      (Date.parse((await queue.get(waiting.ticketId))!.etaAt!) - b.clock.current.getTime()) / 60_000;
+    // the rules (3 min) would put the call about 2.5 min away; the handed-over times, over 4
+    assert.ok(etaMinutes > 3.5, `ETA in ${etaMinutes.toFixed(2)} min`);
+  });
+
+  it('starts from the rules when the saved service times cannot be read', async () => {
+    const serviceTimes = new FakeServiceTimes();
+    serviceTimes.failLoad = true;
+    const { worker, queue, logger } = setup(doc({ v1: venue() }), { serviceTimes });
+    queue.put(ticket());
+    const report = await worker.runOnce();
+    assert.equal(report.venues.length, 1);
+    assert.ok(
+      logger.lines.some((l) => l.message === 'saved service times unreadable; starting from the rules'),
+    );
+  });
+
+  it('fails the cycle when the lease cannot be read (the store is out of reach)', async () => {
+    const store = new FakeLease();
+    store.fail = true;
+    const { worker, queue } = setup(doc({ v1: venue() }), { lease: { store, owner: 'task-a' } });
+    queue.put(ticket());
+    await assert.rejects(worker.runOnce(), /store down/);
+    assert.equal(queue.applied.length, 0);
   });
 
   it('isolates a failing venue and skips planning when the queue feature is off', async () => {

@@ -14,7 +14,9 @@ import type {
   PreferencesStore,
   QueueStore,
   ReservationStore,
+  ServiceTimeStore,
   SlotStore,
+  WorkerLeaseStore,
 } from '../../domain/ports.ts';
 import { DynamoCatalogStore } from './catalog-store.ts';
 import { Db, type StoreOptions } from './db.ts';
@@ -24,6 +26,7 @@ import { DynamoPreferencesStore } from './preferences-store.ts';
 import { DynamoQueueStore } from './queue-store.ts';
 import { DynamoReservationStore } from './reservation-store.ts';
 import { DynamoSlotStore } from './slot-store.ts';
+import { DynamoServiceTimeStore, DynamoWorkerLease } from './worker-state.ts';
 
 export type { StoreOptions } from './db.ts';
 export { slotIdFor } from './slot-store.ts';
@@ -36,6 +39,8 @@ export interface DynamoStores {
   outbox: OutboxStore;
   preferences: PreferencesStore;
   deliveries: DeliveryLedger;
+  workerLease: WorkerLeaseStore;
+  serviceTimes: ServiceTimeStore;
 }
 
 /**
@@ -67,5 +72,7 @@ export function createDynamoStores(
     outbox: new DynamoOutboxStore(db),
     preferences: new DynamoPreferencesStore(db),
     deliveries: new DynamoDeliveryLedger(db),
+    workerLease: new DynamoWorkerLease(db),
+    serviceTimes: new DynamoServiceTimeStore(db),
   };
 }

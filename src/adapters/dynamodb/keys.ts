@@ -77,6 +77,10 @@ export const queueKeys = {
     pk: `JOINS#${venueId}#${userId}#${hour}`,
     sk: 'RATE',
   }),
+  /** the worker tasks' one lease (ADR 0507) */
+  workerLease: () => ({ pk: 'WORKER#LEASE', sk: 'LEASE' }),
+  /** a venue's observed service times, kept for the next lease holder (ADR 0507) */
+  serviceTimes: (venueId: string) => ({ pk: `STATS#${venueId}`, sk: 'SERVICE_TIMES' }),
 };
 
 export const preferenceKeys = {
