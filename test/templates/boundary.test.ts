@@ -8,15 +8,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  actionCovers,
   asArray,
   flatActions,
   type Json,
   type Located,
-  references,
+  policiesOf,
   resource,
   resourcesOf,
-  type Statement,
+  statementsOf,
   TEMPLATES,
+  toStatement,
 } from '../helpers/templates.ts';
 
 const PIPELINE = 'templates/pipeline.yaml';
@@ -82,71 +84,6 @@ const HANDLER_ROLE_ACTIONS = [
 ];
 /** The read handler of AWS::IAM::ManagedPolicy, on the boundary policy. */
 const HANDLER_BOUNDARY_READS = ['iam:GetPolicy', 'iam:ListEntitiesForPolicy', 'iam:GetPolicyVersion'];
-
-/**
- * Whether every string `inner` matches is also matched by `outer` (IAM globs: `*`, `?`). Sound:
- * a wildcard of `inner` can only be absorbed by a wildcard of `outer`, so `s3:Get*` is covered
- * by `s3:*` and `s3:G*` but not by `s3:GetObject`.
- */
-function globCovers(outer: string, inner: string, caseInsensitive = false): boolean {
-  const STAR = '\u0001';
-  const ONE = '\u0002';
-  const probe = inner.replaceAll('*', STAR).replaceAll('?', ONE);
-  const source = [...outer]
-    .map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? `[^${STAR}]` : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, caseInsensitive ? 'i' : '').test(probe);
-}
-
-/** IAM action names are case-insensitive. */
-const actionCovers = (outer: string, inner: string) => globCovers(outer, inner, true);
-
-function statementsOf(document: unknown): Json[] {
-  return asArray((document as Json | undefined)?.Statement as Json | Json[] | undefined);
-}
-
-function toStatement(file: string, owner: string, s: Json): Statement {
-  return {
-    file,
-    owner,
-    kind: 'identity',
-    sid: s.Sid as string | undefined,
-    effect: s.Effect as string,
-    actions: asArray(s.Action as unknown),
-    notActions: asArray(s.NotAction as unknown),
-    resources: asArray(s.Resource as unknown),
-    condition: s.Condition,
-  };
-}
-
-/**
- * Every statement that applies to a role: its inline policies, the role policies and policies
- * that name it, and the managed policies it attaches (only ones defined in the same template
- * can be read; any other fails the caller).
- */
-function policiesOf(role: Located): { statements: Statement[]; unreadable: string[] } {
-  const statements: Statement[] = [];
-  const unreadable: string[] = [];
-  for (const policy of asArray(role.props.Policies as Json[] | undefined))
-    for (const s of statementsOf(policy.PolicyDocument)) statements.push(toStatement(role.file, role.id, s));
-  const template = TEMPLATES[role.file]!;
-  for (const [id, r] of Object.entries(template.Resources)) {
-    if (r.Type !== 'AWS::IAM::RolePolicy' && r.Type !== 'AWS::IAM::Policy') continue;
-    const props = (r.Properties ?? {}) as Json;
-    const named = [...references(props.RoleName), ...references(props.Roles)];
-    if (named.includes(role.id))
-      for (const s of statementsOf(props.PolicyDocument)) statements.push(toStatement(role.file, id, s));
-  }
-  for (const arn of asArray(role.props.ManagedPolicyArns as unknown[])) {
-    const [id] = references(arn);
-    const managed = id ? template.Resources[id] : undefined;
-    if (managed?.Type === 'AWS::IAM::ManagedPolicy') {
-      const props = (managed.Properties ?? {}) as Json;
-      for (const s of statementsOf(props.PolicyDocument)) statements.push(toStatement(role.file, id!, s));
-    } else unreadable.push(JSON.stringify(arn));
-  }
-  return { statements, unreadable };
-}
 
 /** The nested stack resource of the root that deploys this template file. */
 function nestedStackOf(file: string): Located | undefined {

@@ -38,6 +38,8 @@ const STAR_RESOURCE_ALLOWED: Record<string, string> = {
     'CloudFormation creates resources whose ids are generated at creation (no narrower ARN exists)',
   'templates/pipeline.yaml#CloudFormationDeployRole#ApiAccessLogDelivery':
     'HTTP API access logging: logs:*LogDelivery, PutResourcePolicy and DescribeResourcePolicies have no resource type (accept only "*")',
+  'templates/pipeline.yaml#CloudFormationDeployRole#FlowLogHandlerReads':
+    'autoscaling:DescribeTags (the flow log handler’s create step) has no resource type (accepts only "*")',
   'templates/pipeline.yaml#CloudFormationDeployRole#EventBusPermissions':
     'events:PutPermission/RemovePermission have no resource type (accept only "*")',
   'templates/pipeline.yaml#CloudFormationDeployRole#EcsUnscoped':
