@@ -132,6 +132,18 @@ export const OMISSIONS: Record<string, Omission> = {
     why: 'the key handler calls it only when Enabled changes to false; no key sets it',
     holds: unset('AWS::KMS::Key', 'Enabled'),
   },
+  'kms:PutKeyPolicy': {
+    why: 'the key policy says who may use the key (and so read all the data it encrypts): a pushed template must not widen it; changing it takes an administrator’s deploy (ADR 0508: DenyKeyPolicyChanges)',
+    holds: () =>
+      assert.ok(
+        deployDenies().some(
+          (d) =>
+            d.condition === undefined &&
+            d.resources.includes('*') &&
+            flatActions(d).includes('kms:PutKeyPolicy'),
+        ),
+      ),
+  },
   'kms:DisableKeyRotation': {
     why: 'rotation stays on (cfn-nag F19, encryption.test.ts); turning it off takes an administrator',
     holds: () => {
