@@ -95,20 +95,7 @@ export function statementsOf(document: unknown): Json[] {
 export function allStatements(): Statement[] {
   const out: Statement[] = [];
   const add = (file: string, owner: string, kind: Statement['kind'], document: unknown) => {
-    for (const s of statementsOf(document)) {
-      out.push({
-        file,
-        owner,
-        kind,
-        sid: s.Sid as string | undefined,
-        effect: s.Effect as string,
-        actions: asArray(s.Action as unknown),
-        notActions: asArray(s.NotAction as unknown),
-        resources: asArray(s.Resource as unknown),
-        principal: s.Principal,
-        condition: s.Condition,
-      });
-    }
+    for (const s of statementsOf(document)) out.push(toStatement(file, owner, s, kind));
   };
   for (const { file, id, props } of resourcesOf('AWS::IAM::Role')) {
     for (const policy of asArray(props.Policies as Json[] | undefined))
@@ -162,16 +149,22 @@ export function globCovers(outer: string, inner: string, caseInsensitive = false
 export const actionCovers = (outer: string, inner: string) => globCovers(outer, inner, true);
 
 /** One statement of an identity policy, as the auditors read it. */
-export function toStatement(file: string, owner: string, s: Json): Statement {
+export function toStatement(
+  file: string,
+  owner: string,
+  s: Json,
+  kind: Statement['kind'] = 'identity',
+): Statement {
   return {
     file,
     owner,
-    kind: 'identity',
+    kind,
     sid: s.Sid as string | undefined,
     effect: s.Effect as string,
     actions: asArray(s.Action as unknown),
     notActions: asArray(s.NotAction as unknown),
     resources: asArray(s.Resource as unknown),
+    ...(s.Principal === undefined ? {} : { principal: s.Principal }),
     condition: s.Condition,
   };
 }

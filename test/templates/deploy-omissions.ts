@@ -60,6 +60,15 @@ const unset =
     }
   };
 
+/** A check that the deploy role denies `action` on everything, whatever the conditions. */
+const deniedOutright = (action: string) => (): void =>
+  assert.ok(
+    deployDenies().some(
+      (d) => d.condition === undefined && d.resources.includes('*') && flatActions(d).includes(action),
+    ),
+    `the deploy role does not deny ${action} outright`,
+  );
+
 export const keys = resourcesOf('AWS::KMS::Key');
 const retained = (): void => {
   for (const key of keys) {
@@ -95,15 +104,7 @@ const SERVICE_NETWORKS = unset('AWS::EC2::VPCEndpoint', 'ServiceNetworkArn', 'Re
 export const OMISSIONS: Record<string, Omission> = {
   'iam:DeleteRolePermissionsBoundary': {
     why: 'denied on purpose (ADR 0505); the role handler calls it only when a template drops a role’s boundary',
-    holds: () =>
-      assert.ok(
-        deployDenies().some(
-          (d) =>
-            d.condition === undefined &&
-            d.resources.includes('*') &&
-            flatActions(d).includes('iam:DeleteRolePermissionsBoundary'),
-        ),
-      ),
+    holds: deniedOutright('iam:DeleteRolePermissionsBoundary'),
   },
   'iam:CreateServiceLinkedRole': {
     why: 'the service-linked roles (ECS; DynamoDB, Cognito and flow logs only for features these stacks do not use) are created by the administrator’s first deploy and are account-wide; the pipeline writes no role outside the boundary',
@@ -134,15 +135,7 @@ export const OMISSIONS: Record<string, Omission> = {
   },
   'kms:PutKeyPolicy': {
     why: 'the key policy says who may use the key (and so read all the data it encrypts): a pushed template must not widen it; changing it takes an administrator’s deploy (ADR 0508: DenyKeyPolicyChanges)',
-    holds: () =>
-      assert.ok(
-        deployDenies().some(
-          (d) =>
-            d.condition === undefined &&
-            d.resources.includes('*') &&
-            flatActions(d).includes('kms:PutKeyPolicy'),
-        ),
-      ),
+    holds: deniedOutright('kms:PutKeyPolicy'),
   },
   'kms:DisableKeyRotation': {
     why: 'rotation stays on (cfn-nag F19, encryption.test.ts); turning it off takes an administrator',
