@@ -168,10 +168,13 @@ export class QueueWorker {
     // A store out of reach fails the lease too: the cycle throws, as one that reached nothing.
     if (!(await this.lead())) {
       report.standby = true;
+      // The cycle resolves (the loop touches the health file: ECS keeps a standby), but it
+      // re-planned nothing: WorkerStalledAlarm sums CyclesCompleted over every task, and a
+      // standby's 1 would hide a holder that completes no cycle while it keeps the lease.
       emitMetrics(
         METRICS_NAMESPACE,
         { Service: WORKER_SERVICE },
-        { CyclesCompleted: { value: 1, unit: 'Count' }, Standby: { value: 1, unit: 'Count' } },
+        { CyclesCompleted: { value: 0, unit: 'Count' }, Standby: { value: 1, unit: 'Count' } },
         deps.metricsSink,
       );
       return report;

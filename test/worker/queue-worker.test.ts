@@ -450,10 +450,11 @@ describe('QueueWorker', () => {
     assert.deepEqual([standby.standby, standby.venues.length, standby.published], [true, 0, 0]);
     assert.equal(queue.applied.length, 1, 'the standby wrote no plan');
     assert.equal(b.publisher.published.length, 0, 'nor swept the outbox');
-    // a standby's cycle completes (its health stays fresh) and says it stood by
+    // a standby's cycle resolves (its health stays fresh) and says it stood by; it re-planned
+    // nothing, so it completes no cycle for WorkerStalledAlarm
     assert.deepEqual(
       [JSON.parse(b.metrics.at(-1)!).CyclesCompleted, JSON.parse(b.metrics.at(-1)!).Standby],
-      [1, 1],
+      [0, 1],
     );
     assert.equal(JSON.parse(a.metrics.at(-1)!).Standby, 0);
     // the holder renews at every cycle; stopping, it gives the lease up for the standby
@@ -472,6 +473,34 @@ describe('QueueWorker', () => {
       'the new holder sweeps what is due',
     );
     assert.ok(b.logger.lines.some((l) => l.message === 'worker lease taken: this task plans the queues'));
+  });
+
+  it('lets WorkerStalledAlarm see a lease holder that completes nothing, whatever its standby does', async () => {
+    const queue = new FakeQueueStore();
+    const store = new FakeLease();
+    const a = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-a' } });
+    const b = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-b' } });
+    queue.put(ticket());
+    // the holder reaches neither the queue nor the bus: its cycles fail, yet it keeps the lease
+    queue.failListActive = true;
+    a.publisher.fail = true;
+    a.outbox.events.push({
+      event: {
+        detailType: 'CheckInCompleted',
+        detail: { id: 'e1', occurredAt: at(-1), venueId: 'v1', userId: 'u', correlationId: 'c' },
+      },
+    });
+    for (let i = 0; i < 3; i++) {
+      a.clock.current = b.clock.current = new Date(NOW.getTime() + i * 2000);
+      await assert.rejects(a.worker.runOnce(), WorkerCycleFailed);
+      assert.equal((await b.worker.runOnce()).standby, true);
+    }
+    // the alarm sums CyclesCompleted over every task (dimension Service only)
+    const sum = [...a.metrics, ...b.metrics]
+      .map((line) => JSON.parse(line))
+      .filter((m) => m.Service === WORKER_SERVICE)
+      .reduce((total, m) => total + m.CyclesCompleted, 0);
+    assert.equal(sum, 0, 'no queue was re-planned: the standby must not keep the alarm quiet');
   });
 
   it('takes over from a task that died once its lease has ended, and the old holder then stands by', async () => {
