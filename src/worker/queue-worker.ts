@@ -168,12 +168,11 @@ export class QueueWorker {
     // A store out of reach fails the lease too: the cycle throws, as one that reached nothing.
     if (!(await this.lead())) {
       report.standby = true;
-      // The cycle resolves (the loop touches the health file: ECS keeps a standby), but it
-      // re-planned nothing: WorkerStalledAlarm sums CyclesCompleted over every task, and a
-      // standby's 1 would hide a holder that completes no cycle while it keeps the lease.
       emitMetrics(
         METRICS_NAMESPACE,
         { Service: WORKER_SERVICE },
+        // not a completed cycle: WorkerStalledAlarm sees the cycles that planned, and so fires
+        // if no task holds the lease (the standby's health file stays fresh all the same)
         { CyclesCompleted: { value: 0, unit: 'Count' }, Standby: { value: 1, unit: 'Count' } },
         deps.metricsSink,
       );

@@ -394,6 +394,13 @@ describe('venue site in Chromium against the local hub', {
   });
 
   it('shopper joins the queue for returns, then leaves it', async () => {
+    // each service says how long it takes at the counter (the venue's profile, ADR 0417)
+    assert.equal(
+      (
+        await shopper.getByLabel('Service', { exact: true }).locator('option[value="returns"]').textContent()
+      )?.trim(),
+      'Returns · about 6 min at the counter',
+    );
     await shopper.getByLabel('Service', { exact: true }).selectOption('returns');
     await shopper.getByRole('button', { name: 'Join the queue' }).click();
     await shopper.getByRole('heading', { name: /Your ticket/ }).waitFor(WAIT);
@@ -603,6 +610,16 @@ describe('venue site in Chromium against the local hub', {
     assert.equal(await visitor.getByRole('button', { name: 'Book' }).count(), 0);
     await operator.getByLabel('Status', { exact: true }).selectOption('cancelled');
     await operator.getByRole('button', { name: 'Save' }).click();
+    // cancelling cancels alice's reservation too: the operator is told how many places first
+    const dialog = operator.getByRole('dialog');
+    await dialog.getByText(`Cancel “${title}”? Its 2 booked places are cancelled with it`).waitFor(WAIT);
+    assert.deepEqual(await axeViolations(operator), []);
+    await dialog.getByRole('button', { name: 'Keep it as it is' }).click();
+    assert.equal(await operator.evaluate(() => document.activeElement?.textContent), 'Save');
+    const kept = await (await fetch(`${hub.url}/events/${eventPath.split('/').pop()}`)).json();
+    assert.equal(kept.event.status, 'published', 'nothing saved when the operator keeps it');
+    await operator.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByRole('button', { name: 'Yes, cancel it' }).click();
     await operator.getByText('Saved.').waitFor(WAIT);
     // alice's page is in Spanish since she saved her preferences; cancelling the event
     // cancelled her reservation too, so there is nothing left to check in or cancel

@@ -10,7 +10,7 @@ import { field, formValue, h, replace, select } from '../dom.ts';
 import { namedFields } from '../field-errors.ts';
 import { t } from '../i18n.ts';
 import { formatDateTime, fromLocalInput, toLocalInput } from '../time.ts';
-import { errorBox, itemStatusLabel, kindLabel, run, showError, statusBox } from '../ui.ts';
+import { confirmAction, errorBox, itemStatusLabel, kindLabel, run, showError, statusBox } from '../ui.ts';
 import { listAll } from './catalog.ts';
 
 const KINDS = ['event', 'program', 'campaign', 'product'] as const;
@@ -220,6 +220,16 @@ export async function itemFormView(
   toggle();
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    // Cancelling an item cancels its confirmed reservations (the API does, and nothing brings
+    // them back): the operator confirms it knowing how many places that is.
+    const booked = item?.status !== 'cancelled' ? (item?.booked ?? 0) : 0;
+    if (item && booked > 0 && formValue(form, 'status') === 'cancelled') {
+      const question = t('confirmCancelItem', { title: item.title, n: booked });
+      if (!(await confirmAction(question, t('confirmCancelItemYes'), t('keepItem')))) {
+        button.focus();
+        return;
+      }
+    }
     await run(
       button,
       errors,

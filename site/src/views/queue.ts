@@ -12,7 +12,7 @@ import { t } from '../i18n.ts';
 import { activeTicket } from '../my-ticket.ts';
 import { formatTime } from '../time.ts';
 import { confirmAction, errorBox, PollFailures, run, SERVICE_KINDS, serviceLabel, showError } from '../ui.ts';
-import { type VenueRulesView, venueRules } from '../venue-rules.ts';
+import { type ServiceOffer, type VenueRulesView, venueRules } from '../venue-rules.ts';
 
 const POLL_MS = 2000;
 
@@ -61,11 +61,17 @@ function joinForm(
   venue: VenueRulesView,
   previous?: QueueTicket,
 ): void {
-  // the services this venue's queue takes, when its profile could be read
-  const kinds = venue.services?.map((s) => s.serviceKind) ?? SERVICE_KINDS;
+  // the services this venue's queue takes, with the time each takes at the counter, when its
+  // profile could be read
+  const offers: ServiceOffer[] = venue.services ?? SERVICE_KINDS.map((serviceKind) => ({ serviceKind }));
   const service = select(
     'serviceKind',
-    kinds.map((k): [string, string] => [k, serviceLabel(k)]),
+    offers.map((o): [string, string] => [
+      o.serviceKind,
+      o.expectedMinutes === undefined
+        ? serviceLabel(o.serviceKind)
+        : t('serviceMinutes', { service: serviceLabel(o.serviceKind), minutes: o.expectedMinutes }),
+    ]),
   );
   const partySize = h('input', {
     type: 'number',

@@ -27,7 +27,9 @@ export class DynamoWorkerLease implements WorkerLeaseStore {
               'SET #owner = :owner, #leaseUntil = :until, #renewedAt = :renewedAt, #expiresAt = :expiresAt',
             // free, ours already (a renewal, or the SDK resending an update whose answer was
             // lost), or another's that has ended
-            ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner OR #leaseUntil < :now',
+            // (an item without a lease end, written by hand, must not lock every task out)
+            ConditionExpression:
+              'attribute_not_exists(pk) OR #owner = :owner OR #leaseUntil < :now OR attribute_not_exists(#leaseUntil)',
             ExpressionAttributeNames: {
               '#owner': 'owner',
               '#leaseUntil': 'leaseUntil',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { Db } from '../../../src/adapters/dynamodb/db.ts';
 import { createDocumentClient } from '../../../src/adapters/dynamodb/index.ts';
 import { DynamoServiceTimeStore, DynamoWorkerLease } from '../../../src/adapters/dynamodb/worker-state.ts';
@@ -49,6 +49,16 @@ describe('DynamoWorkerLease', () => {
     await lease.release('b');
     assert.equal(await stored(), undefined);
     assert.equal(await lease.acquire('a', s(61), s(91)), true, 'a released lease is free at once');
+  });
+
+  it('is not locked forever by an item without a lease end (written by hand)', async () => {
+    await db.client.send(
+      new PutItemCommand({
+        TableName: db.tables.queueState,
+        Item: { pk: { S: 'WORKER#LEASE' }, sk: { S: 'LEASE' }, owner: { S: 'someone' } },
+      }),
+    );
+    assert.equal(await lease.acquire('a', s(70), s(100)), true);
   });
 
   it('lets only one of many tasks that ask at once take a free lease', async () => {
