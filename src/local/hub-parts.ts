@@ -65,14 +65,27 @@ export function assembleHubParts(input: HubPartsInput): HubServerParts {
   };
 }
 
+/** A validator's own problems (`RulesRefused.problems`) as the 400's details; none if it has no well-formed ones. */
+function refusalDetails(error: unknown): ErrorDetail[] {
+  const problems =
+    typeof error === 'object' && error !== null ? (error as { problems?: unknown }).problems : [];
+  if (!Array.isArray(problems)) return [];
+  return problems.flatMap((p: unknown) => {
+    const { path, message } = (typeof p === 'object' && p !== null ? p : {}) as Record<string, unknown>;
+    if (typeof path !== 'string' || typeof message !== 'string') return [];
+    return [{ path: path === '' ? '/' : rulesPointer(path), message }];
+  });
+}
+
 /**
  * Runs the rules profile's Lambda validators (functions of the template) on a document, with
  * the event AppConfig sends them; the first refusal ends it. The bundled validator throws its
  * problems with their dotted paths (`RulesRefused`), which come back as JSON pointers like the
- * schema's errors; any other failure of a validator refuses the document with its message, as
- * AppConfig stops a deployment whose validator fails.
+ * schema's errors; any other failure of a validator (no well-formed problems, a crash, a
+ * timeout) refuses the document with its message, as AppConfig stops a deployment whose
+ * validator fails. Exported for its tests.
  */
-function rulesValidatorsOf(
+export function rulesValidatorsOf(
   functionIds: readonly string[],
   invoke: HubPartsInput['invoke'],
   env: Record<string, string>,
@@ -90,12 +103,9 @@ function rulesValidatorsOf(
       try {
         await invoke(functionId, event);
       } catch (error) {
-        const problems = (error as { problems?: unknown }).problems;
-        if (Array.isArray(problems))
-          return problems.map((p: { path: string; message: string }) => ({
-            path: p.path === '' ? '/' : rulesPointer(p.path),
-            message: p.message,
-          }));
+        const details = refusalDetails(error);
+        if (details.length > 0) return details;
+        // a refusal without well-formed problems (or a crash, a timeout) still refuses
         return [
           {
             path: '/',

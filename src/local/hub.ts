@@ -165,11 +165,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       logger,
     });
     const { bus } = parts;
-    // deliveries in progress get 3 s to finish; retries still waiting then end with the hub
-    cleanups.push(async () => {
-      await Promise.race([bus.idle(), new Promise<void>((r) => setTimeout(r, 3000).unref())]);
-      bus.stop();
-    });
+    // retries still waiting end with the hub; invocations in progress get 3 s to finish
+    cleanups.push(() => bus.close(3000));
     let seeded = options.demoData === false;
     listener = createHubListener({ ...parts, ready: () => seeded });
 

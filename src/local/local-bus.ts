@@ -56,6 +56,22 @@ function targetFunction(template: CfnTemplate, arn: unknown): string | undefined
   return functions.find((id) => ref.startsWith(`${id}Alias`) || ref.startsWith(`${id}.`));
 }
 
+/**
+ * A retry policy's setting as a number (CloudFormation takes `24` or `"24"`). Anything else, an
+ * intrinsic function above all, stops the hub with a clear error: read as NaN it would have
+ * made the bus retry a failing target until the hub stopped, and never dead-letter it.
+ */
+function policyNumber(raw: unknown, fallback: number, what: string): number {
+  if (raw === undefined) return fallback;
+  const value =
+    typeof raw === 'number' || (typeof raw === 'string' && raw.trim() !== '') ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(
+      `template: ${what} must be a number of whole units (the local hub resolves no function here)`,
+    );
+  return value;
+}
+
 /** Reads the rules of the given bus (logical id) from the template. */
 export function readBusRules(template: CfnTemplate, busId = 'EventBus'): BusRule[] {
   const rules: BusRule[] = [];
@@ -71,10 +87,12 @@ export function readBusRules(template: CfnTemplate, busId = 'EventBus'): BusRule
       const functionId = targetFunction(template, target.Arn);
       if (functionId === undefined) continue;
       const policy = (target.RetryPolicy ?? {}) as Record<string, unknown>;
+      const setting = (name: string, fallback: number) =>
+        policyNumber(policy[name], fallback, `${ruleId}: target ${String(target.Id)}: RetryPolicy.${name}`);
       targets.push({
         functionId,
-        retries: Number(policy.MaximumRetryAttempts ?? DEFAULT_RETRIES),
-        maxEventAgeMs: Number(policy.MaximumEventAgeInSeconds ?? DEFAULT_MAX_EVENT_AGE_S) * 1000,
+        retries: setting('MaximumRetryAttempts', DEFAULT_RETRIES),
+        maxEventAgeMs: setting('MaximumEventAgeInSeconds', DEFAULT_MAX_EVENT_AGE_S) * 1000,
       });
     }
     rules.push({ ruleId, pattern: rawPattern as EventPattern, targets });
@@ -140,6 +158,17 @@ export class LocalBus {
       resume(false);
     }
     this.waits.clear();
+  }
+
+  /**
+   * Stops (the hub shutting down): ends the retries that are waiting at once, and gives the
+   * invocations in progress up to `graceMs` to finish.
+   */
+  async close(graceMs: number): Promise<void> {
+    this.stop();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
   }
 
   /** Waits `ms` before a retry: true, or false if the bus stopped meanwhile. */

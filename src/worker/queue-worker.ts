@@ -80,6 +80,8 @@ export class WorkerCycleFailed extends Error {
 export class QueueWorker {
   private readonly venues = new Map<string, VenueState>();
   private leading = false;
+  /** when the lease this task holds ends unless renewed, by its own clock (epoch ms) */
+  private leaseUntilMs = 0;
 
   constructor(private readonly deps: WorkerDeps) {}
 
@@ -91,7 +93,8 @@ export class QueueWorker {
   async release(): Promise<void> {
     const { lease } = this.deps;
     if (lease === undefined || !this.leading) return;
-    // what this task learned since its last save, for the task that takes over
+    // what this task learned since its last save, for the task that takes over (nothing once
+    // its lease has run out: a successor's copy may be newer)
     for (const [venueId, state] of this.venues) await this.saveServiceTimes(venueId, state);
     try {
       await lease.store.release(lease.owner);
@@ -111,7 +114,16 @@ export class QueueWorker {
     const { lease, clock, logger } = this.deps;
     if (lease === undefined) return true;
     const now = clock.now().getTime();
+    if (this.leading && now > this.leaseUntilMs) {
+      // It ended before this renewal (the store's own test: another may take it once it is
+      // past): another task may have held it meanwhile (planned, learned, saved, stopped), so
+      // what this task knew is as stale as after a lease lost, even if the renewal succeeds.
+      logger.warn('worker lease lapsed before its renewal', { owner: lease.owner });
+      this.venues.clear();
+    }
     const held = await lease.store.acquire(lease.owner, now, now + lease.seconds * 1000);
+    // counted from before the write, so never later than the end the other tasks read
+    if (held) this.leaseUntilMs = now + lease.seconds * 1000;
     if (held !== this.leading) {
       logger.info(
         held ? 'worker lease taken: this task plans the queues' : 'worker lease lost: standing by',
@@ -123,6 +135,18 @@ export class QueueWorker {
     }
     this.leading = held;
     return held;
+  }
+
+  /**
+   * Whether this task may start more work under its lease: it holds it and more than a third
+   * of it is left. The lease is renewed once a cycle; a cycle that stalls (a store retrying, a
+   * paused process) must not go on planning or sweeping after a standby may have taken over.
+   */
+  private mayGoOn(): boolean {
+    const { lease } = this.deps;
+    if (lease === undefined) return true;
+    const left = this.leaseUntilMs - this.deps.clock.now().getTime();
+    return this.leading && left > (lease.seconds * 1000) / 3;
   }
 
   /**
@@ -157,6 +181,7 @@ export class QueueWorker {
     const snapshot = await deps.rules.current();
     if (snapshot.document.features.queue) {
       for (const [venueId, venue] of Object.entries(snapshot.document.venues)) {
+        if (!this.mayGoOn()) break;
         try {
           const state = await this.stateOf(venueId, venue.queue.serviceMinutes);
           const result = await runVenueCycle(venueId, venue, deps, state, deps.clock.now(), deps.logger);
@@ -172,11 +197,18 @@ export class QueueWorker {
       }
       this.forgetVenuesNotIn(new Set(Object.keys(snapshot.document.venues)));
     }
-    try {
-      await this.sweepOutbox(report);
-    } catch (error) {
-      report.outboxFailed = true;
-      deps.logger.warn('outbox sweep failed; events stay pending', { error: errorName(error) });
+    if (!this.mayGoOn()) {
+      // the venues left and the sweep wait for the next cycle, which renews the lease first
+      deps.logger.warn('worker lease running out; the rest of the cycle waits', {
+        owner: deps.lease?.owner,
+      });
+    } else {
+      try {
+        await this.sweepOutbox(report);
+      } catch (error) {
+        report.outboxFailed = true;
+        deps.logger.warn('outbox sweep failed; events stay pending', { error: errorName(error) });
+      }
     }
     // Without a venue dimension, so that one alarm sees the whole worker whatever venues the
     // rules list: a cycle completed and how much of it failed (WorkerStalledAlarm), and the
@@ -235,10 +267,13 @@ export class QueueWorker {
     return state;
   }
 
-  /** Saves what the venue's estimator learned since its last save (a failure is logged, not thrown). */
+  /**
+   * Saves what the venue's estimator learned since its last save, while this task leads (a
+   * failure is logged, not thrown).
+   */
   private async saveServiceTimes(venueId: string, state: VenueState): Promise<void> {
     const store = this.deps.serviceTimes;
-    if (store === undefined || state.unsaved === 0) return;
+    if (store === undefined || state.unsaved === 0 || !this.mayGoOn()) return;
     const at = this.deps.clock.now();
     try {
       await store.save(venueId, state.estimator.state(), at);

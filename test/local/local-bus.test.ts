@@ -126,3 +126,57 @@ describe('local bus shutdown', () => {
     assert.equal(target.at.length, 2, 'a stopped bus still makes first attempts, never retries');
   });
 });
+
+describe('local bus close (the hub stopping)', () => {
+  it('ends the waiting retries at once rather than after the grace', async () => {
+    const target = flaky(99);
+    const rules = readBusRules(template('RetryPolicy: { MaximumRetryAttempts: 5 }'), 'Bus');
+    const bus = new LocalBus(rules, target.invoke, { baseDelayMs: 60_000 });
+    bus.put([event]);
+    await new Promise((r) => setImmediate(r));
+    const started = Date.now();
+    await bus.close(3000);
+    assert.ok(Date.now() - started < 1000, `closed after ${Date.now() - started} ms`);
+    assert.equal(target.at.length, 1);
+  });
+
+  it('gives an invocation in progress the grace to finish', async () => {
+    let finished = false;
+    const rules = readBusRules(template(''), 'Bus');
+    const bus = new LocalBus(rules, async () => {
+      await new Promise((r) => setTimeout(r, 200));
+      finished = true;
+    });
+    bus.put([event]);
+    await bus.close(3000);
+    assert.equal(finished, true);
+  });
+
+  it('gives up on an invocation that outlasts the grace', async () => {
+    const rules = readBusRules(template(''), 'Bus');
+    let release: () => void = () => undefined;
+    const bus = new LocalBus(rules, () => new Promise<void>((r) => (release = r)));
+    bus.put([event]);
+    const started = Date.now();
+    await bus.close(100);
+    assert.ok(Date.now() - started < 1000);
+    release();
+  });
+});
+
+describe('local bus retry policy that is not a number', () => {
+  it('refuses a template whose retry policy the hub cannot read, rather than retrying forever', () => {
+    assert.throws(
+      () =>
+        readBusRules(
+          template('RetryPolicy: { MaximumRetryAttempts: !Ref Retries, MaximumEventAgeInSeconds: 60 }'),
+          'Bus',
+        ),
+      /Rule: target fanout: RetryPolicy.MaximumRetryAttempts must be a number/,
+    );
+    assert.throws(
+      () => readBusRules(template('RetryPolicy: { MaximumEventAgeInSeconds: "a day" }'), 'Bus'),
+      /MaximumEventAgeInSeconds must be a number/,
+    );
+  });
+});

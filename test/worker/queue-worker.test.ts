@@ -475,6 +475,34 @@ describe('QueueWorker', () => {
     assert.ok(b.logger.lines.some((l) => l.message === 'worker lease taken: this task plans the queues'));
   });
 
+  it('lets WorkerStalledAlarm see a lease holder that completes nothing, whatever its standby does', async () => {
+    const queue = new FakeQueueStore();
+    const store = new FakeLease();
+    const a = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-a' } });
+    const b = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-b' } });
+    queue.put(ticket());
+    // the holder reaches neither the queue nor the bus: its cycles fail, yet it keeps the lease
+    queue.failListActive = true;
+    a.publisher.fail = true;
+    a.outbox.events.push({
+      event: {
+        detailType: 'CheckInCompleted',
+        detail: { id: 'e1', occurredAt: at(-1), venueId: 'v1', userId: 'u', correlationId: 'c' },
+      },
+    });
+    for (let i = 0; i < 3; i++) {
+      a.clock.current = b.clock.current = new Date(NOW.getTime() + i * 2000);
+      await assert.rejects(a.worker.runOnce(), WorkerCycleFailed);
+      assert.equal((await b.worker.runOnce()).standby, true);
+    }
+    // the alarm sums CyclesCompleted over every task (dimension Service only)
+    const sum = [...a.metrics, ...b.metrics]
+      .map((line) => JSON.parse(line))
+      .filter((m) => m.Service === WORKER_SERVICE)
+      .reduce((total, m) => total + m.CyclesCompleted, 0);
+    assert.equal(sum, 0, 'no queue was re-planned: the standby must not keep the alarm quiet');
+  });
+
   it('takes over from a task that died once its lease has ended, and the old holder then stands by', async () => {
     const queue = new FakeQueueStore();
     const store = new FakeLease();
@@ -528,6 +556,99 @@ describe('QueueWorker', () => {
       (Date.parse((await queue.get(waiting.ticketId))!.etaAt!) - b.clock.current.getTime()) / 60_000;
     // the rules (3 min) would put the call about 2.5 min away; the handed-over times, over 4
     assert.ok(etaMinutes > 3.5, `ETA in ${etaMinutes.toFixed(2)} min`);
+  });
+
+  it('starts no venue and no sweep once its lease is running out mid-cycle, so a successor never plans beside it', async () => {
+    const queue = new FakeQueueStore();
+    const outbox = new FakeOutbox();
+    const store = new FakeLease();
+    const rules = doc({ v1: venue(), v2: venue() });
+    const a = setup(rules, { queue, outbox, lease: { store, owner: 'task-a' } });
+    const b = setup(rules, { queue, outbox, lease: { store, owner: 'task-b' } });
+    queue.put(ticket());
+    queue.put(ticket({ venueId: 'v2' }));
+    outbox.events.push({
+      event: {
+        detailType: 'CheckInCompleted',
+        detail: { id: 'e1', occurredAt: at(-1), venueId: 'v1', userId: 'u', correlationId: 'c' },
+      },
+    });
+    // v1's cycle stalls past a's lease (30 s): b takes over meanwhile and runs a whole cycle
+    const listActive = queue.listActive.bind(queue);
+    let stalled = false;
+    queue.listActive = async (venueId) => {
+      if (!stalled) {
+        stalled = true;
+        a.clock.current = new Date(NOW.getTime() + 31_000);
+        b.clock.current = new Date(NOW.getTime() + 31_000);
+        assert.equal((await b.worker.runOnce()).standby, false);
+      }
+      return listActive(venueId);
+    };
+    await a.worker.runOnce();
+    const planned = (worker: typeof a) =>
+      worker.logger.lines.filter((l) => l.message === 'venue re-planned').map((l) => l.venueId);
+    assert.deepEqual(planned(b), ['v1', 'v2']);
+    assert.deepEqual(planned(a), ['v1'], 'a started no venue after its lease ran out');
+    assert.equal(a.publisher.published.length, 0, 'nor swept the outbox');
+    assert.deepEqual(
+      b.publisher.published.map((e) => e.detail.id),
+      ['e1'],
+    );
+    assert.ok(
+      a.logger.lines.some((l) => l.message === 'worker lease running out; the rest of the cycle waits'),
+    );
+  });
+
+  it('saves nothing over its successor once its own lease has ended', async () => {
+    const queue = new FakeQueueStore();
+    const store = new FakeLease();
+    const serviceTimes = new FakeServiceTimes();
+    const a = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-a' }, serviceTimes });
+    for (let i = 0; i < 5; i++) queue.put(ticket({ status: 'called', calledAt: at(-6), calledLaneId: 'L2' }));
+    await a.worker.runOnce();
+    for (const t of [...queue.tickets.values()]) finishService(queue, t.ticketId, at(0));
+    a.clock.current = new Date(NOW.getTime() + 20_000);
+    assert.equal((await a.worker.runOnce()).venues[0]!.observed, 5);
+    // a pauses past its lease (renewed at 20 s, until 50 s); b takes over and saves its own
+    const b = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-b' }, serviceTimes });
+    b.clock.current = new Date(NOW.getTime() + 51_000);
+    await b.worker.runOnce();
+    const successors = {
+      recent: { pickup: { mean: 9, count: 50 } },
+      steady: { pickup: { mean: 9, count: 80 } },
+    };
+    await serviceTimes.save('v1', successors, b.clock.current);
+    // SIGTERM reaches a, which never ran another cycle: it believes it still leads
+    a.clock.current = new Date(NOW.getTime() + 52_000);
+    await a.worker.release();
+    assert.deepEqual(serviceTimes.saved.get('v1')!.times, successors);
+    assert.equal(store.holder?.owner, 'task-b');
+  });
+
+  it('starts afresh from the saved service times when its lease lapsed before it renewed it', async () => {
+    const queue = new FakeQueueStore();
+    const store = new FakeLease();
+    const serviceTimes = new FakeServiceTimes();
+    const a = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-a' }, serviceTimes });
+    queue.put(ticket());
+    await a.worker.runOnce();
+    // a pauses 45 s: b holds the lease meanwhile, learns, saves and stops
+    const b = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-b' }, serviceTimes });
+    b.clock.current = new Date(NOW.getTime() + 31_000);
+    await b.worker.runOnce();
+    await serviceTimes.save(
+      'v1',
+      { recent: { pickup: { mean: 9, count: 50 } }, steady: {} },
+      b.clock.current,
+    );
+    await b.worker.release();
+    assert.equal(store.holder, undefined);
+    // a is back: the lease is free, so its renewal succeeds, but what it knew is stale
+    a.clock.current = new Date(NOW.getTime() + 45_000);
+    assert.equal((await a.worker.runOnce()).standby, false);
+    assert.ok(a.logger.lines.some((l) => l.message === 'worker lease lapsed before its renewal'));
+    assert.ok(a.logger.lines.some((l) => l.message === 'service times taken over'));
   });
 
   it('starts from the rules when the saved service times cannot be read', async () => {
