@@ -35,6 +35,8 @@ export interface QueueBoard {
   waiting?: QueueTicket[];
   called?: QueueTicket[];
   stats?: Record<string, unknown>;
+  /** whether the queue worker plans (running within the last minute), and when it last did */
+  planner?: { running?: boolean; seenAt?: string };
 }
 
 export interface BoardLane {

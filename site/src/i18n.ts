@@ -168,6 +168,10 @@ const en = {
   deskCheckedInTicket: '{order} checked in; the shopper has a queue ticket with the order.',
   slotsNoneNew: 'No new slots: these times exist already for that day.',
   boardTitle: 'Live queue board',
+  plannerStopped:
+    'The queue planner has not run since {time}: lanes, positions and ETAs are not being updated. Tickets can still be called.',
+  plannerNeverRan:
+    'The queue planner is not running: lanes, positions and ETAs are not being updated. Tickets can still be called.',
   callNext: 'Call next',
   nobodyWaiting: 'Nobody is waiting for this lane.',
   served: 'Served',
@@ -392,6 +396,10 @@ const es: Record<MessageKey, string> = {
   deskCheckedInTicket: '{order}: llegada registrada; el cliente tiene un turno en la fila con el pedido.',
   slotsNoneNew: 'Ninguna franja nueva: esas horas ya existen para ese día.',
   boardTitle: 'Panel de la fila en directo',
+  plannerStopped:
+    'El planificador de la fila no funciona desde las {time}: las filas, posiciones y horas previstas no se actualizan. Se puede seguir llamando.',
+  plannerNeverRan:
+    'El planificador de la fila no está en marcha: las filas, posiciones y horas previstas no se actualizan. Se puede seguir llamando.',
   callNext: 'Llamar al siguiente',
   nobodyWaiting: 'Nadie espera en este mostrador.',
   served: 'Atendido',

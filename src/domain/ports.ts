@@ -303,6 +303,11 @@ export interface QueueStore {
    * Worker: writes a venue's plan where each ticket is still at its version; skips the others.
    */
   applyPlan(venueId: string, writes: PlanWrite[]): Promise<{ written: number; skipped: number }>;
+  /**
+   * Board (route 19): when a worker task last took or renewed the worker lease, that is, began
+   * a planning cycle (ADR 0507); undefined if none ever has.
+   */
+  plannerSeenAt(): Promise<string | undefined>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -33,7 +33,16 @@ export interface QueueBoard {
     longestWaitMinutes: number;
     predictedWaitMinutes: number;
   };
+  /**
+   * Whether the queue worker plans (ADR 0507): `running` while a task began a cycle within
+   * `PLANNER_STALE_SECONDS`; `seenAt`, when one last did. Without it positions and ETAs stand
+   * still, which the board could not otherwise tell an operator.
+   */
+  planner: { running: boolean; seenAt?: string };
 }
+
+/** A planner not seen for longer than this counts as stopped (it cycles every few seconds). */
+export const PLANNER_STALE_SECONDS = 60;
 
 /** plan writes land every few seconds; a handful of fresh reads always outlasts them */
 const LEAVE_ATTEMPTS = 5;
@@ -179,7 +188,10 @@ export class QueueService {
   async board(venueId: string): Promise<QueueBoard> {
     const { venue } = await venueRules(this.deps, venueId);
     const now = this.deps.clock.now();
-    const active = await this.deps.stores.queue.listActive(venueId);
+    const [active, plannerSeenAt] = await Promise.all([
+      this.deps.stores.queue.listActive(venueId),
+      this.deps.stores.queue.plannerSeenAt(),
+    ]);
     const live = livePositions(active, venue, now);
     const waiting = active.filter((t) => t.status === 'waiting').map((t) => located(t, live.get(t.ticketId)));
     const called = active.filter((t) => t.status === 'called').map(strip);
@@ -204,6 +216,13 @@ export class QueueService {
         longestWaitMinutes: Math.max(0, ...waiting.map((t) => minutesSince(t.joinedAt))),
         predictedWaitMinutes: Math.max(0, ...waiting.map((t) => minutesUntil(t.etaAt))),
       },
+      planner:
+        plannerSeenAt === undefined
+          ? { running: false }
+          : {
+              running: now.getTime() - Date.parse(plannerSeenAt) <= PLANNER_STALE_SECONDS * 1000,
+              seenAt: plannerSeenAt,
+            },
     };
   }
 

@@ -366,6 +366,8 @@ describe('venue site in Chromium against the local hub', {
     assert.match(lane, /^\S+$/);
     await operator.getByRole('link', { name: 'Queue board' }).click();
     await screen(operator, '13-operator-board', 'Live queue board');
+    // the worker plans here: the board raises no planner warning
+    assert.equal(await operator.locator('.warning').textContent(), '');
     const laneSection = operator.locator(`section.lane[data-lane="${lane}"]`);
     await laneSection.locator('li[data-ticket]').first().waitFor(WAIT);
     // a pickup's ticket names its order, so the lane has it at hand

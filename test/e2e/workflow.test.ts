@@ -306,6 +306,8 @@ describe('the venue workflow, end to end', {
   it('lets the operator see the board, call the ticket and complete the pickup', async () => {
     const board = await call('GET', `/venues/${venue()}/queue`, { as: 'operator' });
     expectStatus(board, 200, 'queue board');
+    // the worker that planned the ticket is seen planning (ADR 0507)
+    assert.equal(board.json.planner.running, true, 'the board sees the queue planner running');
     assert.equal((await call('GET', `/venues/${venue()}/queue`, { as: 'shopper' })).status, 403);
     // A shared stack may have other tickets ahead in the lane: serve them until ours is called.
     let called: Record<string, unknown> | undefined;

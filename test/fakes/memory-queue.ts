@@ -102,6 +102,9 @@ export function memoryQueueStore(state: MemoryState): QueueStore {
       }
       return copy(next);
     },
+    async plannerSeenAt() {
+      return state.plannerSeenAt;
+    },
     async applyPlan(_venueId, writes) {
       let written = 0;
       let skipped = 0;

@@ -32,6 +32,8 @@ export interface MemoryState {
   outbox: Map<string, OutboxEntry>;
   preferences: Map<string, Preferences>;
   deliveries: Map<string, DeliveryMarker>;
+  /** when a worker task last took or renewed the worker lease (the board's planner status) */
+  plannerSeenAt?: string;
 }
 
 export function createMemoryState(): MemoryState {

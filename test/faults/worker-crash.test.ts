@@ -36,6 +36,7 @@ class DyingQueue implements QueueStore {
   transition = (...args: Parameters<QueueStore['transition']>) => this.inner.transition(...args);
   lanePlanUpTo = (...args: Parameters<QueueStore['lanePlanUpTo']>) => this.inner.lanePlanUpTo(...args);
   lanePlanHead = (...args: Parameters<QueueStore['lanePlanHead']>) => this.inner.lanePlanHead(...args);
+  plannerSeenAt = () => this.inner.plannerSeenAt();
   async applyPlan(venueId: string, assignments: PlanWrite[]): Promise<{ written: number; skipped: number }> {
     this.seen = assignments;
     await this.beforeWrite();

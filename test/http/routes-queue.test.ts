@@ -214,6 +214,7 @@ describe('queue routes', () => {
     );
     const board = await h.call('GET', '/venues/flagship-001/queue', { as: 'olivia' });
     assert.equal(board.status, 200);
+    assert.deepEqual(board.body.planner, { running: false }, 'no worker has ever planned here');
     assert.equal(board.body.stats.waiting, 1);
     assert.equal(board.body.stats.called, 1);
     const l1 = board.body.lanes.find((l: { laneId: string }) => l.laneId === 'L1');
@@ -229,6 +230,17 @@ describe('queue routes', () => {
       (await h.call('POST', '/venues/flagship-001/lanes/L9/call-next', { as: 'olivia' })).status,
       404,
     );
+  });
+
+  it('tells the board whether the queue worker plans: running within a minute of its last cycle', async () => {
+    const h = await createHarness();
+    const board = async () => (await h.call('GET', '/venues/flagship-001/queue', { as: 'olivia' })).body;
+    h.memory.state.plannerSeenAt = '2026-12-01T14:59:30.000Z';
+    assert.deepEqual((await board()).planner, { running: true, seenAt: '2026-12-01T14:59:30.000Z' });
+    h.clock.set('2026-12-01T15:00:30.000Z');
+    assert.equal((await board()).planner.running, true, 'exactly 60 s ago still counts');
+    h.clock.set('2026-12-01T15:00:31.000Z');
+    assert.deepEqual((await board()).planner, { running: false, seenAt: '2026-12-01T14:59:30.000Z' });
   });
 
   it('calls FIFO among eligible tickets while no plan exists, skipping a ticket that changed meanwhile', async () => {

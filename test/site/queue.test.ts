@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setLanguage } from '../../site/src/i18n.ts';
-import { calledTickets, laneTitle, plannedFor } from '../../site/src/operator/queue-board.ts';
+import { calledTickets, laneTitle, plannedFor, plannerWarning } from '../../site/src/operator/queue-board.ts';
 import { ticketAnnouncement } from '../../site/src/views/queue.ts';
 import type { QueueTicket } from '../../src/domain/model.ts';
 
@@ -20,6 +20,24 @@ function ticket(id: string, extra: Partial<QueueTicket> = {}): QueueTicket {
 }
 
 describe('queue screens', () => {
+  it('warns on the board when the queue planner has stopped, and says nothing while it runs', () => {
+    setLanguage('en');
+    const tz = 'America/New_York';
+    assert.equal(plannerWarning({ running: true, seenAt: '2026-12-01T15:00:00.000Z' }, tz, 'en-US'), '');
+    assert.equal(plannerWarning(undefined, tz, 'en-US'), '', 'an API that does not say');
+    assert.match(
+      plannerWarning({ running: false, seenAt: '2026-12-01T15:00:00.000Z' }, tz, 'en-US'),
+      /^The queue planner has not run since 10:00\sAM: lanes, positions and ETAs are not being updated\./,
+    );
+    assert.match(plannerWarning({ running: false }, tz, 'en-US'), /^The queue planner is not running/);
+    setLanguage('es');
+    assert.match(
+      plannerWarning({ running: false, seenAt: '2026-12-01T15:00:00.000Z' }, tz, 'es-ES'),
+      /^El planificador de la fila no funciona desde las 10:00/,
+    );
+    setLanguage('en');
+  });
+
   it('titles a lane with its kinds, and a closed one with its announced return', () => {
     setLanguage('en');
     const tz = 'America/New_York';

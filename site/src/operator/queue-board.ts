@@ -63,10 +63,23 @@ const statLabel = labelFrom({
   predictedWaitMinutes: 'statPredictedWait',
 });
 
+/**
+ * What the board says of the queue planner: nothing while it runs (or when the API does not
+ * say), else that it has stopped and since when.
+ */
+export function plannerWarning(planner: QueueBoard['planner'], timeZone: string, locale: string): string {
+  if (planner?.running !== false) return '';
+  return planner.seenAt === undefined
+    ? t('plannerNeverRan')
+    : t('plannerStopped', { time: formatTime(planner.seenAt, timeZone, locale) });
+}
+
 export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
   const { venueId } = ctx.config;
   const errors = errorBox();
   const notice = statusBox();
+  // an alert, changed only when what it says changes: announced once, not at every poll
+  const plannerEl = h('div', { class: 'warning', role: 'alert' });
   const lanesEl = h('div', { class: 'lanes' });
   const calledList = h('ul', { class: 'called-list' });
   const statsEl = h('dl', { class: 'stats' });
@@ -169,6 +182,8 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
         calledList.append(row);
       }
     }
+    const warning = plannerWarning(board.planner, ctx.config.timezone, ctx.locale());
+    if (plannerEl.textContent !== warning) replace(plannerEl, warning);
     replace(
       statsEl,
       ...Object.entries(board.stats ?? {})
@@ -199,6 +214,7 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
   replace(
     main,
     h('h1', {}, t('boardTitle')),
+    plannerEl,
     notice,
     errors,
     lanesEl,

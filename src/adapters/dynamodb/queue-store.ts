@@ -210,6 +210,14 @@ export class DynamoQueueStore implements QueueStore {
     ];
   }
 
+  async plannerSeenAt(): Promise<string | undefined> {
+    const out = await this.db.run(() =>
+      this.db.doc.send(new GetCommand({ TableName: this.table, Key: queueKeys.workerLease() })),
+    );
+    const renewedAt = out.Item?.renewedAt;
+    return typeof renewedAt === 'string' ? renewedAt : undefined;
+  }
+
   async applyPlan(venueId: string, writes: PlanWrite[]): Promise<{ written: number; skipped: number }> {
     const outcomes = await mapLimit(writes, PLAN_CONCURRENCY, async (w) => {
       // the plan is no client-visible change, but it bumps `version` so that a writer who read

@@ -1,10 +1,10 @@
 /**
  * What passes from one worker task to the next (ADR 0507), in the queue-state table: the lease
- * (`WORKER#LEASE`: one conditional update takes or renews it, one conditional delete gives it
- * up; a task that died leaves a lease that another takes once it has ended) and each venue's
- * observed service times (`STATS#{venueId}`), so that the next holder does not start cold.
+ * (`WORKER#LEASE`: one conditional update takes or renews it, another ends it; a task that
+ * died leaves a lease that another takes once it has ended) and each venue's observed service
+ * times (`STATS#{venueId}`), so that the next holder does not start cold.
  */
-import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ObservedServiceTimes, ServiceTimeStore, WorkerLeaseStore } from '../../domain/ports.ts';
 import { type Db, epochSeconds, isConditionFailure } from './db.ts';
 import { queueKeys } from './keys.ts';
@@ -57,13 +57,16 @@ export class DynamoWorkerLease implements WorkerLeaseStore {
     try {
       await this.db.run(() =>
         this.db.doc.send(
-          new DeleteCommand({
+          // Ended, not deleted: the item keeps `renewedAt`, which the board reads as when the
+          // planner last ran, so a hand-over does not show the planner as never seen.
+          new UpdateCommand({
             TableName: this.db.tables.queueState,
             Key: queueKeys.workerLease(),
+            UpdateExpression: 'SET #leaseUntil = :ended',
             // only our own: a standby that took over since must keep its lease
             ConditionExpression: '#owner = :owner',
-            ExpressionAttributeNames: { '#owner': 'owner' },
-            ExpressionAttributeValues: { ':owner': owner },
+            ExpressionAttributeNames: { '#owner': 'owner', '#leaseUntil': 'leaseUntil' },
+            ExpressionAttributeValues: { ':owner': owner, ':ended': 0 },
           }),
         ),
       );

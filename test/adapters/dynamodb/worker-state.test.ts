@@ -3,6 +3,7 @@ import { before, describe, it } from 'node:test';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { Db } from '../../../src/adapters/dynamodb/db.ts';
 import { createDocumentClient } from '../../../src/adapters/dynamodb/index.ts';
+import { DynamoQueueStore } from '../../../src/adapters/dynamodb/queue-store.ts';
 import { DynamoServiceTimeStore, DynamoWorkerLease } from '../../../src/adapters/dynamodb/worker-state.ts';
 import { type TestTables, useTables } from '../../helpers/dynamodb.ts';
 
@@ -12,12 +13,15 @@ const s = (seconds: number) => START + seconds * 1000;
 describe('DynamoWorkerLease', () => {
   let db: TestTables;
   let lease: DynamoWorkerLease;
+  let queue: DynamoQueueStore;
 
   before(async () => {
     process.env.AWS_ACCESS_KEY_ID ??= 'local';
     process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
     db = await useTables();
-    lease = new DynamoWorkerLease(new Db(createDocumentClient(db.endpoint), db.tables));
+    const shared = new Db(createDocumentClient(db.endpoint), db.tables);
+    lease = new DynamoWorkerLease(shared);
+    queue = new DynamoQueueStore(shared);
   });
 
   const stored = async () =>
@@ -32,6 +36,7 @@ describe('DynamoWorkerLease', () => {
     ).Item;
 
   it('gives the lease to one task until it ends, renews it for its holder, and lets it go', async () => {
+    assert.equal(await queue.plannerSeenAt(), undefined, 'no planner ever ran');
     assert.equal(await lease.acquire('a', s(0), s(30)), true);
     assert.equal(await lease.acquire('b', s(10), s(40)), false, 'held by a until 30 s');
     assert.equal(await lease.acquire('a', s(20), s(50)), true, 'a renews');
@@ -47,8 +52,11 @@ describe('DynamoWorkerLease', () => {
     await lease.release('a'); // not a's any more: nothing happens
     assert.equal((await stored())?.owner?.S, 'b');
     await lease.release('b');
-    assert.equal(await stored(), undefined);
+    // ended, not deleted: the board still reads when the planner last ran
+    assert.equal((await stored())?.leaseUntil?.N, '0');
+    assert.equal(await queue.plannerSeenAt(), new Date(s(51)).toISOString());
     assert.equal(await lease.acquire('a', s(61), s(91)), true, 'a released lease is free at once');
+    assert.equal(await queue.plannerSeenAt(), new Date(s(61)).toISOString());
   });
 
   it('is not locked forever by an item without a lease end (written by hand)', async () => {
