@@ -53,6 +53,14 @@ function flaky(failures: number) {
   };
 }
 
+/** A bus over a one-rule template with `retryPolicy`, to a target that fails `failures` times. */
+function busTo(retryPolicy: string, failures: number, baseDelayMs: number) {
+  const target = flaky(failures);
+  const bus = new LocalBus(readBusRules(template(retryPolicy), 'Bus'), target.invoke, { baseDelayMs });
+  bus.put([event]);
+  return { target, bus };
+}
+
 describe('local bus retry policy (read from the template)', () => {
   it("reads template.yaml's targets: 24 retries over at most a day, as the fan-out rules set them", () => {
     const rules = readBusRules(loadTemplate(ROOT_TEMPLATE));
@@ -70,10 +78,7 @@ describe('local bus retry policy (read from the template)', () => {
   });
 
   it('keeps retrying past the first seconds, with doubling delays, until the target takes it', async () => {
-    const target = flaky(5);
-    const rules = readBusRules(template('RetryPolicy: { MaximumRetryAttempts: 8 }'), 'Bus');
-    const bus = new LocalBus(rules, target.invoke, { baseDelayMs: 5 });
-    bus.put([event]);
+    const { target, bus } = busTo('RetryPolicy: { MaximumRetryAttempts: 8 }', 5, 5);
     await bus.idle();
     assert.equal(target.at.length, 6);
     assert.deepEqual(bus.dlq(), []);
@@ -83,10 +88,7 @@ describe('local bus retry policy (read from the template)', () => {
   });
 
   it('parks the event once the policy allows no more attempts', async () => {
-    const target = flaky(99);
-    const rules = readBusRules(template('RetryPolicy: { MaximumRetryAttempts: 2 }'), 'Bus');
-    const bus = new LocalBus(rules, target.invoke, { baseDelayMs: 1 });
-    bus.put([event]);
+    const { target, bus } = busTo('RetryPolicy: { MaximumRetryAttempts: 2 }', 99, 1);
     await bus.idle();
     assert.equal(target.at.length, 3);
     assert.deepEqual(
@@ -96,14 +98,12 @@ describe('local bus retry policy (read from the template)', () => {
   });
 
   it('gives up when the next retry would come after the maximum event age', async () => {
-    const target = flaky(99);
-    const rules = readBusRules(
-      template('RetryPolicy: { MaximumRetryAttempts: 50, MaximumEventAgeInSeconds: 1 }'),
-      'Bus',
-    );
     // 300, 600 ms: the third delay (1.2 s) would pass the one-second age
-    const bus = new LocalBus(rules, target.invoke, { baseDelayMs: 300 });
-    bus.put([event]);
+    const { target, bus } = busTo(
+      'RetryPolicy: { MaximumRetryAttempts: 50, MaximumEventAgeInSeconds: 1 }',
+      99,
+      300,
+    );
     await bus.idle();
     assert.equal(target.at.length, 3);
     assert.equal(bus.dlq()[0]?.attempts, 3);
@@ -112,10 +112,7 @@ describe('local bus retry policy (read from the template)', () => {
 
 describe('local bus shutdown', () => {
   it('ends retries that are waiting when it stops, without delivering them', async () => {
-    const target = flaky(99);
-    const rules = readBusRules(template('RetryPolicy: { MaximumRetryAttempts: 5 }'), 'Bus');
-    const bus = new LocalBus(rules, target.invoke, { baseDelayMs: 60_000 });
-    bus.put([event]);
+    const { target, bus } = busTo('RetryPolicy: { MaximumRetryAttempts: 5 }', 99, 60_000);
     await new Promise((r) => setImmediate(r));
     assert.equal(target.at.length, 1);
     bus.stop();
@@ -129,10 +126,7 @@ describe('local bus shutdown', () => {
 
 describe('local bus close (the hub stopping)', () => {
   it('ends the waiting retries at once rather than after the grace', async () => {
-    const target = flaky(99);
-    const rules = readBusRules(template('RetryPolicy: { MaximumRetryAttempts: 5 }'), 'Bus');
-    const bus = new LocalBus(rules, target.invoke, { baseDelayMs: 60_000 });
-    bus.put([event]);
+    const { target, bus } = busTo('RetryPolicy: { MaximumRetryAttempts: 5 }', 99, 60_000);
     await new Promise((r) => setImmediate(r));
     const started = Date.now();
     await bus.close(3000);

@@ -4,7 +4,7 @@
  * died leaves a lease that another takes once it has ended) and each venue's observed service
  * times (`STATS#{venueId}`), so that the next holder does not start cold.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ObservedServiceTimes, ServiceTimeStore, WorkerLeaseStore } from '../../domain/ports.ts';
 import { type Db, epochSeconds, isConditionFailure } from './db.ts';
 import { queueKeys } from './keys.ts';
@@ -15,63 +15,58 @@ const KEEP_MS = 24 * 60 * 60 * 1000;
 export class DynamoWorkerLease implements WorkerLeaseStore {
   constructor(private readonly db: Db) {}
 
-  async acquire(owner: string, nowMs: number, untilMs: number): Promise<boolean> {
+  acquire(owner: string, nowMs: number, untilMs: number): Promise<boolean> {
+    return this.update({
+      UpdateExpression:
+        'SET #owner = :owner, #leaseUntil = :until, #renewedAt = :renewedAt, #expiresAt = :expiresAt',
+      // free, ours already (a renewal, or the SDK resending an update whose answer was lost),
+      // or another's that has ended (an item without a lease end, written by hand, must not
+      // lock every task out)
+      ConditionExpression:
+        'attribute_not_exists(pk) OR #owner = :owner OR #leaseUntil < :now OR attribute_not_exists(#leaseUntil)',
+      ExpressionAttributeNames: {
+        '#owner': 'owner',
+        '#leaseUntil': 'leaseUntil',
+        '#renewedAt': 'renewedAt',
+        '#expiresAt': 'expiresAt',
+      },
+      ExpressionAttributeValues: {
+        ':owner': owner,
+        ':until': untilMs,
+        ':now': nowMs,
+        ':renewedAt': new Date(nowMs).toISOString(),
+        ':expiresAt': epochSeconds(new Date(untilMs + KEEP_MS)),
+      },
+    });
+  }
+
+  async release(owner: string): Promise<void> {
+    // Ended, not deleted: the item keeps `renewedAt`, which the board reads as when the
+    // planner last ran, so a hand-over does not show the planner as never seen.
+    await this.update({
+      UpdateExpression: 'SET #leaseUntil = :ended',
+      // only our own: a standby that took over since must keep its lease
+      ConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: { '#owner': 'owner', '#leaseUntil': 'leaseUntil' },
+      ExpressionAttributeValues: { ':owner': owner, ':ended': 0 },
+    });
+  }
+
+  /**
+   * One conditional update of the lease item (an update, not a put: the worker's role writes
+   * the queue-state table by UpdateItem); false when its condition does not hold.
+   */
+  private async update(input: Omit<UpdateCommandInput, 'TableName' | 'Key'>): Promise<boolean> {
     try {
       await this.db.run(() =>
         this.db.doc.send(
-          // an update, not a put: the worker's role writes the queue-state table by UpdateItem
-          new UpdateCommand({
-            TableName: this.db.tables.queueState,
-            Key: queueKeys.workerLease(),
-            UpdateExpression:
-              'SET #owner = :owner, #leaseUntil = :until, #renewedAt = :renewedAt, #expiresAt = :expiresAt',
-            // free, ours already (a renewal, or the SDK resending an update whose answer was
-            // lost), or another's that has ended
-            // (an item without a lease end, written by hand, must not lock every task out)
-            ConditionExpression:
-              'attribute_not_exists(pk) OR #owner = :owner OR #leaseUntil < :now OR attribute_not_exists(#leaseUntil)',
-            ExpressionAttributeNames: {
-              '#owner': 'owner',
-              '#leaseUntil': 'leaseUntil',
-              '#renewedAt': 'renewedAt',
-              '#expiresAt': 'expiresAt',
-            },
-            ExpressionAttributeValues: {
-              ':owner': owner,
-              ':until': untilMs,
-              ':now': nowMs,
-              ':renewedAt': new Date(nowMs).toISOString(),
-              ':expiresAt': epochSeconds(new Date(untilMs + KEEP_MS)),
-            },
-          }),
+          new UpdateCommand({ TableName: this.db.tables.queueState, Key: queueKeys.workerLease(), ...input }),
         ),
       );
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw error;
-    }
-  }
-
-  async release(owner: string): Promise<void> {
-    try {
-      await this.db.run(() =>
-        this.db.doc.send(
-          // Ended, not deleted: the item keeps `renewedAt`, which the board reads as when the
-          // planner last ran, so a hand-over does not show the planner as never seen.
-          new UpdateCommand({
-            TableName: this.db.tables.queueState,
-            Key: queueKeys.workerLease(),
-            UpdateExpression: 'SET #leaseUntil = :ended',
-            // only our own: a standby that took over since must keep its lease
-            ConditionExpression: '#owner = :owner',
-            ExpressionAttributeNames: { '#owner': 'owner', '#leaseUntil': 'leaseUntil' },
-            ExpressionAttributeValues: { ':owner': owner, ':ended': 0 },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
     }
   }
 }
