@@ -9,7 +9,11 @@
  * (they keep their last good copy). The local hub runs this same bundle for `PUT /local/appconfig`,
  * read from the validators of the configuration profile in template.yaml.
  */
-import { type RulesProblem, rulesDocumentDetails } from '../adapters/appconfig/rules-shape.ts';
+import {
+  describeProblem,
+  type RulesProblem,
+  rulesDocumentDetails,
+} from '../adapters/appconfig/rules-shape.ts';
 import { createLogger, type Logger } from '../observability/log.ts';
 
 /** What AppConfig sends a Lambda validator (AppConfig User Guide, "Understanding validators"). */
@@ -26,11 +30,7 @@ export interface AppConfigValidationEvent {
 export class RulesRefused extends Error {
   override readonly name = 'RulesRefused';
   constructor(readonly problems: RulesProblem[]) {
-    super(
-      `The venue rules cannot be deployed: ${problems
-        .map((p) => (p.path === '' ? `the document ${p.message}` : `${p.path} ${p.message}`))
-        .join('; ')}`,
-    );
+    super(`The venue rules cannot be deployed: ${problems.map(describeProblem).join('; ')}`);
   }
 }
 

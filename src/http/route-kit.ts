@@ -4,9 +4,9 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ValidationFailed } from '../domain/errors.ts';
-import type { Caller, Reservation } from '../domain/model.ts';
+import type { Caller, Page, PageRequest, Reservation } from '../domain/model.ts';
 import type { Actor } from '../services/context.ts';
-import { header } from './request.ts';
+import { header, parsePage, parseQuery } from './request.ts';
 import { idempotencyKey as idempotencyKeySchema } from './schemas.ts';
 import { reservationOut } from './serialize.ts';
 import type { Services } from './services.ts';
@@ -74,6 +74,20 @@ export function idempotencyKey(ctx: RouteContext): string | undefined {
 
 export function query(ctx: RouteContext): Record<string, string | undefined> {
   return ctx.event.queryStringParameters ?? {};
+}
+
+/**
+ * A list without filters: the query takes `limit` and `cursor` only (anything else is a 400),
+ * and the page's items are answered in their public shape.
+ */
+export async function pagedList<T>(
+  ctx: RouteContext,
+  list: (page: PageRequest) => Promise<Page<T>>,
+  out: (item: T) => unknown,
+): Promise<Reply> {
+  parseQuery(ctx.event, {}, { paged: true });
+  const page = await list(parsePage(query(ctx)));
+  return ok({ ...page, items: page.items.map(out) });
 }
 
 export const bookingReply = (r: { reservation: Reservation; replayed: boolean }): Reply => ({

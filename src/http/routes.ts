@@ -19,6 +19,7 @@ import {
   idempotencyKey,
   normalizeTimes,
   ok,
+  pagedList,
   query,
   type Route,
 } from './route-kit.ts';
@@ -124,11 +125,8 @@ export const ROUTES: readonly Route[] = [
     method: 'GET',
     path: '/me/reservations',
     access: 'shopper',
-    handle: async (ctx) => {
-      parseQuery(ctx.event, {}, { paged: true });
-      const page = await ctx.services.bookings.listMine(ctx.actor, parsePage(query(ctx)));
-      return ok({ ...page, items: page.items.map(reservationOut) });
-    },
+    handle: (ctx) =>
+      pagedList(ctx, (page) => ctx.services.bookings.listMine(ctx.actor, page), reservationOut),
   },
   {
     method: 'DELETE',
@@ -161,11 +159,12 @@ export const ROUTES: readonly Route[] = [
     method: 'GET',
     path: '/pickup-slots/{slotId}/reservations',
     access: 'operator',
-    handle: async (ctx) => {
-      parseQuery(ctx.event, {}, { paged: true });
-      const page = await ctx.services.bookings.listForSlot(ctx.params.slotId ?? '', parsePage(query(ctx)));
-      return ok({ ...page, items: page.items.map(reservationOut) });
-    },
+    handle: (ctx) =>
+      pagedList(
+        ctx,
+        (page) => ctx.services.bookings.listForSlot(ctx.params.slotId ?? '', page),
+        reservationOut,
+      ),
   },
   {
     method: 'POST',
@@ -216,11 +215,7 @@ export const ROUTES: readonly Route[] = [
     method: 'GET',
     path: '/me/queue/tickets',
     access: 'shopper',
-    handle: async (ctx) => {
-      parseQuery(ctx.event, {}, { paged: true });
-      const page = await ctx.services.queue.listMine(ctx.actor, parsePage(query(ctx)));
-      return ok({ ...page, items: page.items.map(ticketOut) });
-    },
+    handle: (ctx) => pagedList(ctx, (page) => ctx.services.queue.listMine(ctx.actor, page), ticketOut),
   },
   {
     method: 'GET',

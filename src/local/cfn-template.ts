@@ -110,6 +110,20 @@ export function refOf(value: TemplateValue): string | undefined {
 }
 
 /**
+ * The function of the template an ARN points at: `!GetAtt Fn.Arn`, `!Ref Fn` or an alias or
+ * version of it (`!Ref FnAliaslive` / `Fn.Alias`, as SAM's AutoPublishAlias names it).
+ */
+export function functionOf(template: CfnTemplate, arn: TemplateValue): string | undefined {
+  const ref = refOf(arn);
+  if (!ref) return undefined;
+  const functions = ['AWS::Serverless::Function', 'AWS::Lambda::Function'].flatMap((type) =>
+    resourcesOfType(template, type).map(([id]) => id),
+  );
+  if (functions.includes(ref)) return ref;
+  return functions.find((id) => ref.startsWith(`${id}Alias`) || ref.startsWith(`${id}.`));
+}
+
+/**
  * Resolves `!Sub` strings and `!Ref`s to parameters against the given values (enough for
  * names such as `${AppName}-${Stage}-events`); anything else is returned as it is.
  */

@@ -8,7 +8,7 @@
  * (docs/decisions/0310) is retried after the lease has run out, not only within it.
  */
 import type { Logger } from '../observability/log.ts';
-import { type CfnTemplate, refOf, resourcesOfType } from './cfn-template.ts';
+import { type CfnTemplate, functionOf, refOf, resourcesOfType } from './cfn-template.ts';
 import { type EventPattern, matchesPattern } from './event-pattern.ts';
 import type { BusEvent } from './stand-ins/eventbridge.ts';
 
@@ -43,20 +43,6 @@ export interface DeadLetter {
 export type InvokeFunction = (functionId: string, event: BusEvent) => Promise<unknown>;
 
 /**
- * The function a target ARN points at: `!GetAtt Fn.Arn`, `!Ref Fn` or an alias of it
- * (`!Ref FnAliaslive` / `Fn.Alias`, as SAM's AutoPublishAlias names it).
- */
-function targetFunction(template: CfnTemplate, arn: unknown): string | undefined {
-  const ref = refOf(arn);
-  if (!ref) return undefined;
-  const functions = ['AWS::Serverless::Function', 'AWS::Lambda::Function'].flatMap((type) =>
-    resourcesOfType(template, type).map(([id]) => id),
-  );
-  if (functions.includes(ref)) return ref;
-  return functions.find((id) => ref.startsWith(`${id}Alias`) || ref.startsWith(`${id}.`));
-}
-
-/**
  * A retry policy's setting as a number (CloudFormation takes `24` or `"24"`). Anything else, an
  * intrinsic function above all, stops the hub with a clear error: read as NaN it would have
  * made the bus retry a failing target until the hub stopped, and never dead-letter it.
@@ -84,7 +70,7 @@ export function readBusRules(template: CfnTemplate, busId = 'EventBus'): BusRule
     if (!rawPattern || typeof rawPattern !== 'object') continue;
     const targets: BusTarget[] = [];
     for (const target of Array.isArray(p.Targets) ? (p.Targets as Array<Record<string, unknown>>) : []) {
-      const functionId = targetFunction(template, target.Arn);
+      const functionId = functionOf(template, target.Arn);
       if (functionId === undefined) continue;
       const policy = (target.RetryPolicy ?? {}) as Record<string, unknown>;
       const setting = (name: string, fallback: number) =>

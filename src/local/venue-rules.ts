@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { ErrorDetail } from '../domain/errors.ts';
 import type { RulesDocument } from '../domain/rules.ts';
-import { type CfnTemplate, loadTemplate } from './cfn-template.ts';
+import { type CfnTemplate, functionOf, loadTemplate } from './cfn-template.ts';
 
 /** template.yaml at the repository root. */
 export const ROOT_TEMPLATE = join(resolve(dirname(fileURLToPath(import.meta.url)), '../..'), 'template.yaml');
@@ -93,20 +93,6 @@ export function rulesPointer(path: string): string {
   return `/${path.replace(/\[(\d+)\]/g, '.$1').replaceAll('.', '/')}`;
 }
 
-/** The logical id a validator's `Content` names: `!Ref X.Alias`, `!Ref X` or `!GetAtt X.Arn`. */
-function functionNamed(content: unknown): string | undefined {
-  if (typeof content !== 'object' || content === null) return undefined;
-  const ref = (content as { Ref?: unknown }).Ref;
-  if (typeof ref === 'string') return ref.replace(/\.(Alias|Version)$/, '');
-  const getAtt = (content as { 'Fn::GetAtt'?: unknown })['Fn::GetAtt'];
-  const target = Array.isArray(getAtt)
-    ? getAtt[0]
-    : typeof getAtt === 'string'
-      ? getAtt.split('.')[0]
-      : undefined;
-  return typeof target === 'string' ? target : undefined;
-}
-
 /**
  * The functions of the template that the configuration profile's LAMBDA validators name, in
  * their order. AppConfig invokes them before a deployment; the local hub does the same for
@@ -118,8 +104,8 @@ export function rulesValidatorFunctions(template: CfnTemplate): string[] {
   return validators
     .filter((v) => v.Type === 'LAMBDA')
     .map((v) => {
-      const id = functionNamed(v.Content);
-      if (id === undefined || template.Resources[id] === undefined) {
+      const id = functionOf(template, v.Content);
+      if (id === undefined) {
         throw new Error(
           `template.yaml: a LAMBDA validator of VenueRulesProfile names no function of the template`,
         );

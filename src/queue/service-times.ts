@@ -42,13 +42,6 @@ const DEFAULTS: EstimatorOptions = {
 
 type Mean = ObservedMean;
 
-/**
- * What an estimator has learned, to be kept beyond the worker that learned it: per kind, each
- * mean with the number of observations it stands for (ADR 0507: a task taking over the worker
- * lease starts from it instead of from the rules).
- */
-export type EstimatorState = ObservedServiceTimes;
-
 export class ServiceTimeEstimator {
   private readonly recent = new Map<string, Mean>();
   private readonly steady = new Map<string, Mean>();
@@ -79,8 +72,11 @@ export class ServiceTimeEstimator {
     this.steady.set(kind, next(this.steady.get(kind), prior, steadyPriorWeight, steadyWindow, sample));
   }
 
-  /** What it has learned so far (for `restore` in another worker). */
-  state(): EstimatorState {
+  /**
+   * What it has learned so far, per kind each mean with the number of services it stands for:
+   * kept beyond this worker, the task taking the worker lease over `restore`s it (ADR 0507).
+   */
+  state(): ObservedServiceTimes {
     return { recent: Object.fromEntries(this.recent), steady: Object.fromEntries(this.steady) };
   }
 
@@ -89,7 +85,7 @@ export class ServiceTimeEstimator {
    * count bounded by the window (so new services move it as they would have moved it there).
    * Anything malformed is skipped: the rules' expectation then stands for that kind.
    */
-  restore(state: EstimatorState): void {
+  restore(state: ObservedServiceTimes): void {
     const load = (into: Map<string, Mean>, from: unknown, window: number) => {
       if (typeof from !== 'object' || from === null) return;
       for (const [kind, value] of Object.entries(from as Record<string, unknown>)) {

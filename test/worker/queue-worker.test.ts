@@ -99,6 +99,25 @@ function setup(
   return { queue, slots, outbox, publisher, logger, metrics, clock, worker };
 }
 
+/**
+ * Worker tasks of one venue day that share the queue, the outbox and the lease (and, with
+ * `serviceTimes`, the saved service times): `task(owner)` starts one, `a` and `b` are two.
+ */
+function tasks(rules: RulesDocument = doc({ v1: venue() }), options: { serviceTimes?: boolean } = {}) {
+  const queue = new FakeQueueStore();
+  const outbox = new FakeOutbox();
+  const store = new FakeLease();
+  const serviceTimes = new FakeServiceTimes();
+  const task = (owner: string, document = rules) =>
+    setup(document, {
+      queue,
+      outbox,
+      lease: { store, owner },
+      ...(options.serviceTimes ? { serviceTimes } : {}),
+    });
+  return { queue, outbox, store, serviceTimes, task };
+}
+
 /** The operator finishes serving a called ticket at `completedAt` (done, served). */
 function finishService(queue: FakeQueueStore, ticketId: string, completedAt: string): void {
   queue.tickets.set(ticketId, {
@@ -423,11 +442,8 @@ describe('QueueWorker', () => {
   });
 
   it('lets one task at a time plan and sweep: the other stands by, healthy, until the lease is free', async () => {
-    const queue = new FakeQueueStore();
-    const outbox = new FakeOutbox();
-    const store = new FakeLease();
-    const a = setup(doc({ v1: venue() }), { queue, outbox, lease: { store, owner: 'task-a' } });
-    const b = setup(doc({ v1: venue() }), { queue, outbox, lease: { store, owner: 'task-b' } });
+    const { queue, outbox, store, task } = tasks();
+    const [a, b] = [task('task-a'), task('task-b')];
     queue.put(ticket());
     outbox.events.push({
       event: {
@@ -476,10 +492,8 @@ describe('QueueWorker', () => {
   });
 
   it('lets WorkerStalledAlarm see a lease holder that completes nothing, whatever its standby does', async () => {
-    const queue = new FakeQueueStore();
-    const store = new FakeLease();
-    const a = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-a' } });
-    const b = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-b' } });
+    const { queue, task } = tasks();
+    const [a, b] = [task('task-a'), task('task-b')];
     queue.put(ticket());
     // the holder reaches neither the queue nor the bus: its cycles fail, yet it keeps the lease
     queue.failListActive = true;
@@ -504,10 +518,8 @@ describe('QueueWorker', () => {
   });
 
   it('takes over from a task that died once its lease has ended, and the old holder then stands by', async () => {
-    const queue = new FakeQueueStore();
-    const store = new FakeLease();
-    const a = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-a' } });
-    const b = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-b' } });
+    const { queue, store, task } = tasks();
+    const [a, b] = [task('task-a'), task('task-b')];
     queue.put(ticket());
     await a.worker.runOnce();
     // a paused past its lease (30 s): b takes over, and a, back, does not plan beside it
@@ -522,10 +534,8 @@ describe('QueueWorker', () => {
   });
 
   it('hands the service times it learned to the task that takes the lease over', async () => {
-    const queue = new FakeQueueStore();
-    const store = new FakeLease();
-    const serviceTimes = new FakeServiceTimes();
-    const a = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-a' }, serviceTimes });
+    const { queue, serviceTimes, task } = tasks(doc({ v1: venue() }), { serviceTimes: true });
+    const a = task('task-a');
     // pickups take 6 minutes here, twice what the rules say
     for (let i = 0; i < 30; i++)
       queue.put(ticket({ status: 'called', calledAt: at(-6), calledLaneId: 'L2' }));
@@ -541,11 +551,7 @@ describe('QueueWorker', () => {
     assert.ok(saved.times.recent.pickup!.mean > 5.2, String(saved.times.recent.pickup!.mean));
 
     // the next task plans with them at once: a waiting pickup behind a called one on L2
-    const b = setup(doc({ v1: venue({ lanes: [venue().lanes[1]!] }) }), {
-      queue,
-      lease: { store, owner: 'task-b' },
-      serviceTimes,
-    });
+    const b = task('task-b', doc({ v1: venue({ lanes: [venue().lanes[1]!] }) }));
     b.clock.current = new Date(NOW.getTime() + 31_000);
     queue.put(ticket({ status: 'called', calledAt: at(0.5), calledLaneId: 'L2' }));
     const waiting = ticket({ joinedAt: at(0.5) });
@@ -559,12 +565,8 @@ describe('QueueWorker', () => {
   });
 
   it('starts no venue and no sweep once its lease is running out mid-cycle, so a successor never plans beside it', async () => {
-    const queue = new FakeQueueStore();
-    const outbox = new FakeOutbox();
-    const store = new FakeLease();
-    const rules = doc({ v1: venue(), v2: venue() });
-    const a = setup(rules, { queue, outbox, lease: { store, owner: 'task-a' } });
-    const b = setup(rules, { queue, outbox, lease: { store, owner: 'task-b' } });
+    const { queue, outbox, task } = tasks(doc({ v1: venue(), v2: venue() }));
+    const [a, b] = [task('task-a'), task('task-b')];
     queue.put(ticket());
     queue.put(ticket({ venueId: 'v2' }));
     outbox.events.push({
@@ -601,10 +603,8 @@ describe('QueueWorker', () => {
   });
 
   it('saves nothing over its successor once its own lease has ended', async () => {
-    const queue = new FakeQueueStore();
-    const store = new FakeLease();
-    const serviceTimes = new FakeServiceTimes();
-    const a = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-a' }, serviceTimes });
+    const { queue, store, serviceTimes, task } = tasks(doc({ v1: venue() }), { serviceTimes: true });
+    const a = task('task-a');
     for (let i = 0; i < 5; i++) queue.put(ticket({ status: 'called', calledAt: at(-6), calledLaneId: 'L2' }));
     await a.worker.runOnce();
     for (const t of [...queue.tickets.values()]) finishService(queue, t.ticketId, at(0));
@@ -627,14 +627,12 @@ describe('QueueWorker', () => {
   });
 
   it('starts afresh from the saved service times when its lease lapsed before it renewed it', async () => {
-    const queue = new FakeQueueStore();
-    const store = new FakeLease();
-    const serviceTimes = new FakeServiceTimes();
-    const a = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-a' }, serviceTimes });
+    const { queue, store, serviceTimes, task } = tasks(doc({ v1: venue() }), { serviceTimes: true });
+    const a = task('task-a');
     queue.put(ticket());
     await a.worker.runOnce();
     // a pauses 45 s: b holds the lease meanwhile, learns, saves and stops
-    const b = setup(doc({ v1: venue() }), { queue, lease: { store, owner: 'task-b' }, serviceTimes });
+    const b = task('task-b');
     b.clock.current = new Date(NOW.getTime() + 31_000);
     await b.worker.runOnce();
     await serviceTimes.save(

@@ -112,11 +112,14 @@ function checkVenue(venue: unknown, path: string, problems: Problems): void {
   }
 }
 
+/** A problem as one sentence: `venues.x.timezone must be an IANA time zone`. */
+export function describeProblem(problem: RulesProblem): string {
+  return problem.path === '' ? `the document ${problem.message}` : `${problem.path} ${problem.message}`;
+}
+
 /** The problems that make `value` unusable as a rules document (empty when it is usable). */
 export function rulesDocumentProblems(value: unknown): string[] {
-  return rulesDocumentDetails(value).map((p) =>
-    p.path === '' ? `the document ${p.message}` : `${p.path} ${p.message}`,
-  );
+  return rulesDocumentDetails(value).map(describeProblem);
 }
 
 /** The same problems with their paths apart (the local hub answers them as `{path, message}`). */
