@@ -9,7 +9,14 @@ import type {
   TicketTransition,
 } from '../../src/domain/ports.ts';
 import { ACTIVE_TICKET, type MemoryState } from './memory-state.ts';
-import { copy, pageOf } from './paging.ts';
+import { byTimeThenId, copy, pageOf } from './paging.ts';
+
+const byJoined = (newestFirst = false) =>
+  byTimeThenId<StoredTicket>(
+    (t) => t.joinedAt,
+    (t) => t.ticketId,
+    newestFirst,
+  );
 
 function joinKey(ticket: { venueId: string; userId: string; joinedAt: string }): string {
   return `${ticket.venueId}#${ticket.userId}#${ticket.joinedAt.slice(0, 13)}`;
@@ -49,9 +56,7 @@ export function memoryQueueStore(state: MemoryState): QueueStore {
       const all = [...state.tickets.values()]
         .filter((t) => t.userId === userId)
         // as the store's index: newest first, by id among those joining in the same millisecond
-        .sort((a, b) =>
-          a.joinedAt !== b.joinedAt ? (a.joinedAt > b.joinedAt ? -1 : 1) : a.ticketId > b.ticketId ? -1 : 1,
-        );
+        .sort(byJoined(true));
       const result = pageOf(all, page);
       return { ...result, items: result.items.map(copy) };
     },
@@ -60,9 +65,7 @@ export function memoryQueueStore(state: MemoryState): QueueStore {
         [...state.tickets.values()]
           .filter((t) => t.venueId === venueId && ACTIVE_TICKET.has(t.status))
           // as the store: oldest first, by id among those joining in the same millisecond
-          .sort((a, b) =>
-            a.joinedAt !== b.joinedAt ? (a.joinedAt < b.joinedAt ? -1 : 1) : a.ticketId < b.ticketId ? -1 : 1,
-          )
+          .sort(byJoined())
           .map(copy)
       );
     },

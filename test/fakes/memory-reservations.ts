@@ -23,7 +23,7 @@ import {
 } from '../../src/domain/ports.ts';
 import { applyJoin, checkJoin } from './memory-queue.ts';
 import { ACTIVE_RESERVATION, type MemoryState, type OutboxEntry } from './memory-state.ts';
-import { copy, pageOf } from './paging.ts';
+import { byTimeThenId, copy, pageOf } from './paging.ts';
 
 type Target = { booked?: number; capacity?: number; endsAt?: string; status?: string };
 
@@ -95,14 +95,11 @@ export function memoryReservationStore(state: MemoryState): ReservationStore {
       const all = [...state.reservations.values()]
         .filter((r) => (r.type === 'event' ? r.eventId : r.slotId) === targetId)
         // as the index: by booking time, then id
-        .sort((a, b) =>
-          a.createdAt !== b.createdAt
-            ? a.createdAt < b.createdAt
-              ? -1
-              : 1
-            : a.reservationId < b.reservationId
-              ? -1
-              : 1,
+        .sort(
+          byTimeThenId(
+            (r) => r.createdAt,
+            (r) => r.reservationId,
+          ),
         );
       const result = pageOf(all, page);
       return { ...result, items: result.items.map(copy) };

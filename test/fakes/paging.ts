@@ -26,6 +26,18 @@ export function pageOf<T>(all: T[], page: PageRequest): Page<T> {
     : { items };
 }
 
+/**
+ * The order of a time-sorted index (`{time}#{id}` sort keys): by time, then by id among equal
+ * times; newest first when the real store reads the index backwards.
+ */
+export function byTimeThenId<T>(time: (item: T) => string, id: (item: T) => string, newestFirst = false) {
+  const compare = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return (a: T, b: T): number => {
+    const order = compare(time(a), time(b)) || compare(id(a), id(b));
+    return newestFirst ? -order : order;
+  };
+}
+
 /** Structured clone so callers never share mutable state with the fake's tables. */
 export function copy<T>(value: T): T {
   return structuredClone(value);
