@@ -93,11 +93,13 @@ export interface TypedValue {
   checked: boolean;
 }
 
-function controls(root: ParentNode): Control[] {
+/** The named controls under `root`, in document order. */
+export function namedControls(root: ParentNode): Control[] {
   return Array.from(root.querySelectorAll<Control>('input[name], select[name], textarea[name]'));
 }
 
-function checkable(control: Control): control is HTMLInputElement {
+/** Whether the control is a check box or radio (told apart from its kin by its value). */
+export function checkable(control: Control): control is HTMLInputElement {
   return control instanceof HTMLInputElement && (control.type === 'checkbox' || control.type === 'radio');
 }
 
@@ -117,7 +119,7 @@ function changedByUser(control: Control): boolean {
 
 /** What the user changed in the controls under `root` (only what differs from what was drawn). */
 export function typedValues(root: ParentNode): TypedValue[] {
-  return controls(root)
+  return namedControls(root)
     .filter(changedByUser)
     .map((control) => ({
       key: controlKey(control),
@@ -132,7 +134,7 @@ export function typedValues(root: ParentNode): TypedValue[] {
  */
 export function restoreTyped(root: ParentNode, typed: TypedValue[]): void {
   const byKey = new Map(typed.map((value) => [value.key, value]));
-  for (const control of controls(root)) {
+  for (const control of namedControls(root)) {
     const value = byKey.get(controlKey(control));
     if (!value) continue;
     if (checkable(control)) control.checked = value.checked;

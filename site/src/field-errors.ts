@@ -3,6 +3,7 @@
  * control a path points at, how the detail reads, and the control marked invalid
  * (`aria-invalid`, `aria-describedby` to the detail) until the next attempt.
  */
+import { checkable, namedControls } from './dom.ts';
 import { language, t } from './i18n.ts';
 
 /** A form's controls by the API's field paths: its named text fields and selects. */
@@ -11,10 +12,8 @@ export type FormFields = Record<string, HTMLElement>;
 /** The named controls of `form` that stand for one field (check boxes and radios do not). */
 export function namedFields(form: HTMLFormElement): FormFields {
   const fields: FormFields = {};
-  for (const control of Array.from(form.querySelectorAll<HTMLInputElement>('input, select, textarea'))) {
-    if (control.name && control.type !== 'checkbox' && control.type !== 'radio') {
-      fields[control.name] ??= control;
-    }
+  for (const control of namedControls(form)) {
+    if (control.name && !checkable(control)) fields[control.name] ??= control;
   }
   return fields;
 }

@@ -144,7 +144,7 @@ export const kindLabel = labelFrom({
   product: 'kindProduct',
 });
 
-export const reservationStatusLabel = labelFrom({
+const reservationStatusLabel = labelFrom({
   confirmed: 'statusConfirmed',
   checked_in: 'statusCheckedIn',
   completed: 'statusCompleted',

@@ -3,38 +3,15 @@
  * (ADR 0417), in AWS and locally alike. Every field is read as optional, so that a screen whose
  * read failed falls back to the API's own answers (which enforce the rules anyway).
  */
+import type { ServiceOffer, VenueProfile } from '../../src/services/venue-profile.ts';
 import type { AppContext } from './app.ts';
 
-export interface LaneRules {
-  laneId: string;
-  serviceKinds: string[];
-  accessible: boolean;
-  open: boolean;
-  reopensAt?: string;
-}
+export type { ServiceOffer };
 
-export interface CheckInWindowMinutes {
-  before: number;
-  after: number;
-}
+/** A venue's rules as far as a shopper may see them (its profile); `{}` when it could not be read. */
+export type VenueRulesView = Partial<Omit<VenueProfile, 'venueId'>>;
 
-export interface ServiceOffer {
-  serviceKind: string;
-  expectedMinutes?: number;
-}
-
-/** A venue's rules as far as a shopper may see them (the profile). */
-export interface VenueRulesView {
-  name?: string;
-  timezone?: string;
-  hours?: Record<string, [string, string]>;
-  closedDates?: string[];
-  maxPartySize?: number;
-  checkInWindowMinutes?: CheckInWindowMinutes;
-  lanes?: LaneRules[];
-  services?: ServiceOffer[];
-  features?: { queue?: boolean; pickup?: boolean; campaigns?: boolean };
-}
+export type CheckInWindowMinutes = VenueProfile['checkInWindowMinutes'];
 
 /** A venue in the whole rules document, which also holds what only operators see. */
 export interface DocumentVenueRules extends VenueRulesView {

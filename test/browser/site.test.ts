@@ -10,6 +10,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { hubToken, requestJson } from '../../scripts/hub-process.ts';
+import { sessionFromToken } from '../../site/src/session.ts';
 import { addDays, venueDate } from '../../site/src/time.ts';
 import { axeViolations, launchChromium, type RunningHub, screenshot, startHub, tabTo } from './harness.ts';
 
@@ -94,6 +96,12 @@ describe('venue site in Chromium against the local hub', {
     await page.locator('#language-select').selectOption(to);
     await page.getByRole('heading', { level: 1, name: heading }).waitFor(WAIT);
     await page.getByText(/^(Loading|Cargando)…$/).waitFor({ state: 'detached', ...WAIT });
+  }
+
+  /** Signs `page` in as a Cognito sign-in would: the token's session in the session store. */
+  async function storeSession(page: Page, accessToken: string): Promise<void> {
+    const session = JSON.stringify(sessionFromToken(accessToken));
+    await page.evaluate((value) => sessionStorage.setItem('venue-hub.session', value), session);
   }
 
   async function signIn(page: Page, username: string): Promise<void> {
@@ -296,30 +304,8 @@ describe('venue site in Chromium against the local hub', {
       if (new URL(response.url()).pathname === '/venues/flagship-001')
         profiles.push(String(response.status()));
     });
-    /** Signs in as a Cognito sign-in would: the access token in the session store. */
-    const signInAs = async (username: string, groups: string[]) => {
-      const minted = await fetch(`${hub.url}/local/cognito/token`, {
-        method: 'POST',
-        body: JSON.stringify({ username, groups }),
-      });
-      const { access_token: accessToken } = (await minted.json()) as { access_token: string };
-      await page.evaluate(
-        ([token, name, roles]) => {
-          const claims = JSON.parse(atob(token.split('.')[1]?.replace(/-/g, '+').replace(/_/g, '/') ?? ''));
-          sessionStorage.setItem(
-            'venue-hub.session',
-            JSON.stringify({
-              accessToken: token,
-              userId: claims.sub,
-              username: name,
-              groups: roles,
-              expiresAt: claims.exp * 1000,
-            }),
-          );
-        },
-        [accessToken, username, groups] as const,
-      );
-    };
+    const signInAs = async (username: string, groups: string[]) =>
+      storeSession(page, await hubToken(hub.url, username, groups));
     await page.goto(`${hub.url}/${eventPath}`);
     await page.getByRole('heading', { level: 1, name: title }).waitFor(WAIT);
     // the largest party is the venue's (maxPartySize 6 in the demo rules)
@@ -534,21 +520,7 @@ describe('venue site in Chromium against the local hub', {
       });
       return ((await response.json()) as { access_token: string }).access_token;
     });
-    await page.evaluate((accessToken) => {
-      const payload = JSON.parse(
-        atob(accessToken.split('.')[1]?.replace(/-/g, '+').replace(/_/g, '/') ?? ''),
-      );
-      sessionStorage.setItem(
-        'venue-hub.session',
-        JSON.stringify({
-          accessToken,
-          userId: payload.sub,
-          username: 'mallory',
-          groups: ['shoppers'],
-          expiresAt: payload.exp * 1000,
-        }),
-      );
-    }, token);
+    await storeSession(page, token);
     await page.goto(`${hub.url}/#/reservations`);
     await page.getByText('Your session has ended. Please sign in again.').waitFor(WAIT);
     assert.match(page.url(), /#\/sign-in\?expired=1/);
@@ -636,22 +608,9 @@ describe('venue site in Chromium against the local hub', {
 
   it('operator checks a pickup in at the slot’s desk, and the shopper’s page follows the ticket', async () => {
     // as the shopper, through the API (another device): leave the ticket held, book an order
-    const token = (
-      (await (
-        await fetch(`${hub.url}/local/cognito/token`, {
-          method: 'POST',
-          body: JSON.stringify({ username: 'alice', groups: ['shoppers'] }),
-        })
-      ).json()) as { access_token: string }
-    ).access_token;
-    const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${hub.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return (await res.json()) as T;
-    };
+    const token = await hubToken(hub.url, 'alice', ['shoppers']);
+    const api = <T>(method: string, path: string, body?: unknown): Promise<T> =>
+      requestJson(hub.url, method, path, { token, body });
     const mine = await api<{ items: { ticketId: string; status: string }[] }>('GET', '/me/queue/tickets');
     for (const ticket of mine.items.filter(
       (x: { status: string }) => x.status === 'waiting' || x.status === 'called',

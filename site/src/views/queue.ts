@@ -37,8 +37,6 @@ export function ticketAnnouncement(ticket: QueueTicket, timeZone: string, locale
 }
 
 export async function queueView(ctx: AppContext, main: HTMLElement) {
-  const session = ctx.session();
-  if (!session) return;
   const live = h('div', { class: 'live', 'aria-live': 'polite', 'aria-atomic': 'true', id: 'ticket-live' });
   const errors = errorBox();
   const rules = venueRules(ctx);
