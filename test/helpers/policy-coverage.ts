@@ -3,7 +3,14 @@
  * unconditional Denies, in a statement whose Resource could match the action (`*`, or an ARN of
  * the action's service). Conditions of Allows are not evaluated (a conditional grant counts).
  */
-import { actionCovers, flatActions, type Json, resourcesOf, type Statement, TEMPLATES } from './templates.ts';
+import {
+  actionCovers,
+  flatActions,
+  type Json,
+  passedParameter,
+  type Statement,
+  TEMPLATES,
+} from './templates.ts';
 
 /** The IAM service prefix of the resource types the deploy role's ARNs refer to. */
 const SERVICE_OF_NAMESPACE: Record<string, string> = { KMS: 'kms', IAM: 'iam', S3: 's3' };
@@ -37,11 +44,7 @@ export function arnService(file: string, value: unknown): string | undefined {
   if (!id || !template) return undefined;
   const target = template.Resources[id];
   if (target) return serviceOfType(target.Type);
-  if (!template.Parameters?.[id] || file === 'template.yaml') return undefined;
-  const stack = resourcesOf('AWS::Serverless::Application', 'AWS::CloudFormation::Stack').find(
-    (s) => s.file === 'template.yaml' && (s.props.Location ?? s.props.TemplateURL) === file,
-  );
-  const passed = (stack?.props.Parameters as Json | undefined)?.[id];
+  const passed = passedParameter(file, id);
   return passed === undefined ? undefined : arnService('template.yaml', passed);
 }
 

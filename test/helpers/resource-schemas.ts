@@ -25,18 +25,27 @@ function schemaDir(): string {
   return dir;
 }
 
-let providers: Record<string, string> | undefined;
+let providers: { dir: string; ids: Record<string, string> } | undefined;
+/** type → its parsed schema: the auditors ask for the same types once per resource. */
+const schemas = new Map<string, Json>();
 
 /** A type's resource schema; throws for a type cfn-lint does not know. */
 function schemaOf(type: string): Json {
-  const dir = schemaDir();
-  providers ??= JSON.parse(readFileSync(join(dir, 'providers/us-east-1.json'), 'utf8')) as Record<
-    string,
-    string
-  >;
-  const id = providers[type];
+  const cached = schemas.get(type);
+  if (cached) return cached;
+  if (!providers) {
+    const dir = schemaDir();
+    const ids = JSON.parse(readFileSync(join(dir, 'providers/us-east-1.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    providers = { dir, ids };
+  }
+  const id = providers.ids[type];
   if (!id) throw new Error(`cfn-lint has no resource schema for ${type} (us-east-1)`);
-  return JSON.parse(readFileSync(join(dir, 'resources', `${id}.json`), 'utf8')) as Json;
+  const schema = JSON.parse(readFileSync(join(providers.dir, 'resources', `${id}.json`), 'utf8')) as Json;
+  schemas.set(type, schema);
+  return schema;
 }
 
 /** The property names a type's schema defines. */

@@ -34,6 +34,22 @@ export function resourcesOf(...types: string[]): Located[] {
   );
 }
 
+/** The root's nested stack resource that deploys this template file. */
+export function nestedStackOf(file: string): Located | undefined {
+  return resourcesOf('AWS::Serverless::Application', 'AWS::CloudFormation::Stack').find(
+    (stack) => stack.file === 'template.yaml' && (stack.props.Location ?? stack.props.TemplateURL) === file,
+  );
+}
+
+/**
+ * The value the root passes to a nested template's parameter; undefined for the root's own
+ * parameters, a name that is no parameter, or one the root does not pass.
+ */
+export function passedParameter(file: string, name: string): unknown {
+  if (file === 'template.yaml' || !TEMPLATES[file]?.Parameters?.[name]) return undefined;
+  return (nestedStackOf(file)?.props.Parameters as Json | undefined)?.[name];
+}
+
 /** The resource with this logical id in this template (throws if absent). */
 export function resource(file: string, id: string): Located {
   const found = TEMPLATES[file]?.Resources[id];
@@ -88,6 +104,9 @@ export function statementsOf(document: unknown): Json[] {
   return asArray((document as Json | undefined)?.Statement as Json | Json[] | undefined);
 }
 
+/** The policy types that attach to the roles they name (RoleName, Roles). */
+const POLICY_TYPES = ['AWS::IAM::RolePolicy', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'];
+
 /**
  * Every policy statement of every template: identity policies (roles, role policies,
  * managed policies) and resource policies (key, bucket, queue and topic policies).
@@ -101,13 +120,8 @@ export function allStatements(): Statement[] {
     for (const policy of asArray(props.Policies as Json[] | undefined))
       add(file, id, 'identity', policy.PolicyDocument);
   }
-  for (const { file, id, props } of resourcesOf(
-    'AWS::IAM::RolePolicy',
-    'AWS::IAM::Policy',
-    'AWS::IAM::ManagedPolicy',
-  )) {
+  for (const { file, id, props } of resourcesOf(...POLICY_TYPES))
     add(file, id, 'identity', props.PolicyDocument);
-  }
   for (const { file, id, props } of resourcesOf(
     'AWS::S3::BucketPolicy',
     'AWS::SQS::QueuePolicy',
@@ -170,9 +184,9 @@ export function toStatement(
 }
 
 /**
- * Every statement that applies to a role: its inline policies, the role policies and policies
- * that name it, and the managed policies it attaches (only ones defined in the same template
- * can be read; any other fails the caller).
+ * Every statement that applies to a role: its inline policies, the role policies, policies and
+ * managed policies that name it, and the managed policies it attaches (only ones defined in the
+ * same template can be read; any other fails the caller).
  */
 export function policiesOf(role: Located): { statements: Statement[]; unreadable: string[] } {
   const statements: Statement[] = [];
@@ -181,7 +195,7 @@ export function policiesOf(role: Located): { statements: Statement[]; unreadable
     for (const s of statementsOf(policy.PolicyDocument)) statements.push(toStatement(role.file, role.id, s));
   const template = TEMPLATES[role.file]!;
   for (const [id, r] of Object.entries(template.Resources)) {
-    if (r.Type !== 'AWS::IAM::RolePolicy' && r.Type !== 'AWS::IAM::Policy') continue;
+    if (!POLICY_TYPES.includes(r.Type)) continue;
     const props = (r.Properties ?? {}) as Json;
     const named = [...references(props.RoleName), ...references(props.Roles)];
     if (named.includes(role.id))

@@ -7,12 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { same } from '../helpers/policy-coverage.ts';
 import {
   actionCovers,
   asArray,
   flatActions,
   type Json,
-  type Located,
+  nestedStackOf,
+  passedParameter,
   policiesOf,
   resource,
   resourcesOf,
@@ -85,13 +87,6 @@ const HANDLER_ROLE_ACTIONS = [
 /** The read handler of AWS::IAM::ManagedPolicy, on the boundary policy. */
 const HANDLER_BOUNDARY_READS = ['iam:GetPolicy', 'iam:ListEntitiesForPolicy', 'iam:GetPolicyVersion'];
 
-/** The nested stack resource of the root that deploys this template file. */
-function nestedStackOf(file: string): Located | undefined {
-  return resourcesOf('AWS::Serverless::Application', 'AWS::CloudFormation::Stack').find(
-    (stack) => stack.file === 'template.yaml' && (stack.props.Location ?? stack.props.TemplateURL) === file,
-  );
-}
-
 /**
  * The roles (`file#id`) a value names, following nested-stack parameters to the root and
  * nested-stack outputs to the template that defines them; undefined when it names anything else.
@@ -110,12 +105,8 @@ function rolesNamedBy(file: string, value: unknown): string[] | undefined {
     }
     return undefined;
   }
-  if (typeof obj?.Ref === 'string' && file !== 'template.yaml' && TEMPLATES[file]?.Parameters?.[obj.Ref]) {
-    const stack = nestedStackOf(file);
-    const passed = (stack?.props.Parameters as Json | undefined)?.[obj.Ref];
-    return passed === undefined ? undefined : rolesNamedBy('template.yaml', passed);
-  }
-  return undefined;
+  const passed = typeof obj?.Ref === 'string' ? passedParameter(file, obj.Ref) : undefined;
+  return passed === undefined ? undefined : rolesNamedBy('template.yaml', passed);
 }
 
 const roles = resourcesOf('AWS::IAM::Role');
@@ -288,8 +279,7 @@ describe('the CloudFormation deploy role', () => {
 
   it('holds IAM actions on the stack’s roles and reads on the boundary, nothing else', () => {
     for (const s of iamAllows) {
-      const onBoundary =
-        s.resources.length === 1 && JSON.stringify(s.resources[0]) === '{"Ref":"PermissionsBoundaryArn"}';
+      const onBoundary = s.resources.length === 1 && same(s.resources[0], { Ref: BOUNDARY_PARAMETER });
       if (onBoundary) {
         for (const action of flatActions(s)) assert.match(action, /^iam:(Get|List)/, `${s.sid}: ${action}`);
         continue;
@@ -304,8 +294,7 @@ describe('the CloudFormation deploy role', () => {
     const grantsOn = (action: string, resource: unknown) =>
       allows.some(
         (s) =>
-          flatActions(s).some((a) => actionCovers(a, action)) &&
-          s.resources.some((r) => JSON.stringify(r) === JSON.stringify(resource)),
+          flatActions(s).some((a) => actionCovers(a, action)) && s.resources.some((r) => same(r, resource)),
       );
     for (const action of HANDLER_ROLE_ACTIONS)
       assert.ok(grantsOn(action, roleArn), `${action} on the stack's roles`);
@@ -318,8 +307,8 @@ describe('the CloudFormation deploy role', () => {
       denies.some(
         (s) =>
           flatActions(s).some((a) => actionCovers(a, action)) &&
-          s.resources.some((r) => JSON.stringify(r) === JSON.stringify(resource)) &&
-          JSON.stringify(s.condition) === JSON.stringify(condition),
+          s.resources.some((r) => same(r, resource)) &&
+          same(s.condition, condition),
       );
     assert.ok(denied('iam:DeleteRolePermissionsBoundary', '*'));
     const otherBoundary = { StringNotEquals: { 'iam:PermissionsBoundary': { Ref: BOUNDARY_PARAMETER } } };
@@ -339,7 +328,7 @@ describe('the CloudFormation deploy role', () => {
           (s) =>
             s.condition === undefined &&
             flatActions(s).some((a) => actionCovers(a, action)) &&
-            s.resources.some((r) => JSON.stringify(r) === '{"Ref":"PermissionsBoundaryArn"}'),
+            s.resources.some((r) => same(r, { Ref: BOUNDARY_PARAMETER })),
         ),
         `${action} on the boundary is not denied`,
       );
@@ -354,13 +343,13 @@ describe('the CloudFormation deploy role', () => {
           (s) =>
             s.condition === undefined &&
             flatActions(s).some((a) => actionCovers(a, action)) &&
-            s.resources.some((r) => JSON.stringify(r) === JSON.stringify(self)),
+            s.resources.some((r) => same(r, self)),
         ),
         `${action} on the deploy role itself is not denied`,
       );
     }
     // …and those Denies read nothing: the role can still be read and passed to CloudFormation
-    for (const s of denies.filter((s) => s.resources.some((r) => JSON.stringify(r) === JSON.stringify(self))))
+    for (const s of denies.filter((s) => s.resources.some((r) => same(r, self))))
       for (const action of ['iam:GetRole', 'iam:PassRole', 'iam:ListRolePolicies'])
         assert.ok(!flatActions(s).some((a) => actionCovers(a, action)), `${s.sid} denies ${action}`);
   });

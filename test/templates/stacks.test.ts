@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   asArray,
+  flatActions,
   type Json,
+  policiesOf,
   ROOT,
   references,
   resource,
@@ -174,10 +176,8 @@ describe('AppConfig wiring', () => {
     const deployment = resource('template.yaml', 'VenueRulesDeployment').resource;
     assert.ok(asArray(deployment.DependsOn as unknown[]).includes('RulesValidatorInvokePermission'));
     // it reads only the event: its role grants logs, traces and the environment's key, no data
-    const role = resource('template.yaml', 'RulesValidatorRole').props;
-    const actions = (role.Policies as Json[]).flatMap((p) =>
-      ((p.PolicyDocument as Json).Statement as Json[]).flatMap((st) => asArray(st.Action as unknown[])),
-    );
+    const { statements } = policiesOf(resource('template.yaml', 'RulesValidatorRole'));
+    const actions = statements.flatMap(flatActions);
     assert.deepEqual(actions.sort(), [
       'kms:Decrypt',
       'logs:CreateLogStream',
