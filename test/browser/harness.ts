@@ -97,3 +97,15 @@ export async function tabTo(page: Page, selector: string, maxTabs = 80): Promise
   }
   throw new Error(`Tab never reached ${selector}`);
 }
+
+/** Waits until keyboard focus is on an element matching `selector` (and reading `text`). */
+export async function focusReaches(page: Page, selector: string, text?: string): Promise<void> {
+  await page.waitForFunction(
+    ([s, t]) => {
+      const el = document.activeElement;
+      return Boolean(el?.matches(s)) && (t === undefined || el?.textContent === t);
+    },
+    [selector, text] as const,
+    { timeout: 5000 },
+  );
+}

@@ -13,7 +13,15 @@ import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { hubToken, requestJson } from '../../scripts/hub-process.ts';
 import { sessionFromToken } from '../../site/src/session.ts';
 import { addDays, venueDate } from '../../site/src/time.ts';
-import { axeViolations, launchChromium, type RunningHub, screenshot, startHub, tabTo } from './harness.ts';
+import {
+  axeViolations,
+  focusReaches,
+  launchChromium,
+  type RunningHub,
+  screenshot,
+  startHub,
+  tabTo,
+} from './harness.ts';
 
 const TZ = 'America/New_York';
 
@@ -77,18 +85,6 @@ describe('venue site in Chromium against the local hub', {
     await page.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
     assert.deepEqual(await axeViolations(page), [], `axe on ${name}`);
     await screenshot(page, name);
-  }
-
-  /** Waits until keyboard focus is on an element matching `selector` (and reading `text`). */
-  async function focusReaches(page: Page, selector: string, text?: string): Promise<void> {
-    await page.waitForFunction(
-      ([s, t]) => {
-        const el = document.activeElement;
-        return Boolean(el?.matches(s)) && (t === undefined || el?.textContent === t);
-      },
-      [selector, text] as const,
-      { timeout: 5000 },
-    );
   }
 
   /** Switches the header's language picker and waits for the screen drawn in it. */

@@ -5,7 +5,7 @@
  */
 import type { CatalogItem } from '../api.ts';
 import type { AppContext } from '../app.ts';
-import { field, h, replace, select } from '../dom.ts';
+import { applyDateOnLeave, field, h, replace, select } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { addDays, formatDay, venueDate, venueDayRange } from '../time.ts';
 import { errorBox, itemCard, kindLabel, showError } from '../ui.ts';
@@ -59,7 +59,8 @@ export async function browseView(ctx: AppContext, main: HTMLElement, _p: unknown
     if (categorySelect.value) params.set('category', categorySelect.value);
     ctx.navigate(`#/?${params}`);
   };
-  for (const control of [dayInput, kindSelect, categorySelect]) control.addEventListener('change', apply);
+  for (const control of [kindSelect, categorySelect]) control.addEventListener('change', apply);
+  applyDateOnLeave(dayInput, apply);
 
   const dayLink = (offset: number, text: string) => {
     const params = new URLSearchParams(query);

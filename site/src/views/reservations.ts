@@ -8,7 +8,7 @@ import { h, replace } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { activeTicket } from '../my-ticket.ts';
 import { formatRange, formatTime } from '../time.ts';
-import { confirmAction, errorBox, reservationFacts, run, showError, statusBox } from '../ui.ts';
+import { confirmAction, errorBox, isBusy, reservationFacts, run, showError, statusBox } from '../ui.ts';
 import { type CheckInWindowMinutes, checkInWindow, venueRules } from '../venue-rules.ts';
 
 const DAY = 86_400_000;
@@ -94,6 +94,7 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
         ),
       );
       cancel.addEventListener('click', async () => {
+        if (isBusy(cancel)) return;
         if (!(await confirmAction(t('confirmCancel'), t('confirmCancelYes'), t('keepReservation')))) {
           cancel.focus();
           return;
