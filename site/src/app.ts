@@ -126,7 +126,12 @@ export class Router {
     }
     // Each screen renders into its own container: a screen still awaiting the API when the
     // user moves on writes into a detached node instead of over the next screen.
-    const container = h('div', { class: 'view' }, h('p', { role: 'status' }, t('loading')));
+    // busy until the screen is drawn: assistive technology waits instead of reading half of it
+    const container = h(
+      'div',
+      { class: 'view', 'aria-busy': 'true' },
+      h('p', { role: 'status' }, t('loading')),
+    );
     this.main.replaceChildren(container);
     document.documentElement.lang = language();
     try {
@@ -134,6 +139,7 @@ export class Router {
     } catch {
       replace(container, h('h1', {}, t('appName')), h('p', { role: 'alert' }, t('errorGeneric')));
     }
+    container.removeAttribute('aria-busy');
     if (renderId !== this.renderCount) return false;
     const heading = container.querySelector('h1');
     if (heading) {

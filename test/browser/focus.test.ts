@@ -241,7 +241,9 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
   it('filters keep the reader on the control they use; a date applies once typed, not at every key', async () => {
     const shopper = await signedIn('sam', `#/?day=${today}`);
     await shopper.getByRole('heading', { level: 1, name: "What's on" }).waitFor(WAIT);
-    // a select applies on change (the arrow keys change it): the new screen keeps the focus there
+    // a select applies on change (the arrow keys change it): the new screen keeps the focus
+    // there, and says how many items the filters found
+    await recordStatusRegions(shopper);
     await tabTo(shopper, 'select[name="kind"]');
     await shopper.keyboard.press('ArrowDown');
     await shopper.waitForFunction(() => location.hash.includes('kind=event'));
@@ -250,6 +252,12 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
       assert.fail(`focus is on ${await describeFocus(shopper)}`),
     );
     assert.equal(await shopper.locator('select[name="kind"]').inputValue(), 'event');
+    const found = await shopper.locator('main li.card').count();
+    await shopper.getByText(`Items shown: ${found}`).waitFor(WAIT);
+    assert.ok(
+      (await statusLog(shopper)).includes(`said:Items shown: ${found}`),
+      (await statusLog(shopper)).join(' | '),
+    );
     // a date field changes at every key: the screen waits until Enter (or leaving the field)
     const hash = await shopper.evaluate(() => location.hash);
     await shopper.locator('input[name="day"]').focus();
@@ -348,5 +356,51 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     await operator.getByText('Saved.').waitFor(WAIT);
     assert.equal(await capacity.getAttribute('aria-invalid'), null);
     assert.match((await capacity.getAttribute('aria-describedby')) ?? '', /-hint$/);
+  });
+
+  it('a screen says it is busy while it loads', async () => {
+    const shopper = await signedIn('vera', '#/queue');
+    await shopper.route(
+      (url) => /^\/venues\/[^/]+\/events$/.test(url.pathname),
+      async (route) => {
+        await new Promise((done) => setTimeout(done, 1000));
+        await route.continue();
+      },
+    );
+    await shopper.evaluate(() => {
+      location.hash = '#/';
+    });
+    await shopper.locator('#main .view[aria-busy="true"]').waitFor({ state: 'attached', ...WAIT });
+    await shopper.getByRole('heading', { level: 1, name: "What's on" }).waitFor(WAIT);
+    assert.equal(await shopper.locator('#main [aria-busy]').count(), 0);
+  });
+
+  it('an ended session is said on the sign-in screen, not only shown', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${hub.url}/#/`);
+    await page.getByRole('heading', { level: 1, name: "What's on" }).waitFor(WAIT);
+    // a token the API refuses (another app client's): the next call ends the session
+    const token = await page.evaluate(async () => {
+      const response = await fetch('/local/cognito/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'mallory', groups: ['shoppers'], clientId: 'some-other-client' }),
+      });
+      return ((await response.json()) as { access_token: string }).access_token;
+    });
+    const session = JSON.stringify(sessionFromToken(token));
+    await page.evaluate((value) => sessionStorage.setItem('venue-hub.session', value), session);
+    await recordStatusRegions(page);
+    await page.evaluate(() => {
+      location.hash = '#/reservations';
+    });
+    await page.getByText('Your session has ended. Please sign in again.').waitFor(WAIT);
+    assert.ok(
+      (await statusLog(page)).includes('said:Your session has ended. Please sign in again.'),
+      (await statusLog(page)).join(' | '),
+    );
+    await focusReaches(page, 'h1', 'Sign in');
   });
 });

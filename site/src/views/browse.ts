@@ -8,7 +8,7 @@ import type { AppContext } from '../app.ts';
 import { applyDateOnLeave, field, h, replace, select } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { addDays, formatDay, venueDate, venueDayRange } from '../time.ts';
-import { errorBox, itemCard, kindLabel, showError } from '../ui.ts';
+import { announceDrawn, errorBox, itemCard, kindLabel, showError } from '../ui.ts';
 
 const KINDS = ['event', 'program', 'campaign', 'product'];
 
@@ -21,7 +21,10 @@ export async function browseView(ctx: AppContext, main: HTMLElement, _p: unknown
   const category = query.get('category') ?? '';
 
   const errors = errorBox();
-  const list = h('ul', { class: 'cards', 'aria-live': 'polite' });
+  const list = h('ul', { class: 'cards' });
+  // what the filters found, said once the screen is drawn (a reader changing a filter stays
+  // on it, and hears the result instead of being sent to the list)
+  const shown = h('p', { class: 'hint', role: 'status' });
   let items: CatalogItem[] = [];
   let categories: string[] = [];
   try {
@@ -89,6 +92,8 @@ export async function browseView(ctx: AppContext, main: HTMLElement, _p: unknown
     ),
     dayNav,
     errors,
+    shown,
     list,
   );
+  announceDrawn(shown, t('itemsShown', { n: items.length }));
 }
