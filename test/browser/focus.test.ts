@@ -3,24 +3,28 @@
  * where focus lands after actions that hide, replace or remove what the reader was on (the
  * pickup desk's last "Load more", a ticket ended from elsewhere, a called ticket completed at
  * another desk), a busy button that keeps the focus, filters that keep the reader on the
- * control they use, results carried over a navigation announced by their live region, and a
- * refusal about one field marked on it. Chromium against its own local hub.
+ * control they use, results carried over a navigation announced by their live region, a
+ * refusal about one field marked on it, and a loading screen marked busy. Chromium against its own local hub.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { hubToken, requestJson } from '../../scripts/hub-process.ts';
-import { sessionFromToken } from '../../site/src/session.ts';
 import { addDays, venueDate } from '../../site/src/time.ts';
-import { axeViolations, focusReaches, launchChromium, type RunningHub, startHub, tabTo } from './harness.ts';
+import {
+  axeViolations,
+  BrowserSuite,
+  focusReaches,
+  hubMissing,
+  recordStatusRegions,
+  statusLog,
+  storeSession,
+  tabTo,
+} from './harness.ts';
 
 const TZ = 'America/New_York';
 const VENUE = 'flagship-001';
 const WAIT = { timeout: 30_000 };
-const HUB_PARTS = ['scripts/start.ts', 'src/handlers/venue-api.ts', 'worker/main.ts'];
-const hubMissing = HUB_PARTS.filter((part) => !existsSync(resolve(import.meta.dirname, '../..', part)));
 
 /** What the keyboard focus is on: tag, name or id, and text, for assertion messages. */
 function describeFocus(page: Page): Promise<string> {
@@ -32,67 +36,31 @@ function describeFocus(page: Page): Promise<string> {
 }
 
 /**
- * Records what the page's live status regions say: `drawn:<text>` when a region appears (with
- * what it holds then) and `said:<text>` when its text changes once it is on the page. Screen
- * readers announce only the second.
+ * Types `date` (YYYY-MM-DD) into the focused date field key by key, as a reader does: month,
+ * day and year in an en-US field, each segment moving on to the next when full.
  */
-async function recordStatusRegions(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const log: string[] = [];
-    (window as unknown as { statusLog: string[] }).statusLog = log;
-    new MutationObserver((records) => {
-      for (const record of records) {
-        for (const node of Array.from(record.addedNodes)) {
-          if (!(node instanceof Element)) continue;
-          for (const el of [node, ...Array.from(node.querySelectorAll('[role="status"]'))]) {
-            if (el.matches('[role="status"]')) log.push(`drawn:${el.textContent}`);
-          }
-        }
-        const target = record.target;
-        if (target instanceof Element && target.matches('[role="status"]') && record.addedNodes.length > 0)
-          log.push(`said:${target.textContent}`);
-      }
-    }).observe(document.body, { childList: true, subtree: true });
-  });
-}
-
-function statusLog(page: Page): Promise<string[]> {
-  return page.evaluate(() => (window as unknown as { statusLog: string[] }).statusLog);
+async function typeDate(page: Page, date: string): Promise<void> {
+  const [year, month, day] = date.split('-');
+  await page.keyboard.type(`${month}${day}${year}`, { delay: 30 });
+  await page.waitForTimeout(300);
 }
 
 describe('the site by keyboard and screen reader, in Chromium against the local hub', {
   timeout: 600_000,
-  skip: hubMissing.length > 0 && `the local hub cannot run yet: ${hubMissing.join(', ')} missing`,
+  skip: hubMissing(),
 }, () => {
-  let hub: RunningHub;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const hub = new BrowserSuite();
   const today = venueDate(new Date(), TZ);
-
-  before(async () => {
-    hub = await startHub();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await hub?.stop();
-  });
 
   /** A page signed in as `username` (a shopper, or an operator), on `hash`. */
   async function signedIn(username: string, hash: string, groups = ['shoppers']): Promise<Page> {
-    const context = await browser.newContext({
+    const page = await hub.newPage({
       viewport: { width: 1280, height: 900 },
       locale: 'en-US',
       timezoneId: 'UTC',
     });
-    contexts.push(context);
-    const page = await context.newPage();
     await page.goto(`${hub.url}/#/sign-in`);
-    // as a sign-in leaves it: the token's session in the session store
-    const session = JSON.stringify(sessionFromToken(await hubToken(hub.url, username, groups)));
-    await page.evaluate((value) => sessionStorage.setItem('venue-hub.session', value), session);
+    await storeSession(page, await hubToken(hub.url, username, groups));
     await page.goto(`${hub.url}/${hash}`);
     await page.getByText(`Signed in as ${username}`).waitFor(WAIT);
     await page.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
@@ -260,30 +228,29 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     );
     // a date field changes at every key: the screen waits until Enter (or leaving the field)
     const hash = await shopper.evaluate(() => location.hash);
+    const tomorrow = addDays(today, 1);
     await shopper.locator('input[name="day"]').focus();
-    await shopper.keyboard.press('ArrowUp');
-    await shopper.waitForTimeout(300);
+    await typeDate(shopper, tomorrow);
+    assert.equal(await shopper.locator('input[name="day"]').inputValue(), tomorrow);
     assert.equal(await shopper.evaluate(() => location.hash), hash, 'no new screen while typing');
     await focusReaches(shopper, 'input[name="day"]');
-    const typed = await shopper.locator('input[name="day"]').inputValue();
-    assert.notEqual(typed, today);
     await shopper.keyboard.press('Enter');
-    await shopper.waitForFunction((day) => location.hash.includes(`day=${day}`), typed);
+    await shopper.waitForFunction((day) => location.hash.includes(`day=${day}`), tomorrow);
     await shopper.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
     await focusReaches(shopper, 'input[name="day"]');
-    // and the pickup screen's day alike; leaving the field for the next one (Tab past its
-    // day and year) shows the new day with the reader on that next field
+    // and the pickup screen's day alike; leaving the field for the next one shows the new day
+    // (the demo venue has slots for it) with the reader on that next field
     await shopper.goto(`${hub.url}/#/pickup?date=${today}`);
     await shopper.getByRole('heading', { level: 1, name: 'Book a pickup' }).waitFor(WAIT);
     await shopper.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
     await shopper.locator('input[name="date"]').focus();
-    await shopper.keyboard.press('Tab');
-    await shopper.keyboard.press('ArrowUp');
-    await shopper.waitForTimeout(300);
+    await typeDate(shopper, tomorrow);
     assert.equal(await shopper.evaluate(() => location.hash), `#/pickup?date=${today}`);
-    assert.equal(await shopper.locator('input[name="date"]').inputValue(), addDays(today, 1));
-    await tabTo(shopper, 'input[name="orderRef"]', 4);
-    await shopper.waitForFunction((d) => location.hash.endsWith(d), addDays(today, 1));
+    assert.equal(await shopper.locator('input[name="date"]').inputValue(), tomorrow);
+    // Tab until the field is left (its year and picker take one press each)
+    for (let i = 0; i < 4 && (await shopper.evaluate(() => location.hash)).endsWith(today); i += 1)
+      await shopper.keyboard.press('Tab');
+    await shopper.waitForFunction((d) => location.hash.endsWith(d), tomorrow);
     await shopper.getByRole('heading', { level: 1, name: 'Book a pickup' }).waitFor(WAIT);
     await shopper.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
     await focusReaches(shopper, 'input[name="orderRef"]').catch(async () =>
@@ -373,34 +340,5 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     await shopper.locator('#main .view[aria-busy="true"]').waitFor({ state: 'attached', ...WAIT });
     await shopper.getByRole('heading', { level: 1, name: "What's on" }).waitFor(WAIT);
     assert.equal(await shopper.locator('#main [aria-busy]').count(), 0);
-  });
-
-  it('an ended session is said on the sign-in screen, not only shown', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${hub.url}/#/`);
-    await page.getByRole('heading', { level: 1, name: "What's on" }).waitFor(WAIT);
-    // a token the API refuses (another app client's): the next call ends the session
-    const token = await page.evaluate(async () => {
-      const response = await fetch('/local/cognito/token', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'mallory', groups: ['shoppers'], clientId: 'some-other-client' }),
-      });
-      return ((await response.json()) as { access_token: string }).access_token;
-    });
-    const session = JSON.stringify(sessionFromToken(token));
-    await page.evaluate((value) => sessionStorage.setItem('venue-hub.session', value), session);
-    await recordStatusRegions(page);
-    await page.evaluate(() => {
-      location.hash = '#/reservations';
-    });
-    await page.getByText('Your session has ended. Please sign in again.').waitFor(WAIT);
-    assert.ok(
-      (await statusLog(page)).includes('said:Your session has ended. Please sign in again.'),
-      (await statusLog(page)).join(' | '),
-    );
-    await focusReaches(page, 'h1', 'Sign in');
   });
 });

@@ -6,20 +6,19 @@
  * violation, screenshots of the main screens in artifacts/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page, Request } from 'playwright-core';
 import { hubToken, requestJson } from '../../scripts/hub-process.ts';
-import { sessionFromToken } from '../../site/src/session.ts';
 import { addDays, venueDate } from '../../site/src/time.ts';
 import {
   axeViolations,
+  BrowserSuite,
   focusReaches,
-  launchChromium,
-  type RunningHub,
+  hubMissing,
+  recordStatusRegions,
   screenshot,
-  startHub,
+  statusLog,
+  storeSession,
   tabTo,
 } from './harness.ts';
 
@@ -39,36 +38,13 @@ function contrast(a: string, b: string): number {
 }
 const WAIT = { timeout: 30_000 };
 
-// The test always runs against the real hub; on a checkout where the hub or the code it runs
-// (API handler, worker) has not landed yet there is nothing to run it against.
-const HUB_PARTS = ['scripts/start.ts', 'src/handlers/venue-api.ts', 'worker/main.ts'];
-const hubMissing = HUB_PARTS.filter((part) => !existsSync(resolve(import.meta.dirname, '../..', part)));
-
-describe('venue site in Chromium against the local hub', {
-  timeout: 600_000,
-  skip: hubMissing.length > 0 && `the local hub cannot run yet: ${hubMissing.join(', ')} missing`,
-}, () => {
-  let hub: RunningHub;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+describe('venue site in Chromium against the local hub', { timeout: 600_000, skip: hubMissing() }, () => {
+  const hub = new BrowserSuite();
   const offOrigin: string[] = [];
   const cspErrors: string[] = [];
 
-  before(async () => {
-    hub = await startHub();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await hub?.stop();
-  });
-
   async function openPage(viewport: { width: number; height: number }): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: 'en-US', timezoneId: 'UTC' });
-    contexts.push(context);
-    const page = await context.newPage();
+    const page = await hub.newPage({ viewport, locale: 'en-US', timezoneId: 'UTC' });
     page.on('request', (request) => {
       const url = request.url();
       if (!url.startsWith(hub.url) && !url.startsWith('data:')) offOrigin.push(url);
@@ -92,12 +68,6 @@ describe('venue site in Chromium against the local hub', {
     await page.locator('#language-select').selectOption(to);
     await page.getByRole('heading', { level: 1, name: heading }).waitFor(WAIT);
     await page.getByText(/^(Loading|Cargando)…$/).waitFor({ state: 'detached', ...WAIT });
-  }
-
-  /** Signs `page` in as a Cognito sign-in would: the token's session in the session store. */
-  async function storeSession(page: Page, accessToken: string): Promise<void> {
-    const session = JSON.stringify(sessionFromToken(accessToken));
-    await page.evaluate((value) => sessionStorage.setItem('venue-hub.session', value), session);
   }
 
   async function signIn(page: Page, username: string): Promise<void> {
@@ -517,9 +487,16 @@ describe('venue site in Chromium against the local hub', {
       return ((await response.json()) as { access_token: string }).access_token;
     });
     await storeSession(page, token);
-    await page.goto(`${hub.url}/#/reservations`);
+    await recordStatusRegions(page);
+    await page.evaluate(() => {
+      location.hash = '#/reservations';
+    });
     await page.getByText('Your session has ended. Please sign in again.').waitFor(WAIT);
     assert.match(page.url(), /#\/sign-in\?expired=1/);
+    // said, not only shown: written into its status region once that is on the page
+    const said = await statusLog(page);
+    assert.ok(said.includes('said:Your session has ended. Please sign in again.'), said.join(' | '));
+    await focusReaches(page, 'h1', 'Sign in');
   });
 
   it('the main flow works with the keyboard alone', async () => {
