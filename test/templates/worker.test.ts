@@ -47,7 +47,7 @@ describe('ECS task and service', () => {
     assert.deepEqual(references(props.RetentionInDays), ['LogRetentionDays']);
   });
 
-  it('gets every variable src/config/env.ts requires of the worker', () => {
+  it('gets every variable src/config/env.ts requires of the worker, and no bus: it publishes nothing', () => {
     const names = (container.Environment as Json[]).map((e) => e.Name);
     for (const name of [
       'EVENTS_TABLE',
@@ -55,13 +55,15 @@ describe('ECS task and service', () => {
       'PICKUP_SLOTS_TABLE',
       'QUEUE_STATE_TABLE',
       'PREFERENCES_TABLE',
-      'EVENT_BUS_NAME',
       'APPCONFIG_APPLICATION',
       'APPCONFIG_ENVIRONMENT',
       'APPCONFIG_PROFILE',
     ]) {
       assert.ok(names.includes(name), name);
     }
+    // the outbox is the scheduled sweeper's (ADR 0311)
+    assert.ok(!names.includes('EVENT_BUS_NAME'));
+    assert.doesNotMatch(readFileSync(join(REPO_ROOT, 'worker/main.ts'), 'utf8'), /eventBusName|Publisher/);
   });
 
   it('deploys with the circuit breaker and rollback, in private subnets without public IPs', () => {
