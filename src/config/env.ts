@@ -161,6 +161,8 @@ export function hubSettings(env: Env = process.env): {
   /** `npm run invoke`: mint a local token for this user into the event */
   invokeUser?: string;
   invokeGroups: string[];
+  /** run every schedule rule of the template at this period instead of its own rate */
+  scheduleSeconds?: number;
 } {
   const store = optional(env, 'HUB_STORE') ?? 'disk';
   if (store !== 'memory' && store !== 'disk') {
@@ -169,6 +171,10 @@ export function hubSettings(env: Env = process.env): {
   const hubUrl = optional(env, 'HUB_URL')?.replace(/\/$/, '');
   const invokeUser = optional(env, 'INVOKE_USER');
   const buildDir = optional(env, 'HUB_BUILD_DIR');
+  const scheduleSeconds =
+    optional(env, 'HUB_SCHEDULE_SECONDS') === undefined
+      ? undefined
+      : integer(env, 'HUB_SCHEDULE_SECONDS', 60, 1, 86_400);
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     store,
@@ -176,6 +182,7 @@ export function hubSettings(env: Env = process.env): {
     ...(buildDir ? { buildDir } : {}),
     ...(hubUrl ? { hubUrl } : {}),
     ...(invokeUser ? { invokeUser } : {}),
+    ...(scheduleSeconds !== undefined ? { scheduleSeconds } : {}),
     invokeGroups: (optional(env, 'INVOKE_GROUPS') ?? 'shoppers')
       .split(',')
       .map((g) => g.trim())
