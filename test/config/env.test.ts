@@ -43,3 +43,12 @@ describe('outboxSweepSettings', () => {
     assert.throws(() => outboxSweepSettings({ OUTBOX_SWEEP_BATCH: '0' }), /OUTBOX_SWEEP_BATCH/);
   });
 });
+
+describe('hubSettings', () => {
+  it('runs schedules at their own rate unless HUB_SCHEDULE_SECONDS shortens them', () => {
+    assert.equal(hubSettings({}).scheduleSeconds, undefined);
+    assert.equal(hubSettings({ HUB_SCHEDULE_SECONDS: '2' }).scheduleSeconds, 2);
+    assert.throws(() => hubSettings({ HUB_SCHEDULE_SECONDS: '0' }), /HUB_SCHEDULE_SECONDS/);
+    assert.throws(() => hubSettings({ HUB_SCHEDULE_SECONDS: 'soon' }), /HUB_SCHEDULE_SECONDS/);
+  });
+});
