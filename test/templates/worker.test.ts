@@ -137,15 +137,7 @@ describe('network', () => {
     const services = resourcesOf('AWS::EC2::VPCEndpoint').map(
       (e) => JSON.stringify(e.props.ServiceName).match(/\}\.([a-z0-9.]+)"/)?.[1],
     );
-    assert.deepEqual(services.sort(), [
-      'appconfigdata',
-      'dynamodb',
-      'ecr.api',
-      'ecr.dkr',
-      'events',
-      'logs',
-      's3',
-    ]);
+    assert.deepEqual(services.sort(), ['appconfigdata', 'dynamodb', 'ecr.api', 'ecr.dkr', 'logs', 's3']);
   });
 
   it('admits nothing into the worker, and only the worker into the endpoints', () => {
