@@ -15,7 +15,7 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { awsJsonError, type BusEvent, handleEventBridge } from '../../src/local/stand-ins/eventbridge.ts';
 import type { SweepReport } from '../../src/outbox/outbox-sweep.ts';
 import { useStores } from '../adapters/dynamodb/fixtures.ts';
-import { createEvent, createHarness } from '../helpers/api-harness.ts';
+import { createEvent, createHarness, type Harness } from '../helpers/api-harness.ts';
 import { deployedRules, person } from '../security/support.ts';
 
 const BUS = 'venue-hub-test-bus';
@@ -47,20 +47,21 @@ const bookedAt = new Date(Date.now() - 60_000);
 const h = await createHarness({ stores: db.stores, rules: deployedRules(), now: bookedAt.toISOString() });
 let handler: (event: ScheduledEvent, context: Context) => Promise<SweepReport>;
 
-async function bookWhileBusDown(): Promise<string> {
+/** Books through an API whose publish fails (at `at`, its clock); answers the reservation id. */
+async function bookWhileBusDown(api: Harness = h, at = bookedAt): Promise<string> {
   const alice = await person('alice');
   const day = 24 * 3600_000;
-  const event = await createEvent(h, {
-    startsAt: new Date(bookedAt.getTime() + day).toISOString(),
-    endsAt: new Date(bookedAt.getTime() + day + 7200_000).toISOString(),
+  const event = await createEvent(api, {
+    startsAt: new Date(at.getTime() + day).toISOString(),
+    endsAt: new Date(at.getTime() + day + 7200_000).toISOString(),
   });
-  h.publisher.failures = 1;
-  const res = await h.call('POST', `/events/${event.eventId}/reservations`, {
+  api.publisher.failures = 1;
+  const res = await api.call('POST', `/events/${event.eventId}/reservations`, {
     token: alice.token,
     body: { partySize: 2 },
   });
   assert.equal(res.status, 201, JSON.stringify(res.body));
-  assert.equal(h.publisher.failures, 0, 'the API tried to publish, and failed');
+  assert.equal(api.publisher.failures, 0, 'the API tried to publish, and failed');
   return res.body.reservation.reservationId as string;
 }
 
@@ -107,22 +108,15 @@ describe('outbox-sweeper handler (composition root, DynamoDB Local)', () => {
   });
 
   it('leaves an event younger than the grace to the API that wrote it', async () => {
-    const fresh = await createHarness({ stores: db.stores, rules: deployedRules() });
-    fresh.clock.set(new Date(Date.now() - 2000).toISOString());
-    const alice = await person('alice');
-    const day = 24 * 3600_000;
-    const event = await createEvent(fresh, {
-      startsAt: new Date(Date.now() + day).toISOString(),
-      endsAt: new Date(Date.now() + day + 7200_000).toISOString(),
+    const justNow = new Date(Date.now() - 2000);
+    const fresh = await createHarness({
+      stores: db.stores,
+      rules: deployedRules(),
+      now: justNow.toISOString(),
     });
-    fresh.publisher.failures = 1;
-    const res = await fresh.call('POST', `/events/${event.eventId}/reservations`, {
-      token: alice.token,
-      body: { partySize: 1 },
-    });
-    assert.equal(res.status, 201);
+    const reservationId = await bookWhileBusDown(fresh, justNow);
     await handler(scheduled(), context);
-    assert.equal((await pendingFor(res.body.reservation.reservationId)).length, 1);
+    assert.equal((await pendingFor(reservationId)).length, 1);
   });
 
   it('fails the invocation when the bus is out of reach, and the event stays pending for the next', async () => {
