@@ -13,9 +13,12 @@ describe('sam local env-vars', () => {
   it('covers every resource-specific variable the functions declare', () => {
     const generic = new Set(['NODE_OPTIONS']);
     // a literal value (OUTBOX_GRACE_SECONDS: '15') is one sam local reads from the template itself
-    const literal = (fn: string, v: string) =>
-      typeof (ROOT.Resources[fn]?.Properties?.Environment as { Variables: Record<string, unknown> })
-        .Variables[v] === 'string';
+    const literal = (fn: string, v: string) => {
+      const environment = ROOT.Resources[fn]?.Properties?.Environment as
+        | { Variables?: Record<string, unknown> }
+        | undefined;
+      return typeof environment?.Variables?.[v] === 'string';
+    };
     for (const [fn, variables] of Object.entries(functions)) {
       for (const v of variables)
         assert.ok(generic.has(v) || literal(fn, v) || v in VARIABLE_OUTPUTS, `${fn} ${v}`);
