@@ -65,6 +65,24 @@ describe('access-token verification', () => {
     await refused(await mintToken({ sub: 'u', claims: { nbf: now() + 600 } }));
   });
 
+  it('refuses iat in the future beyond the skew, missing, or older than a day; accepts it within the skew', async () => {
+    const signed = (iat: number | undefined) => {
+      const jwt = new SignJWT({ token_use: 'access', client_id: CLIENT_ID })
+        .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
+        .setSubject('u')
+        .setIssuer(ISSUER)
+        .setExpirationTime(now() + 2 * 86_400);
+      if (iat !== undefined) jwt.setIssuedAt(iat);
+      return jwt.sign(PRIVATE_KEY);
+    };
+    await refused(await signed(now() + 86_400));
+    await refused(await signed(now() + 120));
+    await refused(await signed(undefined));
+    await refused(await signed(now() - 86_400 - 120));
+    await verifier.verify(await signed(now() + 30));
+    await verifier.verify(await signed(now() - 3_600));
+  });
+
   it('refuses a wrong issuer, client, token use, a missing sub or exp', async () => {
     const wrongIssuer = await new SignJWT({ token_use: 'access', client_id: CLIENT_ID })
       .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
