@@ -40,6 +40,23 @@ describe('access-token verification', () => {
     assert.equal(shopper.isOperator, false);
   });
 
+  it('reads groups from an array only: a string, nested or non-string claim makes no operator', async () => {
+    for (const groups of [
+      'operators',
+      '[operators]',
+      'operators,shoppers',
+      [['operators']],
+      [{ name: 'operators' }],
+      [' operators'],
+      ['Operators'],
+    ]) {
+      const caller = await verifier.verify(
+        await mintToken({ sub: 'u3', claims: { 'cognito:groups': groups } }),
+      );
+      assert.equal(caller.isOperator, false, JSON.stringify(groups));
+    }
+  });
+
   it('refuses alg none', async () => {
     const payload = { sub: 'u', iss: ISSUER, client_id: CLIENT_ID, token_use: 'access', exp: now() + 600 };
     await refused(`${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`);
