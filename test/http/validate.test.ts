@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
-import { DomainError } from '../../src/domain/errors.ts';
-import { MAX_BODY_BYTES, parsePage, readBody } from '../../src/http/request.ts';
+import { DomainError, ValidationFailed } from '../../src/domain/errors.ts';
+import { MAX_BODY_BYTES, parseBody, parsePage, readBody } from '../../src/http/request.ts';
 import { bookEventBody, joinQueueBody, preferencesBody, slotDayBody } from '../../src/http/schemas.ts';
 import { check, codePoints, obj, str } from '../../src/http/validate.ts';
 
@@ -219,5 +219,22 @@ describe('body parsing', () => {
       'VALIDATION_FAILED',
     );
     assert.equal(readBody(event('')), undefined);
+  });
+
+  it('takes an absent body as no fields, but refuses JSON null where an object goes', () => {
+    const noFields = { type: 'object', properties: {} } as const;
+    assert.deepEqual(parseBody(event(''), noFields), {});
+    assert.deepEqual(parseBody({ headers: {} } as APIGatewayProxyEventV2, noFields), {});
+    for (const body of ['null', ' null ', '[]', '0', '""']) {
+      assert.throws(
+        () => parseBody(event(body), noFields),
+        (e) =>
+          e instanceof ValidationFailed &&
+          e.details.length === 1 &&
+          e.details[0]?.path === '(body)' &&
+          e.details[0]?.message === 'must be a JSON object',
+        body,
+      );
+    }
   });
 });
