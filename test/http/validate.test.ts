@@ -19,6 +19,17 @@ const codeOf = (fn: () => unknown): string | undefined => {
 };
 
 describe('validator', () => {
+  it('refuses text of white space alone, as openapi.yaml does (pattern \\S)', () => {
+    const text = obj({ text: str(100) });
+    for (const blank of [' ', '   ', '\t\n', '\u00a0', '\u3000 '])
+      assert.deepEqual(
+        check(text, { text: blank }),
+        [{ path: 'text', message: 'must not be blank' }],
+        JSON.stringify(blank),
+      );
+    assert.deepEqual(check(text, { text: ' a ' }), []);
+  });
+
   it('counts string lengths in characters (code points), as openapi.yaml does', () => {
     const name = obj({ name: str(3) });
     assert.deepEqual(check(name, { name: '🎟️🎟' }), []); // 🎟 + VS16 + 🎟: 3 code points, 5 UTF-16 units
@@ -57,7 +68,7 @@ describe('validator', () => {
           return (n < 0x20 && n !== 0x09 && n !== 0x0a && n !== 0x0d) || (n >= 0x7f && n <= 0x9f);
         };
         const clean = [...s].filter((c) => !control(c)).join('');
-        return clean === '' || check(text, { text: clean }).length === 0;
+        return clean.trim() === '' || check(text, { text: clean }).length === 0;
       }),
     );
   });
