@@ -282,6 +282,11 @@ describe('DynamoDB permissions', () => {
       'kms:GenerateDataKey {"Fn::GetAtt":["AppKey","Arn"]}',
       'sqs:SendMessage {"Fn::GetAtt":["OutboxSweepFailureQueue","Arn"]}',
     ]);
+    // its updates reach the outbox items alone, never a reservation of the same table
+    const marks = sweeper.find((s) => flatActions(s).includes('dynamodb:UpdateItem'));
+    assert.deepEqual(marks?.condition, {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OUTBOX#*'] },
+    });
     // the index and the writes are the ones the outbox store's sweep methods use
     const outbox = readFileSync(join(REPO_ROOT, 'src/adapters/dynamodb/outbox-store.ts'), 'utf8');
     assert.match(outbox.slice(outbox.indexOf('async listPending')), /IndexName: 'pendingOutbox'/);
