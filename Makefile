@@ -17,3 +17,7 @@ build-PostConfirmationFunction:
 build-RulesValidatorFunction:
 	node --import tsx scripts/build.ts rules-validator
 	cp -R dist/rules-validator/. "$(ARTIFACTS_DIR)"
+
+build-OutboxSweeperFunction:
+	node --import tsx scripts/build.ts outbox-sweeper
+	cp -R dist/outbox-sweeper/. "$(ARTIFACTS_DIR)"

@@ -4,7 +4,7 @@
  * local hub runs and what the worker image ships; `sam build` bundles the same entry points
  * for deployment (Metadata of each function in template.yaml).
  *
- *   npm run build                  all five bundles
+ *   npm run build                  all six bundles
  *   npm run build -- worker        only the named bundles
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -20,6 +20,7 @@ export const BUNDLES = {
   'notification-fanout': 'src/handlers/notification-fanout.ts',
   'post-confirmation': 'src/handlers/post-confirmation.ts',
   'rules-validator': 'src/handlers/rules-validator.ts',
+  'outbox-sweeper': 'src/handlers/outbox-sweeper.ts',
   worker: 'worker/main.ts',
 } as const;
 
@@ -64,6 +65,7 @@ const LAMBDA_BUNDLES: ReadonlySet<BundleName> = new Set([
   'venue-api',
   'notification-fanout',
   'post-confirmation',
+  'outbox-sweeper',
 ]);
 
 /**

@@ -4,7 +4,8 @@
  * once with the event, with the local stand-ins around it:
  *
  * - by default a throwaway hub in this process (DynamoDB Local in memory, tables from
- *   templates/data.yaml, the EventBridge/SNS/AppConfig stand-ins, no worker, no demo data);
+ *   templates/data.yaml, the EventBridge/SNS/AppConfig stand-ins, no worker, no schedules, no
+ *   demo data);
  * - with HUB_URL=http://127.0.0.1:3000, against that running hub (its tables and stand-ins).
  *
  * INVOKE_USER=alice (and INVOKE_GROUPS=operators) mints a local access token for that user
@@ -91,6 +92,8 @@ async function main(): Promise<void> {
       dataDir: '',
       build: false,
       worker: false,
+      // one invocation, nothing in the background
+      schedules: false,
       demoData: false,
     });
   }

@@ -1,6 +1,8 @@
 /**
  * `npm start`: the local hub (docs/local-hub.md). PORT (default 3000), HUB_STORE=memory for
- * nothing on disk, HUB_DATA_DIR (default .hub-data). Ctrl-C or SIGTERM stops everything.
+ * nothing on disk, HUB_DATA_DIR (default .hub-data), HUB_SCHEDULE_SECONDS to run the
+ * template's schedules (the outbox sweep) more often than their rate. Ctrl-C or SIGTERM stops
+ * everything.
  */
 import { resolve } from 'node:path';
 import { ConfigError, hubSettings } from '../src/config/env.ts';
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
     store: settings.store,
     dataDir: settings.dataDir,
     ...(settings.buildDir ? { buildDir: resolve(settings.buildDir) } : {}),
+    ...(settings.scheduleSeconds !== undefined ? { scheduleSeconds: settings.scheduleSeconds } : {}),
   });
   const shutdown = async () => {
     if (stopping) return;

@@ -12,12 +12,10 @@ import { createDocumentClient, createDynamoStores } from '../src/adapters/dynamo
 import {
   appConfigSettings,
   awsRegion,
-  eventBusName,
   serviceEndpoints,
   tableNames,
   workerSettings,
 } from '../src/config/env.ts';
-import { createEventBridgePublisher } from '../src/handlers/event-publisher.ts';
 import { createLogger } from '../src/observability/log.ts';
 import { QueueWorker } from '../src/worker/queue-worker.ts';
 import { runLoop } from '../src/worker/run-loop.ts';
@@ -39,12 +37,9 @@ const worker = new QueueWorker({
   rules: new AppConfigRulesProvider(appConfig, appConfigSettings(), logger.child({ component: 'rules' })),
   queue: stores.queue,
   slots: stores.slots,
-  outbox: stores.outbox,
-  publisher: createEventBridgePublisher(region, eventBusName(), endpoints.eventbridge),
   clock: { now: () => new Date() },
   logger,
-  outboxGraceSeconds: settings.outboxGraceSeconds,
-  // one task at a time plans and sweeps: ECS runs two during a rolling deployment (ADR 0507)
+  // one task at a time plans: ECS runs two during a rolling deployment (ADR 0507)
   lease: { store: stores.workerLease, owner, seconds: settings.leaseSeconds },
   // what it learns of service times passes to the next holder of the lease
   serviceTimes: stores.serviceTimes,

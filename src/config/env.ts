@@ -77,7 +77,7 @@ export function appConfigSettings(env: Env = process.env): {
   };
 }
 
-/** The EventBridge bus the API (and the worker's outbox sweep) publishes to. */
+/** The EventBridge bus the API (and the outbox sweeper) publishes to. */
 export function eventBusName(env: Env = process.env): string {
   return required(env, 'EVENT_BUS_NAME');
 }
@@ -90,7 +90,6 @@ export function topicArns(env: Env = process.env): { shopper: string; operator: 
 /** Worker loop timing. */
 export function workerSettings(env: Env = process.env): {
   intervalMs: number;
-  outboxGraceSeconds: number;
   healthFile: string;
   /** how long the lease of the task that runs the cycles lasts unless renewed (ADR 0507) */
   leaseSeconds: number;
@@ -104,9 +103,21 @@ export function workerSettings(env: Env = process.env): {
   }
   return {
     intervalMs,
-    outboxGraceSeconds: integer(env, 'OUTBOX_GRACE_SECONDS', 10, 0, 3600),
     healthFile: optional(env, 'WORKER_HEALTH_FILE') ?? '/tmp/worker-health',
     leaseSeconds,
+  };
+}
+
+/** The scheduled outbox sweep (src/handlers/outbox-sweeper.ts, ADR 0311). */
+export function outboxSweepSettings(env: Env = process.env): {
+  /** events younger than this are left to the API request that wrote them */
+  graceSeconds: number;
+  /** events per round of the sweep */
+  batch: number;
+} {
+  return {
+    graceSeconds: integer(env, 'OUTBOX_GRACE_SECONDS', 15, 0, 3600),
+    batch: integer(env, 'OUTBOX_SWEEP_BATCH', 50, 1, 1000),
   };
 }
 
@@ -150,6 +161,8 @@ export function hubSettings(env: Env = process.env): {
   /** `npm run invoke`: mint a local token for this user into the event */
   invokeUser?: string;
   invokeGroups: string[];
+  /** run every schedule rule of the template at this period instead of its own rate */
+  scheduleSeconds?: number;
 } {
   const store = optional(env, 'HUB_STORE') ?? 'disk';
   if (store !== 'memory' && store !== 'disk') {
@@ -158,6 +171,10 @@ export function hubSettings(env: Env = process.env): {
   const hubUrl = optional(env, 'HUB_URL')?.replace(/\/$/, '');
   const invokeUser = optional(env, 'INVOKE_USER');
   const buildDir = optional(env, 'HUB_BUILD_DIR');
+  const scheduleSeconds =
+    optional(env, 'HUB_SCHEDULE_SECONDS') === undefined
+      ? undefined
+      : integer(env, 'HUB_SCHEDULE_SECONDS', 60, 1, 86_400);
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     store,
@@ -165,6 +182,7 @@ export function hubSettings(env: Env = process.env): {
     ...(buildDir ? { buildDir } : {}),
     ...(hubUrl ? { hubUrl } : {}),
     ...(invokeUser ? { invokeUser } : {}),
+    ...(scheduleSeconds !== undefined ? { scheduleSeconds } : {}),
     invokeGroups: (optional(env, 'INVOKE_GROUPS') ?? 'shoppers')
       .split(',')
       .map((g) => g.trim())

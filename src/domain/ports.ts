@@ -393,7 +393,7 @@ export interface EventPublisher {
   publish(events: VenueEvent[], correlationId?: string): Promise<void>;
 }
 
-/** The worker's outbox sweep: one refused event must not hold up the others. */
+/** The outbox sweep (ADR 0311): one refused event must not hold up the others. */
 export interface EventSweepPublisher {
   /** Publishes as far as the bus answers and says what became of each event; never throws. */
   publishEach(events: VenueEvent[]): Promise<PublishOutcome>;

@@ -1,8 +1,8 @@
 /**
- * The EventBridge publisher of the venue-api and the worker, behind one function so that the
- * handler can load it on first use with a dynamic import (ADR 0910): a namespace import of the
- * client package itself would keep every command of it in the bundle, this module keeps only
- * PutEvents. The worker imports it statically.
+ * The EventBridge publisher of the venue-api and the outbox sweeper, behind one function so that
+ * the venue-api can load it on first use with a dynamic import (ADR 0910): a namespace import of
+ * the client package itself would keep every command of it in the bundle, this module keeps
+ * only PutEvents. The outbox sweeper imports it statically.
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventBridgePublisher } from '../adapters/eventbridge/event-publisher.ts';

@@ -89,13 +89,17 @@ export function createVenueApi(deps: VenueApiDeps): VenueApi {
       status = described.status;
       body = described.body;
       code = described.body.error.code;
-      if (!(error instanceof DomainError)) {
-        deps.logger.error('unhandled error', {
+      // a failure on our side is logged with what caused it: the client only ever sees the code,
+      // and an adapter's INTERNAL or SERVICE_UNAVAILABLE keeps the SDK's error in `cause` alone
+      const cause = error instanceof DomainError ? error.cause : error;
+      if (!(error instanceof DomainError) || (status >= 500 && cause !== undefined)) {
+        deps.logger.error(error instanceof DomainError ? 'failed request' : 'unhandled error', {
           requestId,
           correlationId,
           route: routeName,
-          errorName: error instanceof Error ? error.name : typeof error,
-          errorMessage: error instanceof Error ? error.message : undefined,
+          code,
+          errorName: cause instanceof Error ? cause.name : typeof cause,
+          errorMessage: cause instanceof Error ? cause.message : undefined,
         });
       }
     }

@@ -1,7 +1,7 @@
 /**
  * Access-token verification with `jose` (ADR 0200): RS256 only, the pool's issuer exactly,
- * `client_id` = the app client, `token_use` = access, `exp`/`nbf` with at most 60 s of clock
- * skew, `sub` required. Keys come from a module-scope remote JWKS that refetches on an unknown
+ * `client_id` = the app client, `token_use` = access, `exp`/`nbf`/`iat` with at most 60 s of
+ * clock skew (and `iat` within a day), `sub` required. Keys come from a module-scope remote JWKS that refetches on an unknown
  * `kid` at most once per cooldown, so a flood of unknown kids cannot flood Cognito.
  *
  * The Lambda verifies the bearer token itself even when API Gateway's authorizer claims are in
@@ -28,6 +28,11 @@ export interface JwtSettings {
 }
 
 export const CLOCK_SKEW_SECONDS = 60;
+/**
+ * Cognito access tokens live at most a day. Bounding their age makes `iat` required and
+ * checked: not in the future (beyond the skew), not older than any token Cognito issues.
+ */
+export const MAX_TOKEN_AGE_SECONDS = 24 * 60 * 60;
 export const OPERATORS_GROUP = 'operators';
 const MAX_TOKEN_LENGTH = 8192;
 
@@ -55,7 +60,8 @@ export function createJwtVerifier(settings: JwtSettings): TokenVerifier {
           algorithms: ['RS256'],
           issuer,
           clockTolerance: CLOCK_SKEW_SECONDS,
-          requiredClaims: ['exp', 'sub'],
+          maxTokenAge: MAX_TOKEN_AGE_SECONDS,
+          requiredClaims: ['exp', 'iat', 'sub'],
         }));
       } catch (error) {
         // the precise reason (expired, bad signature, JWKS unreachable) stays in `cause`, for logs only

@@ -38,9 +38,10 @@ export function readBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
-/** Validates the body against the route's schema (an absent body counts as `{}`). */
+/** Validates the body against the route's schema (an absent body counts as `{}`; JSON `null` is no object). */
 export function parseBody<T>(event: APIGatewayProxyEventV2, schema: Schema): T {
-  return parseWith<T>(schema, readBody(event) ?? {});
+  const body = readBody(event);
+  return parseWith<T>(schema, body === undefined ? {} : body);
 }
 
 const LIMIT = /^\d{1,3}$/;

@@ -84,6 +84,8 @@ export function check(schema: Schema, value: unknown, path = ''): ErrorDetail[] 
       // lengths in characters (code points), as JSON Schema and openapi.yaml count them
       const length = codePoints(value);
       if (length < (schema.minLength ?? 1)) return [{ path: at, message: 'must not be empty' }];
+      // a title or description of spaces alone says nothing and shows as a blank line
+      if (!/\S/.test(value)) return [{ path: at, message: 'must not be blank' }];
       if (length > schema.maxLength)
         return [{ path: at, message: `must be at most ${schema.maxLength} characters` }];
       if (schema.pattern && !schema.pattern.test(value))

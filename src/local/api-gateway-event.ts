@@ -57,7 +57,9 @@ export function flattenClaims(claims: Record<string, unknown>): Record<string, s
 
 /** Lower-cased headers, repeated ones joined with commas, cookies split out. */
 function collectHeaders(rawHeaders: string[]): { headers: Record<string, string>; cookies: string[] } {
-  const headers: Record<string, string> = {};
+  // a Map, not an object literal: `__proto__` or `constructor` are names a client may send,
+  // and the event must carry them as the own properties API Gateway's JSON gives the Lambda
+  const headers = new Map<string, string>();
   const cookies: string[] = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = (rawHeaders[i] as string).toLowerCase();
@@ -71,19 +73,21 @@ function collectHeaders(rawHeaders: string[]): { headers: Record<string, string>
       );
       continue;
     }
-    headers[name] = name in headers ? `${headers[name]},${value}` : value;
+    const before = headers.get(name);
+    headers.set(name, before === undefined ? value : `${before},${value}`);
   }
-  return { headers, cookies };
+  return { headers: Object.fromEntries(headers), cookies };
 }
 
 /** Query parameters, repeated ones joined with commas (as payload 2.0 does). */
 function queryParameters(rawQuery: string): Record<string, string> | undefined {
   if (rawQuery === '') return undefined;
-  const params: Record<string, string> = {};
+  const params = new Map<string, string>(); // as for headers: any name is an own property
   for (const [name, value] of new URLSearchParams(rawQuery)) {
-    params[name] = name in params ? `${params[name]},${value}` : value;
+    const before = params.get(name);
+    params.set(name, before === undefined ? value : `${before},${value}`);
   }
-  return params;
+  return Object.fromEntries(params);
 }
 
 /** The payload-2.0 event for a request matched to a route (and authorized, if protected). */

@@ -13,6 +13,7 @@ export type BundleName =
   | 'notification-fanout'
   | 'post-confirmation'
   | 'rules-validator'
+  | 'outbox-sweeper'
   | 'worker';
 
 export const BUNDLE_NAMES: BundleName[] = [
@@ -20,6 +21,7 @@ export const BUNDLE_NAMES: BundleName[] = [
   'notification-fanout',
   'post-confirmation',
   'rules-validator',
+  'outbox-sweeper',
   'worker',
 ];
 
@@ -53,6 +55,7 @@ export const BUNDLE_ENTRY_POINTS: Record<BundleName, string> = {
   'notification-fanout': 'src/handlers/notification-fanout.ts',
   'post-confirmation': 'src/handlers/post-confirmation.ts',
   'rules-validator': 'src/handlers/rules-validator.ts',
+  'outbox-sweeper': 'src/handlers/outbox-sweeper.ts',
   worker: 'worker/main.ts',
 };
 

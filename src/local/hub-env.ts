@@ -5,7 +5,7 @@
  * see the same configuration keys.
  */
 import type { TableNames } from '../config/tables.ts';
-import { type CfnTemplate, resolveNames } from './cfn-template.ts';
+import { type CfnTemplate, resolveNames, resourcesOfType } from './cfn-template.ts';
 import { STAND_IN_PATHS } from './hub-server.ts';
 import type { LocalTopic } from './local-sns.ts';
 
@@ -55,8 +55,10 @@ export function bundleEnvironment(input: BundleEnvironmentInput): Record<string,
   const { template, url, tables, topics } = input;
   const fromTemplate: Record<string, string> = {
     ...literalVariables(template.Globals?.Function?.Environment),
-    ...['VenueApiFunction', 'NotificationFanoutFunction'].reduce(
-      (all, id) => Object.assign(all, literalVariables(template.Resources[id]?.Properties?.Environment)),
+    // every function's (the outbox sweeper's OUTBOX_GRACE_SECONDS among them): the hub runs
+    // them all in one process, and no two set the same variable differently
+    ...resourcesOfType(template, 'AWS::Serverless::Function').reduce(
+      (all, [, fn]) => Object.assign(all, literalVariables(fn.Properties?.Environment)),
       {} as Record<string, string>,
     ),
   };
@@ -90,7 +92,6 @@ export function bundleEnvironment(input: BundleEnvironmentInput): Record<string,
     WORKER_INTERVAL_MS: '1000',
     // a hub restarted on its kept tables after a crash waits at most this for the old worker's lease
     WORKER_LEASE_SECONDS: '5',
-    OUTBOX_GRACE_SECONDS: '2',
     WORKER_HEALTH_FILE: input.healthFile,
     // The SDK's notice, once per process on Node 20, that its releases after January 2027 need
     // Node 22: Lambda (nodejs22.x) and the worker image (node:22) never see it, and the

@@ -2,12 +2,15 @@
  * The local hub: the whole platform on one machine, without AWS or Docker (DESIGN.md §6).
  * Starts, in order: the listener (so a taken port fails at once), the bundles, DynamoDB Local
  * with the tables of templates/data.yaml, the stand-ins wired through the bundles' endpoint
- * variables, the venue-api and notification-fanout handlers in-process, the worker bundle as a
- * child process, and the demo data. `stop()` undoes all of it, Java and worker included.
+ * variables, the function bundles in-process, the template's schedules (the outbox sweeper's),
+ * the worker bundle as a child process, and the demo data. `stop()` undoes all of it, Java and
+ * worker included.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLogger, type Logger } from '../observability/log.ts';
 import {
   BUNDLE_NAMES,
@@ -23,7 +26,13 @@ import { loadTemplate } from './cfn-template.ts';
 import { LocalIssuer } from './cognito-issuer.ts';
 import { seedDemoData } from './demo-data.ts';
 import { DEMO_USERS } from './demo-users.ts';
-import { createTables, type DynamoDbLocal, REPO_ROOT, startDynamoDbLocal } from './dynamodb-local.ts';
+import {
+  createTables,
+  type DynamoDbLocal,
+  LOCAL_AWS,
+  REPO_ROOT,
+  startDynamoDbLocal,
+} from './dynamodb-local.ts';
 import { errorResponse } from './http-util.ts';
 import {
   bundleEnvironment,
@@ -35,10 +44,11 @@ import {
 import { assembleHubParts } from './hub-parts.ts';
 import { createHubListener, type HubServerParts } from './hub-server.ts';
 import { invokeHandler, loadHandler } from './lambda-runtime.ts';
+import { LocalScheduler, readScheduleRules } from './local-schedules.ts';
 import { readTopics } from './local-sns.ts';
 import { LocalRulesStore } from './rules-store.ts';
 import { loadVenueRulesFromTemplate, ROOT_TEMPLATE, validateRules } from './venue-rules.ts';
-import { superviseWorker } from './worker-process.ts';
+import { endLeftoverLease, superviseWorker } from './worker-process.ts';
 
 export interface HubOptions {
   port: number;
@@ -50,6 +60,10 @@ export interface HubOptions {
   buildDir?: string;
   /** run the worker (default true) */
   worker?: boolean;
+  /** run the template's schedule rules (default true; `npm run invoke` runs none) */
+  schedules?: boolean;
+  /** every schedule at this period instead of its own rate (HUB_SCHEDULE_SECONDS) */
+  scheduleSeconds?: number;
   /** create the demo data on first start (default true) */
   demoData?: boolean;
   siteDir?: string;
@@ -88,6 +102,8 @@ async function listen(server: Server, port: number): Promise<number> {
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const logger = options.logger ?? createLogger('local-hub');
   const template = loadTemplate(ROOT_TEMPLATE);
+  // a schedule the hub cannot run stops it here, before anything has started
+  const schedules = options.schedules === false ? [] : readScheduleRules(template, LOCAL_PARAMETERS);
   let listener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const server = createServer((req, res) => {
     if (listener) return listener(req, res);
@@ -147,6 +163,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       PostConfirmationFunction: await loadHandler(bundlePath('post-confirmation', buildDir)),
       // AppConfig's Lambda validator of the venue rules, run by PUT /local/appconfig
       RulesValidatorFunction: await loadHandler(bundlePath('rules-validator', buildDir)),
+      // the outbox sweep, run by its schedule rule
+      OutboxSweeperFunction: await loadHandler(bundlePath('outbox-sweeper', buildDir)),
     };
     const settings = functionSettings(template);
     const invoke = (functionId: string, event: unknown) => {
@@ -170,9 +188,32 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     let seeded = options.demoData === false;
     listener = createHubListener({ ...parts, ready: () => seeded });
 
+    if (schedules.length > 0) {
+      // as EventBridge runs them, whatever the store; stopped before the bus closes
+      const scheduler = new LocalScheduler(schedules, bus, {
+        account: LOCAL_ACCOUNT,
+        region: LOCAL_REGION,
+        ...(options.scheduleSeconds !== undefined ? { everyMs: options.scheduleSeconds * 1000 } : {}),
+        logger,
+      });
+      scheduler.start();
+      cleanups.push(async () => scheduler.stop());
+    }
     if (options.worker !== false) {
-      const worker = superviseWorker(bundlePath('worker', buildDir), env, logger);
-      cleanups.push(() => worker.stop());
+      const doc = DynamoDBDocumentClient.from(
+        new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint }),
+      );
+      const worker = superviseWorker(bundlePath('worker', buildDir), env, logger, {
+        // the lease an earlier worker of this hub left (a crash, or kept tables): ADR 0507
+        beforeStart: async () => {
+          if (await endLeftoverLease(doc, tables.queueState))
+            logger.info('ended the worker lease an earlier worker left');
+        },
+      });
+      cleanups.push(async () => {
+        await worker.stop();
+        doc.destroy();
+      });
     }
     if (!seeded) {
       await seedDemoData(url, issuer, logger);

@@ -5,7 +5,9 @@
  * backoff for as many attempts and as long as the target's `RetryPolicy` says, then parked in
  * a local dead-letter list (`GET /local/dlq`), as the rule target's DLQ would hold it in AWS.
  * The retries span minutes, like EventBridge's: a fan-out that left a delivery lease behind
- * (docs/decisions/0310) is retried after the lease has run out, not only within it.
+ * (docs/decisions/0310) is retried after the lease has run out, not only within it. An event's
+ * age is counted from its arrival on the bus, as EventBridge counts it, however long its
+ * attempts take. The hub's schedules (local-schedules.ts) deliver through the same machinery.
  */
 import type { Logger } from '../observability/log.ts';
 import { type CfnTemplate, functionOf, refOf, resourcesOfType } from './cfn-template.ts';
@@ -58,6 +60,31 @@ function policyNumber(raw: unknown, fallback: number, what: string): number {
   return value;
 }
 
+/** The Lambda targets of a rule (its `Properties`), each with its retry policy. */
+export function readRuleTargets(
+  template: CfnTemplate,
+  ruleId: string,
+  properties: Record<string, unknown>,
+): BusTarget[] {
+  const targets: BusTarget[] = [];
+  const listed = Array.isArray(properties.Targets)
+    ? (properties.Targets as Array<Record<string, unknown>>)
+    : [];
+  for (const target of listed) {
+    const functionId = functionOf(template, target.Arn);
+    if (functionId === undefined) continue;
+    const policy = (target.RetryPolicy ?? {}) as Record<string, unknown>;
+    const setting = (name: string, fallback: number) =>
+      policyNumber(policy[name], fallback, `${ruleId}: target ${String(target.Id)}: RetryPolicy.${name}`);
+    targets.push({
+      functionId,
+      retries: setting('MaximumRetryAttempts', DEFAULT_RETRIES),
+      maxEventAgeMs: setting('MaximumEventAgeInSeconds', DEFAULT_MAX_EVENT_AGE_S) * 1000,
+    });
+  }
+  return targets;
+}
+
 /** Reads the rules of the given bus (logical id) from the template. */
 export function readBusRules(template: CfnTemplate, busId = 'EventBus'): BusRule[] {
   const rules: BusRule[] = [];
@@ -68,20 +95,11 @@ export function readBusRules(template: CfnTemplate, busId = 'EventBus'): BusRule
     if (p.State === 'DISABLED') continue;
     const rawPattern = typeof p.EventPattern === 'string' ? JSON.parse(p.EventPattern) : p.EventPattern;
     if (!rawPattern || typeof rawPattern !== 'object') continue;
-    const targets: BusTarget[] = [];
-    for (const target of Array.isArray(p.Targets) ? (p.Targets as Array<Record<string, unknown>>) : []) {
-      const functionId = functionOf(template, target.Arn);
-      if (functionId === undefined) continue;
-      const policy = (target.RetryPolicy ?? {}) as Record<string, unknown>;
-      const setting = (name: string, fallback: number) =>
-        policyNumber(policy[name], fallback, `${ruleId}: target ${String(target.Id)}: RetryPolicy.${name}`);
-      targets.push({
-        functionId,
-        retries: setting('MaximumRetryAttempts', DEFAULT_RETRIES),
-        maxEventAgeMs: setting('MaximumEventAgeInSeconds', DEFAULT_MAX_EVENT_AGE_S) * 1000,
-      });
-    }
-    rules.push({ ruleId, pattern: rawPattern as EventPattern, targets });
+    rules.push({
+      ruleId,
+      pattern: rawPattern as EventPattern,
+      targets: readRuleTargets(template, ruleId, p),
+    });
   }
   return rules;
 }
@@ -113,14 +131,27 @@ export class LocalBus {
     this.maxDelayMs = options.maxDelayMs ?? 60_000;
   }
 
-  /** Routes events to the targets of every matching rule, in the background. */
-  put(events: BusEvent[]): void {
+  /**
+   * Routes events to the targets of every matching rule, in the background. `arrivedAt` (epoch
+   * ms, default now) is when they reached the bus: their age, which ends their retries, counts
+   * from it.
+   */
+  put(events: BusEvent[], arrivedAt = Date.now()): void {
     for (const event of events) {
       for (const rule of this.rules) {
-        if (!matchesPattern(rule.pattern, event)) continue;
-        for (const target of rule.targets) this.track(this.deliver(rule.ruleId, target, event));
+        if (matchesPattern(rule.pattern, event)) this.deliverTo(rule.ruleId, rule.targets, event, arrivedAt);
       }
     }
+  }
+
+  /**
+   * Delivers one event to the given targets (a schedule's: its rule has no pattern to match),
+   * with their retry policies, in the background; resolves when every delivery has ended.
+   */
+  deliverTo(ruleId: string, targets: BusTarget[], event: BusEvent, arrivedAt = Date.now()): Promise<void> {
+    const deliveries = targets.map((target) => this.deliver(ruleId, target, event, arrivedAt));
+    for (const delivery of deliveries) this.track(delivery);
+    return Promise.all(deliveries).then(() => undefined);
   }
 
   /** Events whose delivery failed every attempt. */
@@ -174,10 +205,17 @@ export class LocalBus {
     delivery.finally(() => this.inFlight.delete(delivery));
   }
 
-  private async deliver(ruleId: string, target: BusTarget, event: BusEvent): Promise<void> {
+  private async deliver(
+    ruleId: string,
+    target: BusTarget,
+    event: BusEvent,
+    arrivedAt: number,
+  ): Promise<void> {
     const { functionId } = target;
     const maxAttempts = this.options.maxAttempts ?? 1 + target.retries;
-    const givenUpAt = Date.now() + target.maxEventAgeMs;
+    // EventBridge's maximum event age runs from the event's arrival on the bus, not from this
+    // target's first attempt
+    const givenUpAt = arrivedAt + target.maxEventAgeMs;
     let lastError = '';
     let attempt = 1;
     for (; ; attempt += 1) {

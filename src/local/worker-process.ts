@@ -3,9 +3,18 @@
  * with the hub's environment, stopped with SIGTERM (the worker drains and exits). Its log
  * lines at warn and above are passed on; a crash is reported and the worker restarted after a
  * pause, as the ECS service would replace a stopped task.
+ *
+ * Before each start the hub ends the worker lease (ADR 0507) that an earlier worker process
+ * left behind: it runs the only worker there is, and that one has exited (a crash, or a hub
+ * that died and left its kept tables), so nobody else can hold it, and the new worker plans at
+ * once instead of standing by for up to WORKER_LEASE_SECONDS. In AWS a replacement task waits,
+ * because another task may still be running.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import type { Logger } from '../observability/log.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { queueKeys } from '../adapters/dynamodb/keys.ts';
+import { errorName, type Logger } from '../observability/log.ts';
 
 function forwardWarnings(stream: NodeJS.ReadableStream | null): void {
   let pending = '';
@@ -33,13 +42,53 @@ export interface SupervisedWorker {
   stop(graceMs?: number): Promise<void>;
 }
 
+/**
+ * Ends the lease on the queue-state table's `WORKER#LEASE` item, if there is one, as a stopping
+ * worker releases it (`leaseUntil` 0, `renewedAt` kept for the operators' board); true when
+ * there was one to end.
+ */
+export async function endLeftoverLease(
+  doc: DynamoDBDocumentClient,
+  queueStateTable: string,
+): Promise<boolean> {
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: queueStateTable,
+        Key: queueKeys.workerLease(),
+        UpdateExpression: 'SET #leaseUntil = :ended',
+        ConditionExpression: 'attribute_exists(pk) AND #leaseUntil > :ended',
+        ExpressionAttributeNames: { '#leaseUntil': 'leaseUntil' },
+        ExpressionAttributeValues: { ':ended': 0 },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (errorName(error) === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+export interface SuperviseOptions {
+  /** runs before each start of the worker process (a failure is logged; the worker starts anyway) */
+  beforeStart?: () => Promise<void>;
+}
+
 export function superviseWorker(
   bundle: string,
   env: Record<string, string>,
   logger: Logger,
+  options: SuperviseOptions = {},
 ): SupervisedWorker {
   let stopping = false;
   let restartTimer: NodeJS.Timeout | undefined;
+  let current: ChildProcess | undefined;
+  const launch = async (): Promise<void> => {
+    await options.beforeStart?.().catch((error: unknown) => {
+      logger.warn('before the worker started', { error: errorName(error) });
+    });
+    if (!stopping) current = start();
+  };
   const start = (): ChildProcess => {
     const child = spawn(process.execPath, ['--enable-source-maps', bundle], {
       env: { ...process.env, ...env },
@@ -52,21 +101,23 @@ export function superviseWorker(
       if (stopping) return;
       logger.error('worker exited; restarting in 2 s', { code, signal });
       restartTimer = setTimeout(() => {
-        if (!stopping) current = start();
+        if (!stopping) starting = launch();
       }, 2000);
     });
     return child;
   };
-  let current = start();
+  let starting = launch();
   return {
-    pid: () => current.pid,
+    pid: () => current?.pid,
     async stop(graceMs = 5000) {
       stopping = true;
       clearTimeout(restartTimer);
-      if (current.exitCode !== null || current.signalCode !== null) return;
-      const exited = new Promise<void>((r) => current.once('exit', () => r()));
-      current.kill('SIGTERM');
-      const timer = setTimeout(() => current.kill('SIGKILL'), graceMs);
+      await starting;
+      const child = current;
+      if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
     },

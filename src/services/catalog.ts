@@ -110,13 +110,15 @@ export class CatalogService {
   }
 
   /**
-   * What a change links to must exist at the venue: `campaignId` a campaign, `itemIds` items
-   * that are not campaigns. With the campaigns feature off, nothing may be linked at all.
+   * What a change links to must exist at the venue: `campaignId` a campaign (not the item
+   * itself), `itemIds` items that are not campaigns, each once. With the campaigns feature
+   * off, nothing may be linked at all.
    */
   private async linkProblems(
     venueId: string,
     links: Pick<NewCatalogItem, 'campaignId' | 'itemIds'>,
     campaignsOn: boolean,
+    selfId?: string,
   ): Promise<ErrorDetail[]> {
     if (links.campaignId === undefined && links.itemIds === undefined) return [];
     if (!campaignsOn) throw new FeatureDisabled('campaigns');
@@ -125,7 +127,9 @@ export class CatalogService {
     const wanted = [...(links.campaignId === undefined ? [] : [links.campaignId]), ...(links.itemIds ?? [])];
     const found = await this.deps.stores.catalog.getMany(wanted);
     const here = new Map(found.filter((i) => i.venueId === venueId).map((i) => [i.eventId, i]));
-    if (links.campaignId !== undefined && here.get(links.campaignId)?.kind !== 'campaign') {
+    if (links.campaignId !== undefined && links.campaignId === selfId) {
+      problems.push({ path: 'campaignId', message: 'a campaign cannot be part of itself' });
+    } else if (links.campaignId !== undefined && here.get(links.campaignId)?.kind !== 'campaign') {
       problems.push({ path: 'campaignId', message: 'no campaign with this id at this venue' });
     }
     (links.itemIds ?? []).forEach((id, i) => {
@@ -135,6 +139,8 @@ export class CatalogService {
           path: `itemIds[${i}]`,
           message: 'no event, program or product with this id at this venue',
         });
+      else if (links.itemIds?.indexOf(id) !== i)
+        problems.push({ path: `itemIds[${i}]`, message: 'is listed more than once' });
     });
     return problems;
   }
@@ -180,7 +186,7 @@ export class CatalogService {
     if (item.kind === 'campaign' || Object.keys(links).length > 0) {
       const { features } = await venueRules(this.deps, item.venueId);
       if (item.kind === 'campaign' && !features.campaigns) throw new FeatureDisabled('campaigns');
-      const linkProblems = await this.linkProblems(item.venueId, links, features.campaigns);
+      const linkProblems = await this.linkProblems(item.venueId, links, features.campaigns, eventId);
       if (linkProblems.length > 0) throw new ValidationFailed(linkProblems);
     }
     const updated = await this.deps.stores.catalog.update(

@@ -71,7 +71,7 @@ export async function requireFeature(deps: ServiceDeps, feature: keyof Features)
 
 /**
  * Publishes events a write has already stored in the outbox, then marks them published. A
- * failure is logged and swallowed: the request succeeded, and the worker's outbox sweep
+ * failure is logged and swallowed: the request succeeded, and the scheduled outbox sweep
  * delivers the event later (at least once; consumers de-duplicate by `detail.id`).
  */
 export async function publishStored(

@@ -229,11 +229,15 @@ export class QueueService {
   /**
    * Route 20: the next ticket for a lane, or undefined when nobody is waiting for it: the head
    * of the lane's plan, else (nothing planned there) the oldest unplanned ticket it may serve.
+   * A closed lane calls nobody (INVALID_STATE).
    */
   async callNext(venueId: string, laneId: string): Promise<QueueTicket | undefined> {
     const { venue } = await venueRules(this.deps, venueId, 'queue');
     const lane = venue.lanes.find((l) => l.laneId === laneId);
     if (!lane) throw new NotFound('Lane');
+    // a closed lane serves nobody new: its plan is stale until the worker re-plans, and the
+    // shoppers an open lane would serve must not be sent to a closed desk
+    if (!lane.open) throw new InvalidState(`Lane ${laneId} is closed.`);
     const at = this.deps.clock.now().toISOString();
     return (await this.callPlanHead(venueId, laneId, at)) ?? this.callFromQueue(venueId, lane, at);
   }

@@ -16,6 +16,16 @@ export interface SlotDayRequest {
   capacity: number;
 }
 
+/**
+ * The last venue day whose slots end inside year 9999 in every time zone: a later instant has
+ * no `YYYY-…` ISO form (it reads `+010000-…`), so it would neither sort nor be listed.
+ */
+export const LAST_SLOT_DATE = '9999-12-30';
+
+function checkSlotDate(date: string): void {
+  if (date > LAST_SLOT_DATE) throw ValidationFailed.at('date', `must be ${LAST_SLOT_DATE} or earlier`);
+}
+
 /** More slots than this in one request is a mistake, not a plan. */
 export const MAX_SLOTS_PER_REQUEST = 288;
 
@@ -67,6 +77,7 @@ export class SlotService {
    */
   async generate(venueId: string, req: SlotDayRequest): Promise<PickupSlot[]> {
     const { venue } = await venueRules(this.deps, venueId, 'pickup');
+    checkSlotDate(req.date);
     const now = this.deps.clock.now().toISOString();
     const slots = planSlotDay(venueId, venue.timezone, hoursOn(venue, req.date), req).filter(
       (slot) => slot.endsAt > now,
@@ -78,6 +89,7 @@ export class SlotService {
   /** Route 5: the slots of one local venue day, in start order. */
   async listDay(venueId: string, date: string, page: PageRequest): Promise<Page<PickupSlot>> {
     const { venue } = await venueRules(this.deps, venueId, 'pickup');
+    checkSlotDate(date);
     const from = localToInstant(date, '00:00', venue.timezone).toISOString();
     const to = localToInstant(addDays(date, 1), '00:00', venue.timezone).toISOString();
     return this.deps.stores.slots.listByVenue(venueId, { from, to }, page);

@@ -1,19 +1,11 @@
 /**
  * The queue worker's cycle, through the ports only (the composition root is worker/main.ts):
- * for every venue of the rules in force, `runVenueCycle`; then one sweep of the event outbox
- * (events older than the grace are published and marked, so that a booking whose API process
- * died between its write and its publish still gets its event). Structured logs and EMF
- * metrics per venue: re-plan ms, waiting count, predicted wait, overtakes, writes, ETA quality.
+ * for every venue of the rules in force, `runVenueCycle`. Structured logs and EMF metrics per
+ * venue: re-plan ms, waiting count, predicted wait, overtakes, writes, ETA quality. The event
+ * outbox is not the worker's: the scheduled outbox sweeper publishes what the API could not
+ * (ADR 0311), whether or not a worker runs.
  */
-import type {
-  Clock,
-  EventSweepPublisher,
-  OutboxStore,
-  RulesProvider,
-  ServiceTimeStore,
-  SlotStore,
-  WorkerLeaseStore,
-} from '../domain/ports.ts';
+import type { Clock, RulesProvider, ServiceTimeStore, SlotStore, WorkerLeaseStore } from '../domain/ports.ts';
 import { emitMetrics, errorName, type Logger, type LogSink, type MetricUnit } from '../observability/log.ts';
 import { ArrivalRateEstimator } from '../queue/arrival-rates.ts';
 import { PlannerMemory } from '../queue/memory.ts';
@@ -36,16 +28,10 @@ export interface WorkerDeps {
   queue: WorkerQueueStore;
   /** pickup slots' reservations still to check in, which the ETAs foresee */
   slots: Pick<SlotStore, 'awaitingCheckIns'>;
-  outbox: OutboxStore;
-  publisher: EventSweepPublisher;
   clock: Clock;
   logger: Logger;
   /** where EMF records go (stdout by default) */
   metricsSink?: LogSink;
-  /** outbox events younger than this are left to the API that wrote them */
-  outboxGraceSeconds: number;
-  /** events per outbox sweep */
-  outboxBatch?: number;
   /**
    * The lease that lets one task at a time run the cycles (ADR 0507); without it this worker
    * assumes it is alone (tests, a one-off run).
@@ -59,20 +45,16 @@ export interface WorkerDeps {
 const SAVE_SERVICE_TIMES_MS = 60_000;
 
 export interface CycleReport {
-  /** another task holds the lease: this cycle planned and swept nothing */
+  /** another task holds the lease: this cycle planned nothing */
   standby: boolean;
   venues: VenueCycleResult[];
   failedVenues: string[];
-  published: number;
-  /** outbox events the bus refused for the last time this cycle */
-  deadLettered: number;
-  outboxFailed: boolean;
 }
 
-/** A cycle in which every venue and the outbox sweep failed. */
+/** A cycle in which every venue it tried failed. */
 export class WorkerCycleFailed extends Error {
   constructor(report: CycleReport) {
-    super(`nothing succeeded: ${report.failedVenues.length} venue(s) and the outbox sweep failed`);
+    super(`nothing succeeded: all ${report.failedVenues.length} venue(s) failed`);
     this.name = 'WorkerCycleFailed';
   }
 }
@@ -140,7 +122,7 @@ export class QueueWorker {
   /**
    * Whether this task may start more work under its lease: it holds it and more than a third
    * of it is left. The lease is renewed once a cycle; a cycle that stalls (a store retrying, a
-   * paused process) must not go on planning or sweeping after a standby may have taken over.
+   * paused process) must not go on planning after a standby may have taken over.
    */
   private mayGoOn(): boolean {
     const { lease } = this.deps;
@@ -150,22 +132,15 @@ export class QueueWorker {
   }
 
   /**
-   * One full cycle. One venue's failure, or the outbox's, is logged and the cycle goes on. A
-   * cycle in which nothing succeeded (every venue failed and so did the outbox sweep: the
-   * store or the bus out of reach) throws after its metrics, so that the loop does not touch
-   * the health file and ECS replaces a task that can do nothing; rules failures throw too.
+   * One full cycle. One venue's failure is logged and the cycle goes on (VenueCycleFailingAlarm
+   * watches a venue that fails every cycle). A cycle in which nothing succeeded (every venue it
+   * tried failed: the store out of reach) throws after its metrics, so that the loop does not
+   * touch the health file and ECS replaces a task that can do nothing; a lease or rules that
+   * cannot be read throw too.
    */
   async runOnce(): Promise<CycleReport> {
     const { deps } = this;
-    const report: CycleReport = {
-      standby: false,
-      venues: [],
-      failedVenues: [],
-      published: 0,
-      deadLettered: 0,
-      outboxFailed: false,
-    };
-    // A store out of reach fails the lease too: the cycle throws, as one that reached nothing.
+    const report: CycleReport = { standby: false, venues: [], failedVenues: [] };
     if (!(await this.lead())) {
       report.standby = true;
       emitMetrics(
@@ -181,7 +156,13 @@ export class QueueWorker {
     const snapshot = await deps.rules.current();
     if (snapshot.document.features.queue) {
       for (const [venueId, venue] of Object.entries(snapshot.document.venues)) {
-        if (!this.mayGoOn()) break;
+        if (!this.mayGoOn()) {
+          // the venues left wait for the next cycle, which renews the lease first
+          deps.logger.warn('worker lease running out; the rest of the cycle waits', {
+            owner: deps.lease?.owner,
+          });
+          break;
+        }
         try {
           const state = await this.stateOf(venueId, venue.queue.serviceMinutes);
           const result = await runVenueCycle(venueId, venue, deps, state, deps.clock.now(), deps.logger);
@@ -197,25 +178,12 @@ export class QueueWorker {
       }
       this.forgetVenuesNotIn(new Set(Object.keys(snapshot.document.venues)));
     }
-    if (!this.mayGoOn()) {
-      // the venues left and the sweep wait for the next cycle, which renews the lease first
-      deps.logger.warn('worker lease running out; the rest of the cycle waits', {
-        owner: deps.lease?.owner,
-      });
-    } else {
-      try {
-        await this.sweepOutbox(report);
-      } catch (error) {
-        report.outboxFailed = true;
-        deps.logger.warn('outbox sweep failed; events stay pending', { error: errorName(error) });
-      }
-    }
     // Without a venue dimension, so that one alarm sees the whole worker whatever venues the
     // rules list: a cycle completed and how much of it failed (WorkerStalledAlarm), and the
     // tickets called after waiting, with those whose first ETA was right within ±5 minutes
     // (EtaQualityAlarm: counts, so that the alarm's share weighs every ticket alike).
     const etaErrors = report.venues.flatMap((v) => v.etaErrors);
-    const nothingWorked = report.outboxFailed && report.venues.length === 0;
+    const nothingWorked = report.failedVenues.length > 0 && report.venues.length === 0;
     emitMetrics(
       METRICS_NAMESPACE,
       { Service: WORKER_SERVICE },
@@ -223,8 +191,6 @@ export class QueueWorker {
         CyclesCompleted: { value: nothingWorked ? 0 : 1, unit: 'Count' },
         Standby: { value: 0, unit: 'Count' },
         VenuesFailed: { value: report.failedVenues.length, unit: 'Count' },
-        OutboxFailed: { value: report.outboxFailed ? 1 : 0, unit: 'Count' },
-        OutboxDeadLettered: { value: report.deadLettered, unit: 'Count' },
         EtaChecked: { value: etaErrors.length, unit: 'Count' },
         EtaWithin5Min: { value: etaErrors.filter(closeEnough).length, unit: 'Count' },
       },
@@ -286,34 +252,6 @@ export class QueueWorker {
 
   private forgetVenuesNotIn(venueIds: ReadonlySet<string>): void {
     for (const id of this.venues.keys()) if (!venueIds.has(id)) this.venues.delete(id);
-  }
-
-  /**
-   * Publishes the due pending events entry by entry and marks those the bus accepted. One the
-   * bus refuses is due again later, and dead-lettered after `OUTBOX_MAX_ATTEMPTS` refusals
-   * (an error in the log, `OutboxDeadLettered` in the metrics): it never holds up the events
-   * behind it. A bus out of reach leaves the rest pending and fails the sweep.
-   */
-  private async sweepOutbox(report: CycleReport): Promise<void> {
-    const { deps } = this;
-    const now = deps.clock.now();
-    const at = now.toISOString();
-    const olderThan = new Date(now.getTime() - deps.outboxGraceSeconds * 1000).toISOString();
-    const pending = await deps.outbox.listPending(olderThan, deps.outboxBatch ?? 50);
-    if (pending.length === 0) return;
-    const outcome = await deps.publisher.publishEach(pending);
-    if (outcome.accepted.length > 0) {
-      await deps.outbox.markPublished(outcome.accepted, at);
-      report.published = outcome.accepted.length;
-      deps.logger.info('outbox events published', { count: outcome.accepted.length });
-    }
-    if (outcome.refused.length > 0) {
-      const dead = await deps.outbox.deferRefused(outcome.refused, at);
-      report.deadLettered = dead.length;
-      deps.logger.warn('outbox events refused by the bus; due again later', { refused: outcome.refused });
-      if (dead.length > 0) deps.logger.error('outbox events dead-lettered', { eventIds: dead });
-    }
-    if (outcome.unreachable !== undefined) throw outcome.unreachable;
   }
 
   private record(result: VenueCycleResult, configVersion: string): void {

@@ -78,6 +78,13 @@ describe('npm run invoke', { skip: !ready && 'the venue-api handler has not land
     assert.match(run.stderr, /enrolled in shoppers/);
   });
 
+  it('runs the outbox sweeper with the sample scheduled event (a fresh outbox has nothing due)', () => {
+    const run = invoke(['OutboxSweeperFunction', join(REPO_ROOT, 'events/eventbridge/scheduled.json')]);
+    assert.equal(run.status, 0, run.stderr.slice(-3000));
+    assert.deepEqual(JSON.parse(run.stdout), { rounds: 1, published: 0, refused: 0, deadLettered: 0 });
+    assert.match(run.stderr, /outbox sweep started/);
+  });
+
   it('refuses an unknown function and a missing argument', () => {
     const unknown = invoke(['NoSuchFunction', join(work, 'health.json')]);
     assert.equal(unknown.status, 1);

@@ -1,10 +1,10 @@
 /**
  * Faults on the way from a booking to its notification, injected through the ports around the
  * real DynamoDB stores: the bus refuses the API's publish (the process could as well have died
- * between commit and publish), the worker's publish fails, the worker dies between publishing
+ * between commit and publish), the sweeper's publish fails, the sweeper dies between publishing
  * and marking the outbox. Whatever happens, the booking stands, its event leaves the outbox
- * through the worker's sweep, and the shopper gets exactly one message per channel, because the
- * fan-out leases every delivery in the DynamoDB ledger first.
+ * through the scheduled sweep (ADR 0311), and the shopper gets exactly one message per channel,
+ * because the fan-out leases every delivery in the DynamoDB ledger first.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -19,7 +19,7 @@ import type {
 } from '../../src/domain/ports.ts';
 import { createNotificationFanout, FanoutFailed } from '../../src/fanout/notification-fanout.ts';
 import { createLogger } from '../../src/observability/log.ts';
-import { QueueWorker } from '../../src/worker/queue-worker.ts';
+import { type SweepReport, sweepOutbox } from '../../src/outbox/outbox-sweep.ts';
 import { useStores } from '../adapters/dynamodb/fixtures.ts';
 import { FakeClock, FakeRulesProvider } from '../fakes/index.ts';
 import { RecordingNotifier } from '../fanout/fakes.ts';
@@ -30,7 +30,7 @@ const quiet = createLogger('faults', { level: 'error', sink: () => undefined });
 const db = await useStores();
 const rules = new FakeRulesProvider(deployedRules());
 const h = await createHarness({ stores: db.stores, rules: deployedRules() });
-const workerClock = new FakeClock(new Date('2026-12-01T15:10:00.000Z'));
+const sweepClock = new FakeClock(new Date('2026-12-01T15:10:00.000Z'));
 
 /** The bus as the fan-out sees it: every published event is handed to the fan-out, possibly twice. */
 class BusToFanout implements EventPublisher, EventSweepPublisher {
@@ -47,7 +47,7 @@ class BusToFanout implements EventPublisher, EventSweepPublisher {
     ledger: db.stores.deliveries,
     notifier: this.notifier,
     rules,
-    clock: workerClock,
+    clock: sweepClock,
     logger: quiet,
   });
 
@@ -88,24 +88,25 @@ class CrashingOutbox implements OutboxStore {
   async markPublished(ids: string[], now: string): Promise<void> {
     if (this.crashes > 0) {
       this.crashes -= 1;
-      throw new Error('worker killed before marking');
+      throw new Error('sweeper killed before marking');
     }
     return this.inner.markPublished(ids, now);
   }
 }
 
-function worker(bus: EventSweepPublisher, outbox: OutboxStore = db.stores.outbox): QueueWorker {
-  return new QueueWorker({
-    rules,
-    queue: db.stores.queue,
-    slots: db.stores.slots,
+/** One scheduled sweep; a sweep that could not finish answers undefined (the handler would throw). */
+function sweep(
+  bus: EventSweepPublisher,
+  outbox: OutboxStore = db.stores.outbox,
+): Promise<SweepReport | undefined> {
+  return sweepOutbox({
     outbox,
     publisher: bus,
-    clock: workerClock,
+    clock: sweepClock,
     logger: quiet,
     metricsSink: () => undefined,
-    outboxGraceSeconds: 30,
-  });
+    graceSeconds: 30,
+  }).catch(() => undefined);
 }
 
 async function bookWhileBusDown() {
@@ -127,7 +128,7 @@ async function pendingFor(reservationId: string): Promise<VenueEvent[]> {
 }
 
 describe('EventBridge publish fails in the API', () => {
-  it('the booking stands, and the worker delivers its event later, exactly once downstream', async () => {
+  it('the booking stands, and the sweeper delivers its event later, exactly once downstream', async () => {
     const { alice, event, reservationId } = await bookWhileBusDown();
     const mine = await h.call('GET', '/me/reservations', { token: alice.token });
     assert.deepEqual(
@@ -139,47 +140,45 @@ describe('EventBridge publish fails in the API', () => {
 
     const bus = new BusToFanout();
     // inside the grace the sweep leaves the event to the API that wrote it
-    workerClock.set('2026-12-01T15:00:10.000Z');
-    await worker(bus).runOnce();
+    sweepClock.set('2026-12-01T15:00:10.000Z');
+    await sweep(bus);
     assert.equal(bus.messagesFor(reservationId).length, 0);
 
-    workerClock.set('2026-12-01T15:10:00.000Z');
-    const report = await worker(bus).runOnce();
-    assert.ok(report.published >= 1);
+    sweepClock.set('2026-12-01T15:10:00.000Z');
+    const report = await sweep(bus);
+    assert.ok(report && report.published >= 1);
     const messages = bus.messagesFor(reservationId);
     assert.equal(messages.length, 1);
     assert.equal(messages[0]?.eventType, 'BookingConfirmed');
     assert.deepEqual(await pendingFor(reservationId), []);
 
     // later sweeps find nothing more to send
-    await worker(bus).runOnce();
+    await sweep(bus);
     assert.equal(bus.messagesFor(reservationId).length, 1);
   });
 
-  it('the bus down for the worker too: nothing is lost, the next cycle delivers', async () => {
+  it('the bus down for the sweeper too: nothing is lost, the next sweep delivers', async () => {
     const { reservationId } = await bookWhileBusDown();
     const bus = new BusToFanout();
     bus.down = true;
-    const failed = await worker(bus).runOnce();
-    assert.equal(failed.outboxFailed, true);
+    assert.equal(await sweep(bus), undefined, 'the sweep failed');
     assert.equal((await pendingFor(reservationId)).length, 1);
     bus.down = false;
-    await worker(bus).runOnce();
+    await sweep(bus);
     assert.equal(bus.messagesFor(reservationId).length, 1);
     assert.deepEqual(await pendingFor(reservationId), []);
   });
 
-  it('the worker killed between publish and mark: the event goes out again, one message all the same', async () => {
+  it('the sweeper killed between publish and mark: the event goes out again, one message all the same', async () => {
     const { reservationId } = await bookWhileBusDown();
     const bus = new BusToFanout();
     const outbox = new CrashingOutbox(db.stores.outbox);
     outbox.crashes = 1;
-    const crashed = await worker(bus, outbox).runOnce();
-    assert.equal(crashed.outboxFailed, true);
+    assert.equal(await sweep(bus, outbox), undefined, 'the sweep failed');
     assert.equal((await pendingFor(reservationId)).length, 1, 'still pending after the crash');
-    // a new worker (fresh process) sweeps it again, and EventBridge even delivers it twice
+    // the next invocation (a fresh container) sweeps it again, and EventBridge even delivers it twice
     bus.copies = 2;
-    await worker(bus).runOnce();
+    await sweep(bus);
     const copies = bus.delivered.filter((e) => e.detail.reservationId === reservationId).length;
     assert.equal(copies, 3, 'the event really reached the fan-out three times');
     assert.equal(bus.messagesFor(reservationId).length, 1);

@@ -50,12 +50,9 @@ function worker(queue: QueueStore, at: string): QueueWorker {
     rules,
     queue,
     slots: db.stores.slots,
-    outbox: db.stores.outbox,
-    publisher: { publishEach: async (events) => ({ accepted: events.map((e) => e.detail.id), refused: [] }) },
     clock: new FakeClock(new Date(at)),
     logger: quiet,
     metricsSink: () => undefined,
-    outboxGraceSeconds: 30,
   });
 }
 

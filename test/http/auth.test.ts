@@ -40,6 +40,23 @@ describe('access-token verification', () => {
     assert.equal(shopper.isOperator, false);
   });
 
+  it('reads groups from an array only: a string, nested or non-string claim makes no operator', async () => {
+    for (const groups of [
+      'operators',
+      '[operators]',
+      'operators,shoppers',
+      [['operators']],
+      [{ name: 'operators' }],
+      [' operators'],
+      ['Operators'],
+    ]) {
+      const caller = await verifier.verify(
+        await mintToken({ sub: 'u3', claims: { 'cognito:groups': groups } }),
+      );
+      assert.equal(caller.isOperator, false, JSON.stringify(groups));
+    }
+  });
+
   it('refuses alg none', async () => {
     const payload = { sub: 'u', iss: ISSUER, client_id: CLIENT_ID, token_use: 'access', exp: now() + 600 };
     await refused(`${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`);
@@ -63,6 +80,24 @@ describe('access-token verification', () => {
 
   it('refuses nbf in the future', async () => {
     await refused(await mintToken({ sub: 'u', claims: { nbf: now() + 600 } }));
+  });
+
+  it('refuses iat in the future beyond the skew, missing, or older than a day; accepts it within the skew', async () => {
+    const signed = (iat: number | undefined) => {
+      const jwt = new SignJWT({ token_use: 'access', client_id: CLIENT_ID })
+        .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
+        .setSubject('u')
+        .setIssuer(ISSUER)
+        .setExpirationTime(now() + 2 * 86_400);
+      if (iat !== undefined) jwt.setIssuedAt(iat);
+      return jwt.sign(PRIVATE_KEY);
+    };
+    await refused(await signed(now() + 86_400));
+    await refused(await signed(now() + 120));
+    await refused(await signed(undefined));
+    await refused(await signed(now() - 86_400 - 120));
+    await verifier.verify(await signed(now() + 30));
+    await verifier.verify(await signed(now() - 3_600));
   });
 
   it('refuses a wrong issuer, client, token use, a missing sub or exp', async () => {

@@ -1,6 +1,7 @@
 /** One structured log line per request (ids, route, status, latency; no personal data) and EMF metrics. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { DomainError, FeatureDisabled } from '../../src/domain/errors.ts';
 import { createEvent, createHarness } from '../helpers/api-harness.ts';
 
 describe('request logs and metrics', () => {
@@ -57,5 +58,35 @@ describe('request logs and metrics', () => {
     assert.equal(res.body.error.code, 'INTERNAL');
     assert.doesNotMatch(JSON.stringify(res.body), /ECONNREFUSED|venue-hub|stack/);
     assert.ok(lines.some((l) => JSON.parse(l).message === 'unhandled error'));
+  });
+
+  it('logs what caused an adapter’s INTERNAL, which the client never sees; a refusal is not an error', async () => {
+    const lines: string[] = [];
+    const h = await createHarness({ logLines: lines });
+    const sdkError = Object.assign(
+      new Error('The provided starting key does not match the range key predicate'),
+      {
+        name: 'ValidationException',
+      },
+    );
+    h.memory.catalog.get = async () => {
+      throw new DomainError('INTERNAL', 'The data store failed.', { cause: sdkError });
+    };
+    const res = await h.call('GET', '/events/e1');
+    assert.equal(res.status, 500);
+    assert.doesNotMatch(JSON.stringify(res.body), /ValidationException|range key/);
+    const failure = lines.map((l) => JSON.parse(l)).find((r) => r.level === 'error');
+    assert.equal(failure?.message, 'failed request');
+    assert.equal(failure?.requestId, res.body.error.requestId);
+    assert.equal(failure?.code, 'INTERNAL');
+    assert.equal(failure?.errorName, 'ValidationException');
+    assert.match(failure?.errorMessage ?? '', /range key predicate/);
+
+    lines.length = 0;
+    h.memory.catalog.get = async () => {
+      throw new FeatureDisabled('campaigns');
+    };
+    assert.equal((await h.call('GET', '/events/e1')).status, 503);
+    assert.ok(!lines.some((l) => JSON.parse(l).level === 'error'));
   });
 });

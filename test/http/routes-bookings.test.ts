@@ -317,6 +317,32 @@ describe('pickup slots and bookings', () => {
     );
   });
 
+  it('makes and lists slots up to 9999-12-30 only: later instants have no YYYY- ISO form to sort by', async () => {
+    const h = await createHarness();
+    const body = { from: '20:00', to: '21:00', slotMinutes: 30, capacity: 2 };
+    const last = await h.call('POST', '/venues/flagship-001/pickup-slots', {
+      as: 'olivia',
+      body: { ...body, date: '9999-12-30' },
+    });
+    assert.equal(last.status, 201);
+    const listed = await h.call('GET', '/venues/flagship-001/pickup-slots?date=9999-12-30');
+    assert.deepEqual(
+      listed.body.items.map((slot: { slotId: string }) => slot.slotId),
+      last.body.items.map((slot: { slotId: string }) => slot.slotId),
+    );
+    const beyond = [
+      await h.call('POST', '/venues/flagship-001/pickup-slots', {
+        as: 'olivia',
+        body: { ...body, date: '9999-12-31' },
+      }),
+      await h.call('GET', '/venues/flagship-001/pickup-slots?date=9999-12-31'),
+    ];
+    for (const res of beyond) {
+      assert.equal(res.status, 400);
+      assert.deepEqual(res.body.error.details, [{ path: 'date', message: 'must be 9999-12-30 or earlier' }]);
+    }
+  });
+
   it('generates slots (idempotently), lists the venue day and books one', async () => {
     const h = await createHarness();
     const slots = await makeSlots(h);

@@ -334,4 +334,40 @@ describe('catalog routes', () => {
     assert.equal(ok.status, 200);
     assert.equal(ok.body.event.campaignId, campaign.eventId);
   });
+
+  it('refuses a campaign listing an item twice, or made part of itself, and writes nothing', async () => {
+    const h = await createHarness();
+    const event = await createEvent(h);
+    const campaign = await createEvent(h, { kind: 'campaign', title: 'Winter', capacity: undefined });
+    const twice = await h.call('POST', '/venues/flagship-001/events', {
+      as: 'olivia',
+      body: {
+        kind: 'campaign',
+        title: 'Spring',
+        startsAt: '2026-12-02T15:00:00Z',
+        endsAt: '2026-12-03T15:00:00Z',
+        itemIds: [event.eventId, event.eventId],
+      },
+    });
+    assert.equal(twice.status, 400);
+    assert.deepEqual(twice.body.error.details, [{ path: 'itemIds[1]', message: 'is listed more than once' }]);
+    const patchedTwice = await h.call('PATCH', `/events/${campaign.eventId}`, {
+      as: 'olivia',
+      body: { itemIds: [event.eventId, event.eventId] },
+    });
+    assert.equal(patchedTwice.status, 400);
+    const itself = await h.call('PATCH', `/events/${campaign.eventId}`, {
+      as: 'olivia',
+      body: { campaignId: campaign.eventId },
+    });
+    assert.equal(itself.status, 400);
+    assert.deepEqual(itself.body.error.details, [
+      { path: 'campaignId', message: 'a campaign cannot be part of itself' },
+    ]);
+    const stored = (await h.call('GET', `/events/${campaign.eventId}`)).body.event;
+    assert.equal(stored.campaignId, undefined);
+    assert.equal(stored.itemIds, undefined);
+    const all = await h.call('GET', '/venues/flagship-001/events?limit=100', { as: 'olivia' });
+    assert.equal(all.body.items.length, 2);
+  });
 });

@@ -274,6 +274,23 @@ describe('queue routes', () => {
     assert.equal(third.body.ticket.ticketId, a.ticketId);
   });
 
+  it('calls nobody to a closed lane (409 INVALID_STATE), though tickets it may serve wait', async () => {
+    const h = await createHarness();
+    const waiting = (await join(h, 'alice')).body.ticket; // returns: L1 or L3, not yet planned
+    const rules = demoRules();
+    const l3 = rules.venues['flagship-001']?.lanes.find((l) => l.laneId === 'L3');
+    assert.ok(l3);
+    l3.open = false;
+    h.rules.deploy(rules);
+    const closed = await h.call('POST', '/venues/flagship-001/lanes/L3/call-next', { as: 'olivia' });
+    assert.equal(closed.status, 409);
+    assert.equal(closed.body.error.code, 'INVALID_STATE');
+    const still = await h.call('GET', `/queue/tickets/${waiting.ticketId}`, { as: 'alice' });
+    assert.equal(still.body.ticket.status, 'waiting');
+    const open = await h.call('POST', '/venues/flagship-001/lanes/L1/call-next', { as: 'olivia' });
+    assert.equal(open.body.ticket.ticketId, waiting.ticketId);
+  });
+
   it('leaves a ticket the worker re-planned between the read and the write', async () => {
     const h = await createHarness();
     const a = (await join(h, 'alice')).body.ticket;

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
-import { DomainError } from '../../src/domain/errors.ts';
-import { MAX_BODY_BYTES, parsePage, readBody } from '../../src/http/request.ts';
+import { DomainError, ValidationFailed } from '../../src/domain/errors.ts';
+import { MAX_BODY_BYTES, parseBody, parsePage, readBody } from '../../src/http/request.ts';
 import { bookEventBody, joinQueueBody, preferencesBody, slotDayBody } from '../../src/http/schemas.ts';
 import { check, codePoints, obj, str } from '../../src/http/validate.ts';
 
@@ -19,6 +19,17 @@ const codeOf = (fn: () => unknown): string | undefined => {
 };
 
 describe('validator', () => {
+  it('refuses text of white space alone, as openapi.yaml does (pattern \\S)', () => {
+    const text = obj({ text: str(100) });
+    for (const blank of [' ', '   ', '\t\n', '\u00a0', '\u3000 '])
+      assert.deepEqual(
+        check(text, { text: blank }),
+        [{ path: 'text', message: 'must not be blank' }],
+        JSON.stringify(blank),
+      );
+    assert.deepEqual(check(text, { text: ' a ' }), []);
+  });
+
   it('counts string lengths in characters (code points), as openapi.yaml does', () => {
     const name = obj({ name: str(3) });
     assert.deepEqual(check(name, { name: '🎟️🎟' }), []); // 🎟 + VS16 + 🎟: 3 code points, 5 UTF-16 units
@@ -57,7 +68,7 @@ describe('validator', () => {
           return (n < 0x20 && n !== 0x09 && n !== 0x0a && n !== 0x0d) || (n >= 0x7f && n <= 0x9f);
         };
         const clean = [...s].filter((c) => !control(c)).join('');
-        return clean === '' || check(text, { text: clean }).length === 0;
+        return clean.trim() === '' || check(text, { text: clean }).length === 0;
       }),
     );
   });
@@ -219,5 +230,22 @@ describe('body parsing', () => {
       'VALIDATION_FAILED',
     );
     assert.equal(readBody(event('')), undefined);
+  });
+
+  it('takes an absent body as no fields, but refuses JSON null where an object goes', () => {
+    const noFields = { type: 'object', properties: {} } as const;
+    assert.deepEqual(parseBody(event(''), noFields), {});
+    assert.deepEqual(parseBody({ headers: {} } as APIGatewayProxyEventV2, noFields), {});
+    for (const body of ['null', ' null ', '[]', '0', '""']) {
+      assert.throws(
+        () => parseBody(event(body), noFields),
+        (e) =>
+          e instanceof ValidationFailed &&
+          e.details.length === 1 &&
+          e.details[0]?.path === '(body)' &&
+          e.details[0]?.message === 'must be a JSON object',
+        body,
+      );
+    }
   });
 });

@@ -112,6 +112,25 @@ describe('payload format 2.0 events', () => {
     });
   });
 
+  it('carries any parameter or header name as an own property, as API Gateway’s JSON does', () => {
+    const match = router.match('GET', '/health');
+    assert.ok(match);
+    const event = toHttpApiEvent(
+      request({
+        method: 'GET',
+        url: '/health?constructor=1&__proto__=2&toString=3',
+        rawHeaders: ['Constructor', 'a', '__proto__', 'b'],
+      }),
+      match,
+      undefined,
+    );
+    const expected = JSON.parse('{"constructor":"1","__proto__":"2","toString":"3"}');
+    assert.deepEqual(event.queryStringParameters, expected);
+    assert.ok(Object.hasOwn(event.queryStringParameters ?? {}, '__proto__'));
+    assert.equal(event.headers.constructor, 'a');
+    assert.ok(Object.hasOwn(event.headers, '__proto__'));
+  });
+
   it('base64-encodes binary bodies and leaves out what is absent', () => {
     const match = router.match('GET', '/health');
     assert.ok(match);

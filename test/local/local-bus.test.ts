@@ -97,6 +97,21 @@ describe('local bus retry policy (read from the template)', () => {
     );
   });
 
+  it('counts the maximum event age from the event’s arrival on the bus, not from its first attempt', async () => {
+    // the event reached the bus 900 ms before this delivery began: with a one-second age, a
+    // retry 300 ms after the first attempt would come after it, so there is none
+    const target = flaky(99);
+    const rules = readBusRules(
+      template('RetryPolicy: { MaximumRetryAttempts: 50, MaximumEventAgeInSeconds: 1 }'),
+      'Bus',
+    );
+    const bus = new LocalBus(rules, target.invoke, { baseDelayMs: 300 });
+    bus.put([event], Date.now() - 900);
+    await bus.idle();
+    assert.equal(target.at.length, 1);
+    assert.equal(bus.dlq()[0]?.attempts, 1);
+  });
+
   it('gives up when the next retry would come after the maximum event age', async () => {
     // 300, 600 ms: the third delay (1.2 s) would pass the one-second age
     const { target, bus } = busTo(

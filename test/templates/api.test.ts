@@ -135,13 +135,14 @@ const FUNCTIONS = {
   NotificationFanoutFunction: 'src/handlers/notification-fanout.ts',
   PostConfirmationFunction: 'src/handlers/post-confirmation.ts',
   RulesValidatorFunction: 'src/handlers/rules-validator.ts',
+  OutboxSweeperFunction: 'src/handlers/outbox-sweeper.ts',
 };
 
 describe('functions', () => {
   const globals = (ROOT.Globals?.Function ?? {}) as Json;
   const setting = (props: Json, key: string) => props[key] ?? globals[key];
 
-  it('are exactly the three handlers of the contracts and the rules validator (ADR 0506)', () => {
+  it('are exactly the three handlers of the contracts, the rules validator (ADR 0506) and the outbox sweeper (ADR 0311)', () => {
     assert.deepEqual(
       resourcesOf('AWS::Serverless::Function')
         .map((f) => f.id)
@@ -215,6 +216,18 @@ describe('functions', () => {
     for (const name of [...tables, 'SHOPPER_TOPIC_ARN', 'OPERATOR_TOPIC_ARN']) {
       assert.ok(env('NotificationFanoutFunction').includes(name), `NotificationFanoutFunction ${name}`);
     }
+    for (const name of [...tables, 'EVENT_BUS_NAME', 'OUTBOX_GRACE_SECONDS']) {
+      assert.ok(env('OutboxSweeperFunction').includes(name), `OutboxSweeperFunction ${name}`);
+    }
+  });
+
+  it('leave an event to the API until the request that wrote it has ended, and sweep within the minute', () => {
+    const sweeper = resource('template.yaml', 'OutboxSweeperFunction').props;
+    const grace = Number(((sweeper.Environment as Json).Variables as Json).OUTBOX_GRACE_SECONDS);
+    const apiTimeout = Number(setting(resource('template.yaml', 'VenueApiFunction').props, 'Timeout'));
+    assert.ok(apiTimeout > 0 && grace > apiTimeout, `grace ${grace} s, venue-api timeout ${apiTimeout} s`);
+    assert.ok(Number(setting(sweeper, 'Timeout')) < 60, 'one sweep ends before the next minute’s');
+    assert.equal(sweeper.ReservedConcurrentExecutions, 1, 'one sweep at a time');
   });
 
   it('keep no secrets in environment variables', () => {

@@ -137,7 +137,7 @@ describe('the role boundary', () => {
   });
 
   it('is carried by every role of every template, except the allowlisted deploy role', () => {
-    assert.equal(roles.length, 15);
+    assert.equal(roles.length, 16);
     for (const role of bounded)
       assert.deepEqual(role.props.PermissionsBoundary, boundaryRef(role.file), `${role.file}#${role.id}`);
     for (const key of Object.keys(UNBOUNDED)) {

@@ -26,6 +26,7 @@ const STAR_RESOURCE_ALLOWED: Record<string, string> = {
     'X-Ray PutTraceSegments/PutTelemetryRecords accept only "*"',
   'template.yaml#PostConfirmationRole#Tracing': 'X-Ray PutTraceSegments/PutTelemetryRecords accept only "*"',
   'template.yaml#RulesValidatorRole#Tracing': 'X-Ray PutTraceSegments/PutTelemetryRecords accept only "*"',
+  'template.yaml#OutboxSweeperRole#Tracing': 'X-Ray PutTraceSegments/PutTelemetryRecords accept only "*"',
   'templates/ecs.yaml#WorkerExecutionRole#RegistryLogin': 'ecr:GetAuthorizationToken accepts only "*"',
   'templates/pipeline.yaml#WorkerBuildRole#RegistryLogin': 'ecr:GetAuthorizationToken accepts only "*"',
   'templates/pipeline.yaml#WorkerPipelineRole#EcsTaskDefinitions':
@@ -256,15 +257,41 @@ describe('DynamoDB permissions', () => {
       'dynamodb:GetItem {"Ref":"QueueStateTableArn"}',
       'dynamodb:Query {"Fn::Sub":"${PickupSlotsTableArn}/index/byVenueTime"}',
       'dynamodb:Query {"Fn::Sub":"${QueueStateTableArn}/index/byVenueStatus"}',
-      'dynamodb:Query {"Fn::Sub":"${ReservationsTableArn}/index/pendingOutbox"}',
       'dynamodb:UpdateItem {"Ref":"QueueStateTableArn"}',
-      'dynamodb:UpdateItem {"Ref":"ReservationsTableArn"}',
     ]);
     // the indexes are the ones the worker's store methods query
     const queueStore = readFileSync(join(REPO_ROOT, 'src/adapters/dynamodb/queue-store.ts'), 'utf8');
     assert.match(queueStore.slice(queueStore.indexOf('async listActive')), /IndexName: 'byVenueStatus'/);
+    assert.equal(
+      identity.some((s) => s.owner === 'WorkerTaskRole' && flatActions(s).includes('events:PutEvents')),
+      false,
+      'the worker publishes no event: the outbox is the sweeper’s (ADR 0311)',
+    );
+  });
+
+  it('give the outbox sweeper exactly what the sweep needs: the pending index, the marks, the bus', () => {
+    const sweeper = identity.filter((s) => s.owner === 'OutboxSweeperRole');
+    const granted = sweeper
+      .filter((s) => !['Logs', 'Tracing'].includes(String(s.sid)))
+      .flatMap((s) => s.resources.flatMap((r) => flatActions(s).map((a) => `${a} ${JSON.stringify(r)}`)));
+    assert.deepEqual(granted.sort(), [
+      'dynamodb:Query {"Fn::Sub":"${DataStack.Outputs.ReservationsTableArn}/index/pendingOutbox"}',
+      'dynamodb:UpdateItem {"Fn::GetAtt":["DataStack","Outputs.ReservationsTableArn"]}',
+      'events:PutEvents {"Fn::GetAtt":["EventBus","Arn"]}',
+      'kms:Decrypt {"Fn::GetAtt":["AppKey","Arn"]}',
+      'kms:GenerateDataKey {"Fn::GetAtt":["AppKey","Arn"]}',
+      'sqs:SendMessage {"Fn::GetAtt":["OutboxSweepFailureQueue","Arn"]}',
+    ]);
+    // its updates reach the outbox items alone, never a reservation of the same table
+    const marks = sweeper.find((s) => flatActions(s).includes('dynamodb:UpdateItem'));
+    assert.deepEqual(marks?.condition, {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OUTBOX#*'] },
+    });
+    // the index and the writes are the ones the outbox store's sweep methods use
     const outbox = readFileSync(join(REPO_ROOT, 'src/adapters/dynamodb/outbox-store.ts'), 'utf8');
     assert.match(outbox.slice(outbox.indexOf('async listPending')), /IndexName: 'pendingOutbox'/);
+    for (const method of ['async markPublished', 'async deferRefused'])
+      assert.match(outbox.slice(outbox.indexOf(method)), /new UpdateCommand/);
   });
 
   it('leave the worker’s execution role without the key (ECR and CloudWatch Logs need none)', () => {
@@ -341,7 +368,7 @@ describe('roles', () => {
       const trust = JSON.stringify(resource(fn.file, role).props.AssumeRolePolicyDocument);
       assert.match(trust, /lambda\.amazonaws\.com/);
     }
-    assert.equal(used.size, 4);
+    assert.equal(used.size, 5);
   });
 
   it('one task role and one execution role per task definition, trusted by ECS tasks only', () => {

@@ -1,13 +1,15 @@
 /**
  * Auditor: events and notifications (DESIGN.md §4). One rule per detail type targets the
- * fan-out; every async hop has a DLQ; topics and queues are TLS-only; the verification queue
- * admits only the two topics; subscriptions filter on message attributes.
+ * fan-out; a schedule runs the outbox sweeper every minute (ADR 0311); every async hop has a
+ * DLQ; topics and queues are TLS-only; the verification queue admits only the two topics;
+ * subscriptions filter on message attributes.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   allStatements,
   asArray,
+  flatActions,
   type Json,
   references,
   resource,
@@ -27,7 +29,9 @@ function tlsDenials(): Array<{ covered: string[] }> {
 }
 
 describe('EventBridge', () => {
-  const rules = resourcesOf('AWS::Events::Rule').filter((r) => r.file === 'template.yaml');
+  const all = resourcesOf('AWS::Events::Rule').filter((r) => r.file === 'template.yaml');
+  const rules = all.filter((r) => r.props.ScheduleExpression === undefined);
+  const schedules = all.filter((r) => r.props.ScheduleExpression !== undefined);
 
   it('has one rule per detail type on the custom bus, source venue.hub', () => {
     const types = rules.map((r) =>
@@ -54,7 +58,32 @@ describe('EventBridge', () => {
     );
     assert.deepEqual(
       permissions.map((p) => references(p.props.SourceArn)[0]).sort(),
-      rules.map((r) => r.id).sort(),
+      all.map((r) => r.id).sort(),
+    );
+    for (const permission of permissions) {
+      const [rule] = references(permission.props.SourceArn);
+      const [target] = (resource('template.yaml', rule!).props.Targets as Json[]) ?? [];
+      assert.deepEqual(references(permission.props.FunctionName), references(target!.Arn), permission.id);
+    }
+  });
+
+  it('runs the outbox sweeper every minute, on the default bus, with the hop’s DLQ', () => {
+    assert.deepEqual(
+      schedules.map((r) => [r.id, r.props.ScheduleExpression, r.props.State]),
+      [['OutboxSweepSchedule', 'rate(1 minute)', 'ENABLED']],
+    );
+    const schedule = schedules[0]!.props;
+    assert.equal(schedule.EventBusName, undefined, 'schedules run on the default bus only');
+    const [target] = schedule.Targets as Json[];
+    assert.deepEqual(references(target!.Arn), ['OutboxSweeperFunction']);
+    assert.match(JSON.stringify(target!.Arn), /Alias/, 'the alias, so that canaries cover the sweeps');
+    assert.deepEqual(references((target!.DeadLetterConfig as Json).Arn), ['OutboxSweepFailureQueue']);
+    // only this schedule may drop its undelivered events into that queue
+    const policy = resource('template.yaml', 'OutboxSweepFailureQueuePolicy').props.PolicyDocument as Json;
+    const allow = asArray(policy.Statement as Json[]).filter((s) => s.Effect === 'Allow');
+    assert.deepEqual(
+      allow.map((s) => [s.Principal, references(s.Condition)]),
+      [[{ Service: 'events.amazonaws.com' }, ['OutboxSweepSchedule']]],
     );
   });
 
@@ -69,11 +98,31 @@ describe('EventBridge', () => {
 });
 
 describe('async consumers', () => {
-  it('the fan-out (invoked asynchronously) sends failures to an on-failure queue', () => {
-    const config = resource('template.yaml', 'NotificationFanoutFunction').props.EventInvokeConfig as Json;
-    const onFailure = (config.DestinationConfig as Json).OnFailure as Json;
-    assert.equal(onFailure.Type, 'SQS');
-    assert.deepEqual(references(onFailure.Destination), ['FanoutFailureQueue']);
+  for (const [id, queue] of [
+    ['NotificationFanoutFunction', 'FanoutFailureQueue'],
+    ['OutboxSweeperFunction', 'OutboxSweepFailureQueue'],
+  ] as const) {
+    it(`${id} (invoked asynchronously) sends failures to an on-failure queue its role may write`, () => {
+      const fn = resource('template.yaml', id).props;
+      const config = fn.EventInvokeConfig as Json;
+      const onFailure = (config.DestinationConfig as Json).OnFailure as Json;
+      assert.equal(onFailure.Type, 'SQS');
+      assert.deepEqual(references(onFailure.Destination), [queue]);
+      const [role] = references(fn.Role);
+      const send = allStatements().filter(
+        (s) => s.owner === role && s.effect === 'Allow' && flatActions(s).includes('sqs:SendMessage'),
+      );
+      assert.deepEqual(
+        send.flatMap((s) => s.resources.flatMap(references)),
+        [queue],
+      );
+    });
+  }
+
+  it('the sweeper is not retried by Lambda: the next scheduled sweep redoes its work', () => {
+    const config = resource('template.yaml', 'OutboxSweeperFunction').props.EventInvokeConfig as Json;
+    assert.equal(config.MaximumRetryAttempts, 0);
+    assert.equal(config.MaximumEventAgeInSeconds, 60);
   });
 
   it('every queue that is not a DLQ redrives to one, and every subscription has a DLQ', () => {

@@ -11,14 +11,7 @@ import { parse } from 'yaml';
 import { REPO_ROOT } from '../../src/local/dynamodb-local.ts';
 import { METRICS_NAMESPACE, QueueWorker, WORKER_SERVICE } from '../../src/worker/queue-worker.ts';
 import { asArray, type Json, references, resource, resourcesOf } from '../helpers/templates.ts';
-import {
-  collectingLogger,
-  FakeOutbox,
-  FakePublisher,
-  FakeQueueStore,
-  FakeSlots,
-  staticRules,
-} from '../worker/fakes.ts';
+import { collectingLogger, FakeQueueStore, FakeSlots, staticRules } from '../worker/fakes.ts';
 
 const ECS = 'templates/ecs.yaml';
 const container = (resource(ECS, 'WorkerTaskDefinition').props.ContainerDefinitions as Json[])[0] as Json;
@@ -54,7 +47,7 @@ describe('ECS task and service', () => {
     assert.deepEqual(references(props.RetentionInDays), ['LogRetentionDays']);
   });
 
-  it('gets every variable src/config/env.ts requires of the worker', () => {
+  it('gets every variable src/config/env.ts requires of the worker, and no bus: it publishes nothing', () => {
     const names = (container.Environment as Json[]).map((e) => e.Name);
     for (const name of [
       'EVENTS_TABLE',
@@ -62,13 +55,15 @@ describe('ECS task and service', () => {
       'PICKUP_SLOTS_TABLE',
       'QUEUE_STATE_TABLE',
       'PREFERENCES_TABLE',
-      'EVENT_BUS_NAME',
       'APPCONFIG_APPLICATION',
       'APPCONFIG_ENVIRONMENT',
       'APPCONFIG_PROFILE',
     ]) {
       assert.ok(names.includes(name), name);
     }
+    // the outbox is the scheduled sweeper's (ADR 0311)
+    assert.ok(!names.includes('EVENT_BUS_NAME'));
+    assert.doesNotMatch(readFileSync(join(REPO_ROOT, 'worker/main.ts'), 'utf8'), /eventBusName|Publisher/);
   });
 
   it('deploys with the circuit breaker and rollback, in private subnets without public IPs', () => {
@@ -142,15 +137,7 @@ describe('network', () => {
     const services = resourcesOf('AWS::EC2::VPCEndpoint').map(
       (e) => JSON.stringify(e.props.ServiceName).match(/\}\.([a-z0-9.]+)"/)?.[1],
     );
-    assert.deepEqual(services.sort(), [
-      'appconfigdata',
-      'dynamodb',
-      'ecr.api',
-      'ecr.dkr',
-      'events',
-      'logs',
-      's3',
-    ]);
+    assert.deepEqual(services.sort(), ['appconfigdata', 'dynamodb', 'ecr.api', 'ecr.dkr', 'logs', 's3']);
   });
 
   it('admits nothing into the worker, and only the worker into the endpoints', () => {
@@ -213,26 +200,20 @@ describe('worker alarm', () => {
     assert.equal((alarm.resource as { Condition?: string }).Condition, 'HasWorker');
   });
 
-  it('alarms on a dead-lettered outbox event and on a venue failing every cycle, with the metrics the worker emits', async () => {
+  it('alarms on a venue failing every cycle, with the metric the worker emits', async () => {
     // the names the worker really emits, read off one cycle's metric line
     const lines: string[] = [];
     const worker = new QueueWorker({
       rules: staticRules({ venues: {}, features: { queue: true, pickup: true, campaigns: true } }),
       queue: new FakeQueueStore(),
       slots: new FakeSlots(),
-      outbox: new FakeOutbox(),
-      publisher: new FakePublisher(),
       clock: { now: () => new Date('2026-12-01T15:00:00.000Z') },
       logger: collectingLogger(),
       metricsSink: (line) => lines.push(line),
-      outboxGraceSeconds: 10,
     });
     await worker.runOnce();
     const emitted = Object.keys(JSON.parse(lines.at(-1) ?? '{}'));
-    for (const [id, metric, statistic] of [
-      ['OutboxDeadLetteredAlarm', 'OutboxDeadLettered', 'Sum'],
-      ['VenueCycleFailingAlarm', 'VenuesFailed', 'Minimum'],
-    ] as const) {
+    for (const [id, metric, statistic] of [['VenueCycleFailingAlarm', 'VenuesFailed', 'Minimum']] as const) {
       const alarm = resource('template.yaml', id);
       const props = alarm.props;
       assert.ok(emitted.includes(metric), `${metric} is emitted`);

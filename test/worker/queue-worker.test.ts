@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { OUTBOX_MAX_ATTEMPTS, type StoredTicket } from '../../src/domain/ports.ts';
+import type { StoredTicket } from '../../src/domain/ports.ts';
 import type { RulesDocument, VenueRules } from '../../src/domain/rules.ts';
 import { isHealthy } from '../../src/worker/health.ts';
 import { QueueWorker, WORKER_SERVICE, WorkerCycleFailed } from '../../src/worker/queue-worker.ts';
@@ -11,8 +11,6 @@ import { runLoop } from '../../src/worker/run-loop.ts';
 import {
   collectingLogger,
   FakeLease,
-  FakeOutbox,
-  FakePublisher,
   FakeQueueStore,
   FakeServiceTimes,
   FakeSlots,
@@ -66,15 +64,12 @@ function setup(
   document: RulesDocument,
   shared: {
     queue?: FakeQueueStore;
-    outbox?: FakeOutbox;
     lease?: { store: FakeLease; owner: string };
     serviceTimes?: FakeServiceTimes;
   } = {},
 ) {
   const queue = shared.queue ?? new FakeQueueStore();
-  const outbox = shared.outbox ?? new FakeOutbox();
   const slots = new FakeSlots();
-  const publisher = new FakePublisher();
   const logger = collectingLogger();
   const metrics: string[] = [];
   const clock = {
@@ -87,35 +82,30 @@ function setup(
     rules: staticRules(document),
     queue,
     slots,
-    outbox,
-    publisher,
     clock,
     logger,
     metricsSink: (line) => metrics.push(line),
-    outboxGraceSeconds: 10,
     ...(shared.lease ? { lease: { ...shared.lease, seconds: 30 } } : {}),
     ...(shared.serviceTimes ? { serviceTimes: shared.serviceTimes } : {}),
   });
-  return { queue, slots, outbox, publisher, logger, metrics, clock, worker };
+  return { queue, slots, logger, metrics, clock, worker };
 }
 
 /**
- * Worker tasks of one venue day that share the queue, the outbox and the lease (and, with
+ * Worker tasks of one venue day that share the queue and the lease (and, with
  * `serviceTimes`, the saved service times): `task(owner)` starts one, `a` and `b` are two.
  */
 function tasks(rules: RulesDocument = doc({ v1: venue() }), options: { serviceTimes?: boolean } = {}) {
   const queue = new FakeQueueStore();
-  const outbox = new FakeOutbox();
   const store = new FakeLease();
   const serviceTimes = new FakeServiceTimes();
   const task = (owner: string, document = rules) =>
     setup(document, {
       queue,
-      outbox,
       lease: { store, owner },
       ...(options.serviceTimes ? { serviceTimes } : {}),
     });
-  return { queue, outbox, store, serviceTimes, task };
+  return { queue, store, serviceTimes, task };
 }
 
 /** The operator finishes serving a called ticket at `completedAt` (done, served). */
@@ -334,91 +324,12 @@ describe('QueueWorker', () => {
     assert.ok(Math.abs(minutes - 151 / 51) < 0.001, `second ETA in ${minutes} min`);
   });
 
-  it('publishes pending outbox events older than the grace and marks them', async () => {
-    const { outbox, publisher, worker } = setup(doc({ v1: venue() }));
-    const event = (id: string, occurredAt: string) => ({
-      detailType: 'BookingConfirmed' as const,
-      detail: { id, occurredAt, venueId: 'v1', userId: 'u', correlationId: 'c' },
-    });
-    outbox.events.push({ event: event('old', at(-1)) }, { event: event('fresh', at(0)) });
-    const report = await worker.runOnce();
-    assert.equal(report.published, 1);
-    assert.deepEqual(
-      publisher.published.map((e) => e.detail.id),
-      ['old'],
-    );
-    assert.equal(outbox.events[0]!.publishedAt, NOW.toISOString());
-    assert.equal(outbox.events[1]!.publishedAt, undefined);
-  });
-
-  it('lets no event the bus refuses hold up the others, and dead-letters it after the last attempt', async () => {
-    const { outbox, publisher, worker, clock, metrics, logger } = setup(doc({ v1: venue() }));
-    for (let i = 0; i < 25; i++) {
-      outbox.events.push({
-        event: {
-          detailType: 'BookingConfirmed',
-          detail: {
-            id: `e${i}`,
-            occurredAt: at(-10 + i / 100),
-            venueId: 'v1',
-            userId: 'u',
-            correlationId: 'c',
-          },
-        },
-      });
-    }
-    publisher.refuse.add('e3');
-    const first = await worker.runOnce();
-    assert.equal(first.published, 24, 'every other event goes out in the same cycle');
-    assert.equal(first.outboxFailed, false);
-    assert.deepEqual(
-      outbox.events.filter((e) => e.publishedAt === undefined).map((e) => e.event.detail.id),
-      ['e3'],
-    );
-    // refused again and again, each time once it is due, until it is dead-lettered
-    let cycles = 1;
-    while (outbox.events[3]!.deadAt === undefined && cycles < 50) {
-      clock.current = new Date(clock.current.getTime() + 61 * 60_000);
-      await worker.runOnce();
-      cycles++;
-    }
-    assert.equal(cycles, OUTBOX_MAX_ATTEMPTS);
-    assert.equal(publisher.published.filter((e) => e.detail.id !== 'e3').length, 24, 'nothing sent twice');
-    assert.equal(JSON.parse(metrics.at(-1)!).OutboxDeadLettered, 1);
-    assert.ok(logger.lines.some((l) => l.level === 'error' && l.message === 'outbox events dead-lettered'));
-    // and a dead-lettered event is not tried again
-    clock.current = new Date(clock.current.getTime() + 61 * 60_000);
-    assert.equal((await worker.runOnce()).deadLettered, 0);
-  });
-
-  it('keeps events pending when the bus fails, and goes on', async () => {
-    const { outbox, publisher, worker, logger } = setup(doc({ v1: venue() }));
-    outbox.events.push({
-      event: {
-        detailType: 'CheckInCompleted',
-        detail: { id: 'e1', occurredAt: at(-1), venueId: 'v1', userId: 'u', correlationId: 'c' },
-      },
-    });
-    publisher.fail = true;
-    const report = await worker.runOnce();
-    assert.equal(report.outboxFailed, true);
-    assert.equal(outbox.events[0]!.publishedAt, undefined);
-    assert.ok(logger.lines.some((l) => l.level === 'warn'));
-  });
-
-  it('does not count a cycle in which every venue and the outbox failed: it throws, so health goes stale', async () => {
-    const { queue, outbox, publisher, worker, metrics } = setup(doc({ v1: venue() }));
-    outbox.events.push({
-      event: {
-        detailType: 'CheckInCompleted',
-        detail: { id: 'e1', occurredAt: at(-1), venueId: 'v1', userId: 'u', correlationId: 'c' },
-      },
-    });
+  it('does not count a cycle in which every venue failed: it throws, so health goes stale', async () => {
+    const { queue, worker, metrics } = setup(doc({ v1: venue(), v2: venue() }));
     queue.failListActive = true;
-    publisher.fail = true;
     await assert.rejects(worker.runOnce(), WorkerCycleFailed);
     const cycle = JSON.parse(metrics.at(-1)!);
-    assert.deepEqual([cycle.CyclesCompleted, cycle.VenuesFailed, cycle.OutboxFailed], [0, 1, 1]);
+    assert.deepEqual([cycle.CyclesCompleted, cycle.VenuesFailed], [0, 2]);
     // the loop touches the health file only after a cycle that completed
     const file = join(mkdtempSync(join(tmpdir(), 'worker-health-')), 'healthy');
     const stop = new AbortController();
@@ -434,38 +345,23 @@ describe('QueueWorker', () => {
       signal: stop.signal,
     });
     assert.equal(await isHealthy(file, 60_000), false);
-    // one venue or the outbox is enough: the cycle counts
-    publisher.fail = false;
+    // one venue is enough: the cycle counts
+    queue.failListActive = false;
     const report = await worker.runOnce();
-    assert.equal(report.outboxFailed, false);
+    assert.deepEqual(report.failedVenues, []);
     assert.equal(JSON.parse(metrics.at(-1)!).CyclesCompleted, 1);
   });
 
-  it('lets one task at a time plan and sweep: the other stands by, healthy, until the lease is free', async () => {
-    const { queue, outbox, store, task } = tasks();
+  it('lets one task at a time plan: the other stands by, healthy, until the lease is free', async () => {
+    const { queue, store, task } = tasks();
     const [a, b] = [task('task-a'), task('task-b')];
     queue.put(ticket());
-    outbox.events.push({
-      event: {
-        detailType: 'CheckInCompleted',
-        detail: { id: 'e1', occurredAt: at(-1), venueId: 'v1', userId: 'u', correlationId: 'c' },
-      },
-    });
     const first = await a.worker.runOnce();
-    assert.equal(first.standby, false);
-    assert.equal(first.published, 1);
+    assert.deepEqual([first.standby, first.venues.length], [false, 1]);
     queue.put(ticket());
-    const e2 = {
-      event: {
-        detailType: 'CheckInCompleted' as const,
-        detail: { id: 'e2', occurredAt: at(-1), venueId: 'v1', userId: 'u', correlationId: 'c' },
-      },
-    };
-    outbox.events.push(e2);
     const standby = await b.worker.runOnce();
-    assert.deepEqual([standby.standby, standby.venues.length, standby.published], [true, 0, 0]);
+    assert.deepEqual([standby.standby, standby.venues.length], [true, 0]);
     assert.equal(queue.applied.length, 1, 'the standby wrote no plan');
-    assert.equal(b.publisher.published.length, 0, 'nor swept the outbox');
     // a standby says it stood by; its cycles are not the ones the stall alarm counts (that
     // alarm fires when no task plans), while its runOnce resolves, so its health stays fresh
     assert.deepEqual(
@@ -476,18 +372,12 @@ describe('QueueWorker', () => {
     // the holder renews at every cycle; stopping, it gives the lease up for the standby
     a.clock.current = new Date(NOW.getTime() + 20_000);
     const renewed = await a.worker.runOnce();
-    assert.deepEqual([renewed.standby, renewed.published], [false, 1]);
-    outbox.events.push({ event: { ...e2.event, detail: { ...e2.event.detail, id: 'e3' } } });
+    assert.deepEqual([renewed.standby, renewed.venues.length], [false, 1]);
     await a.worker.release();
     assert.equal(store.holder, undefined);
     const takeover = await b.worker.runOnce();
     assert.equal(takeover.standby, false);
     assert.equal(takeover.venues.length, 1);
-    assert.deepEqual(
-      b.publisher.published.map((e) => e.detail.id),
-      ['e3'],
-      'the new holder sweeps what is due',
-    );
     assert.ok(b.logger.lines.some((l) => l.message === 'worker lease taken: this task plans the queues'));
   });
 
@@ -495,15 +385,8 @@ describe('QueueWorker', () => {
     const { queue, task } = tasks();
     const [a, b] = [task('task-a'), task('task-b')];
     queue.put(ticket());
-    // the holder reaches neither the queue nor the bus: its cycles fail, yet it keeps the lease
+    // the holder's venue cycles all fail, yet it keeps the lease
     queue.failListActive = true;
-    a.publisher.fail = true;
-    a.outbox.events.push({
-      event: {
-        detailType: 'CheckInCompleted',
-        detail: { id: 'e1', occurredAt: at(-1), venueId: 'v1', userId: 'u', correlationId: 'c' },
-      },
-    });
     for (let i = 0; i < 3; i++) {
       a.clock.current = b.clock.current = new Date(NOW.getTime() + i * 2000);
       await assert.rejects(a.worker.runOnce(), WorkerCycleFailed);
@@ -564,17 +447,11 @@ describe('QueueWorker', () => {
     assert.ok(etaMinutes > 3.5, `ETA in ${etaMinutes.toFixed(2)} min`);
   });
 
-  it('starts no venue and no sweep once its lease is running out mid-cycle, so a successor never plans beside it', async () => {
-    const { queue, outbox, task } = tasks(doc({ v1: venue(), v2: venue() }));
+  it('starts no venue once its lease is running out mid-cycle, so a successor never plans beside it', async () => {
+    const { queue, task } = tasks(doc({ v1: venue(), v2: venue() }));
     const [a, b] = [task('task-a'), task('task-b')];
     queue.put(ticket());
     queue.put(ticket({ venueId: 'v2' }));
-    outbox.events.push({
-      event: {
-        detailType: 'CheckInCompleted',
-        detail: { id: 'e1', occurredAt: at(-1), venueId: 'v1', userId: 'u', correlationId: 'c' },
-      },
-    });
     // v1's cycle stalls past a's lease (30 s): b takes over meanwhile and runs a whole cycle
     const listActive = queue.listActive.bind(queue);
     let stalled = false;
@@ -592,11 +469,6 @@ describe('QueueWorker', () => {
       worker.logger.lines.filter((l) => l.message === 'venue re-planned').map((l) => l.venueId);
     assert.deepEqual(planned(b), ['v1', 'v2']);
     assert.deepEqual(planned(a), ['v1'], 'a started no venue after its lease ran out');
-    assert.equal(a.publisher.published.length, 0, 'nor swept the outbox');
-    assert.deepEqual(
-      b.publisher.published.map((e) => e.detail.id),
-      ['e1'],
-    );
     assert.ok(
       a.logger.lines.some((l) => l.message === 'worker lease running out; the rest of the cycle waits'),
     );
@@ -671,15 +543,24 @@ describe('QueueWorker', () => {
   });
 
   it('isolates a failing venue and skips planning when the queue feature is off', async () => {
-    const { queue, worker, metrics } = setup(doc({ v1: venue() }));
-    queue.failListActive = true;
+    const { queue, worker, metrics } = setup(doc({ v1: venue(), v2: venue() }));
+    const listActive = queue.listActive.bind(queue);
+    queue.listActive = async (venueId) => {
+      if (venueId === 'v1') throw new Error('AccessDeniedException');
+      return listActive(venueId);
+    };
     const report = await worker.runOnce();
     assert.deepEqual(report.failedVenues, ['v1']);
+    assert.deepEqual(
+      report.venues.map((v) => v.venueId),
+      ['v2'],
+    );
     // the worker-wide metric of the cycle, the one WorkerStalledAlarm watches
     const cycle = JSON.parse(metrics.at(-1)!);
     assert.equal(cycle.Service, WORKER_SERVICE);
     assert.equal('VenueId' in cycle, false);
-    assert.deepEqual([cycle.CyclesCompleted, cycle.VenuesFailed, cycle.OutboxFailed], [1, 1, 0]);
+    assert.deepEqual([cycle.CyclesCompleted, cycle.VenuesFailed], [1, 1]);
+    assert.equal('OutboxFailed' in cycle, false, 'the outbox is the sweeper’s (ADR 0311)');
     assert.deepEqual([cycle.EtaChecked, cycle.EtaWithin5Min], [0, 0], 'no call, no ETA checked');
 
     const off = setup(doc({ v1: venue() }, false));

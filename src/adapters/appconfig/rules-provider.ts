@@ -70,9 +70,11 @@ export class AppConfigRulesProvider implements RulesProvider {
   /** The rules in force; polls first when the interval has passed. */
   async current(): Promise<RulesSnapshot> {
     const due = this.snapshot === undefined ? this.now() >= this.retryAt : this.now() >= this.nextPollAt;
-    // Concurrent callers share one poll instead of each spending a poll token; while it runs,
-    // those holding a copy already go on with it.
-    if (due || (this.snapshot === undefined && this.inFlight)) {
+    // Concurrent callers share one poll instead of each spending a poll token, and all of them
+    // wait for it: a request that arrives while the poll runs is as late as the one that began
+    // it, so it must not act on the copy the poll is replacing (DESIGN.md §6: new rules are in
+    // force within seconds). A failed poll keeps the copy, so waiting costs at most its latency.
+    if (due || this.inFlight) {
       this.inFlight ??= this.poll().finally(() => {
         this.inFlight = undefined;
       });

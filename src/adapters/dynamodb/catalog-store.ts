@@ -18,7 +18,7 @@ import {
 import { type Db, isConditionFailure, pick, plainItem } from './db.ts';
 import { versionedUpdate } from './expressions.ts';
 import { catalogKeys } from './keys.ts';
-import { queryPage } from './pagination.ts';
+import { queryPage, type SortBounds } from './pagination.ts';
 
 const FIELDS = CATALOG_ITEM_FIELDS;
 
@@ -223,12 +223,14 @@ export class DynamoCatalogStore implements CatalogStore {
     names['#pk'] = pkName;
     values[':partition'] = partition;
     let keyCondition = '#pk = :partition';
+    let sort: SortBounds | undefined;
     if (query.listing === 'schedule' && query.to !== undefined) {
       values[':to'] = query.to;
       if (query.campaignId === undefined) {
         // the sort key starts with startsAt: `startsAt < to` ⇔ `sk < to` (`#` sorts after the time)
         names['#sk'] = skName;
         keyCondition += ' AND #sk < :to';
+        sort = { name: skName, below: query.to };
       } else {
         names['#startsAt'] = 'startsAt';
         filters.push('#startsAt < :to');
@@ -260,7 +262,7 @@ export class DynamoCatalogStore implements CatalogStore {
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },
-        scope: { index, partition },
+        scope: { index, partition, ...(sort ? { sort } : {}) },
         keyNames: [pkName, skName, 'pk', 'sk'],
         partitionName: pkName,
         map: toCatalogItem,

@@ -1,8 +1,9 @@
 /**
  * The transactional outbox (reservations table). Every write that emits an event puts an
  * `OUTBOX#{id}` item in the same transaction; the API publishes right after the commit and marks
- * it published; the worker sweeps what is still pending (ADR 0100). Pending items carry
- * `gsi3pk = PENDING` (sparse index `pendingOutbox`, sorted by `{occurredAt}#{id}`); marking one
+ * it published; the scheduled outbox sweeper publishes what is still pending (ADR 0100, 0311).
+ * Pending items carry `gsi3pk = PENDING` (sparse index `pendingOutbox`, sorted by
+ * `{occurredAt}#{id}`); marking one
  * published removes those attributes and sets a TTL. An event the bus refuses is due again
  * later (`gsi3sk = {retryAt}#{id}`, backing off); after `OUTBOX_MAX_ATTEMPTS` refusals it moves
  * to `gsi3pk = OUTBOX_DEAD`, the hop's dead letters, kept with its `lastError` for an operator.

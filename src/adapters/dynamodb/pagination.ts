@@ -14,21 +14,43 @@ import { ValidationFailed } from '../../domain/errors.ts';
 import type { Page, PageRequest } from '../../domain/model.ts';
 import type { Db } from './db.ts';
 
+/**
+ * The bounds a query's key condition puts on the sort key (`BETWEEN atLeast AND atMost`,
+ * `< below`). DynamoDB refuses a start key outside them ("does not match the range key
+ * predicate"), so a cursor's key must lie inside them too.
+ */
+export interface SortBounds {
+  /** the sort key attribute of the queried index */
+  name: string;
+  atLeast?: string;
+  atMost?: string;
+  below?: string;
+}
+
 /** The query a cursor belongs to. */
 export interface CursorScope {
   /** index name, or `table` for the base table */
   index: string;
   /** the partition key's value */
   partition: string;
+  /** the sort-key condition of the query, when it has one; never encoded in the cursor */
+  sort?: SortBounds;
 }
 
 type Key = Record<string, string>;
 
 const MAX_CURSOR_LENGTH = 2048;
-const MAX_KEY_VALUE_LENGTH = 1024;
+/** DynamoDB's limit for a sort key, in UTF-8 bytes (a partition key may have 2048) */
+const MAX_KEY_VALUE_BYTES = 1024;
 
 function invalid(): ValidationFailed {
   return ValidationFailed.at('cursor', 'The cursor is not valid for this list.');
+}
+
+function withinBounds(value: string, bounds: SortBounds): boolean {
+  if (bounds.atLeast !== undefined && value < bounds.atLeast) return false;
+  if (bounds.atMost !== undefined && value > bounds.atMost) return false;
+  return bounds.below === undefined || value < bounds.below;
 }
 
 export function encodeCursor(scope: CursorScope, key: Key): string {
@@ -64,10 +86,14 @@ export function decodeCursor(
   if (entries.length !== keyNames.length) throw invalid();
   for (const [name, value] of entries) {
     if (!keyNames.includes(name)) throw invalid();
-    if (typeof value !== 'string' || value.length === 0 || value.length > MAX_KEY_VALUE_LENGTH)
+    if (typeof value !== 'string' || value.length === 0 || Buffer.byteLength(value) > MAX_KEY_VALUE_BYTES)
       throw invalid();
   }
   if ((k as Key)[partitionName] !== scope.partition) throw invalid();
+  // a cursor of the same partition under another condition (another day's slots, another
+  // `to`), or a forged key: DynamoDB would fail the query instead of answering 400
+  const sort = scope.sort;
+  if (sort && !withinBounds((k as Key)[sort.name] ?? '', sort)) throw invalid();
   return k as Key;
 }
 

@@ -98,7 +98,11 @@ export class DynamoSlotStore implements SlotStore {
       this.db,
       {
         input: this.byVenueTime(venueId, range),
-        scope: { index: 'byVenueTime', partition: venueId },
+        scope: {
+          index: 'byVenueTime',
+          partition: venueId,
+          sort: { name: 'gsi1sk', atLeast: range.from, atMost: range.to },
+        },
         keyNames: ['gsi1pk', 'gsi1sk', 'pk', 'sk'],
         partitionName: 'gsi1pk',
         map: toPickupSlot,

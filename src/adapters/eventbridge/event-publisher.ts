@@ -2,7 +2,7 @@
  * EventPublisher over EventBridge PutEvents: batches of at most 10 entries (the API's limit),
  * Source `venue.hub`, DetailType = the event type, Detail = the JSON of the detail. `publish`
  * throws for anything short of every entry accepted, so that the caller's outbox keeps the
- * events; the worker's sweep uses `publishEach`, which says per event what the bus answered,
+ * events; the outbox sweep uses `publishEach`, which says per event what the bus answered,
  * so that one refused event does not hold up the others (consumers de-duplicate by `detail.id`).
  */
 import {

@@ -261,6 +261,36 @@ describe('AppConfigRulesProvider', () => {
     }
   });
 
+  it('lets no caller act on the old copy while the poll that replaces it runs', async () => {
+    const { client, calls } = fakeAppConfig([
+      { Configuration: encode(sampleRules()), VersionLabel: 'v1' },
+      { Configuration: encode(sampleRules()), VersionLabel: 'v2' },
+    ]);
+    // The second poll answers only when released, as a slow network would.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow: AppConfigDataSender = {
+      send: (async (command: unknown) => {
+        if (command instanceof GetLatestConfigurationCommand && calls.length > 1) await gate;
+        return client.send(command as never);
+      }) as AppConfigDataSender['send'],
+    };
+    const time = clock();
+    const provider = new AppConfigRulesProvider(slow, settings, undefined, time.now);
+    assert.equal((await provider.current()).version, 'v1');
+    time.advance(15);
+    const first = provider.current();
+    const second = provider.current();
+    release();
+    assert.deepEqual(
+      (await Promise.all([first, second])).map((r) => r.version),
+      ['v2', 'v2'],
+    );
+    assert.equal(calls.filter((c) => c.name === 'get').length, 2);
+  });
+
   it('shares one poll between concurrent callers', async () => {
     const { client, calls } = fakeAppConfig([{ Configuration: encode(sampleRules()), VersionLabel: 'v1' }]);
     const provider = new AppConfigRulesProvider(client, settings);

@@ -122,6 +122,35 @@ describe('venue API over the DynamoDB stores', () => {
     assert.deepEqual(read.body.preferences, prefs);
   });
 
+  it('answers 400 (never 500) to a cursor of another day or beyond `to`, which DynamoDB refuses as a start key', async () => {
+    for (const date of ['2026-12-02', '2026-12-03']) {
+      const made = await h.call('POST', '/venues/flagship-001/pickup-slots', {
+        as: 'olivia',
+        body: { date, from: '10:00', to: '11:00', slotMinutes: 15, capacity: 1 },
+      });
+      assert.equal(made.status, 201);
+    }
+    const first = await h.call('GET', '/venues/flagship-001/pickup-slots?date=2026-12-02&limit=1');
+    assert.ok(first.body.nextCursor);
+    const other = await h.call(
+      'GET',
+      `/venues/flagship-001/pickup-slots?date=2026-12-03&limit=1&cursor=${first.body.nextCursor}`,
+    );
+    assert.equal(other.status, 400, JSON.stringify(other.body));
+    assert.deepEqual(
+      other.body.error.details.map((d: { path: string }) => d.path),
+      ['cursor'],
+    );
+    await createEvent(h, { startsAt: '2026-12-05T15:00:00.000Z', endsAt: '2026-12-05T16:00:00.000Z' });
+    const schedule = await h.call('GET', '/venues/flagship-001/events?limit=1');
+    assert.ok(schedule.body.nextCursor);
+    const beyond = await h.call(
+      'GET',
+      `/venues/flagship-001/events?limit=1&to=2026-12-01T00:00:00.000Z&cursor=${schedule.body.nextCursor}`,
+    );
+    assert.equal(beyond.status, 400, JSON.stringify(beyond.body));
+  });
+
   it('lets the bookings of a cancelled event go (the byTarget index, filtered to confirmed)', async () => {
     await cancellingAnEventReleasesItsBookings(await createHarness({ stores: f.stores }));
   });

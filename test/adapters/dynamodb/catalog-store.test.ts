@@ -162,6 +162,24 @@ describe('DynamoCatalogStore', () => {
     );
   });
 
+  it('refuses a schedule cursor beyond a `to` as a bad cursor, and takes one before it', async () => {
+    const schedule = { venueId: VENUE, listing: 'schedule' as const, includeDrafts: false };
+    const first = await f.stores.catalog.list(schedule, { limit: 1 });
+    assert.ok(first.nextCursor);
+    const startsAt = first.items[0]?.startsAt ?? '';
+    const before = new Date(Date.parse(startsAt) - 60_000).toISOString();
+    await assert.rejects(
+      f.stores.catalog.list({ ...schedule, to: before }, { limit: 1, cursor: first.nextCursor }),
+      (e) => e instanceof ValidationFailed && e.details[0]?.path === 'cursor',
+    );
+    const later = await f.stores.catalog.list(
+      { ...schedule, to: '2100-01-01T00:00:00.000Z' },
+      { limit: 1, cursor: first.nextCursor },
+    );
+    const rest = await f.stores.catalog.list(schedule, { limit: 1, cursor: first.nextCursor });
+    assert.deepEqual(later.items, rest.items);
+  });
+
   it('updates fields and keeps the index keys in step', async () => {
     const item = await f.stores.catalog.create(
       catalogItem({ venueId: VENUE, title: 'moving', startsAt: '2026-11-01T10:00:00.000Z', status: 'draft' }),

@@ -65,6 +65,28 @@ describe('cursors', () => {
     );
   });
 
+  it('refuse a key outside the sort-key bounds of the query, or longer than DynamoDB takes', () => {
+    const day = { name: 'gsi1sk', atLeast: '2026-12-01T05:00', atMost: '2026-12-02T05:00' };
+    const inDay = encodeCursor(scope, key);
+    assert.deepEqual(decodeCursor(inDay, { ...scope, sort: day }, keyNames, 'gsi1pk'), key);
+    assert.deepEqual(
+      decodeCursor(inDay, { ...scope, sort: { name: 'gsi1sk', below: '2026-12-02' } }, keyNames, 'gsi1pk'),
+      key,
+    );
+    const outside = [
+      { ...day, atLeast: '2026-12-01T13:00' },
+      { ...day, atMost: '2026-12-01T11:00' },
+      { name: 'gsi1sk', below: '2026-12-01T12:00:00.000Z' },
+    ];
+    for (const sort of outside) {
+      assert.throws(() => decodeCursor(inDay, { ...scope, sort }, keyNames, 'gsi1pk'), isCursorError);
+    }
+    // 600 characters, 1200 bytes: DynamoDB's sort keys take at most 1024
+    const long = forge({ i: 'byUser', p: 'USER#u1', k: { ...key, sk: 'é'.repeat(600) } });
+    assert.ok(long.length <= 2048);
+    assert.throws(() => decodeCursor(long, scope, keyNames, 'gsi1pk'), isCursorError);
+  });
+
   it('property: random strings as cursors only ever give VALIDATION_FAILED', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.base64String(), fc.string({ unit: 'binary' })), (s) => {

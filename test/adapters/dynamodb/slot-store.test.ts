@@ -74,4 +74,26 @@ describe('DynamoSlotStore', () => {
       ValidationFailed,
     );
   });
+
+  it('refuses a cursor of another day, or forged outside the day, as a bad cursor (DynamoDB would fail the query)', async () => {
+    const nextDay = ['2026-12-02T14:45:00.000Z', '2026-12-02T15:00:00.000Z'];
+    await f.stores.slots.createMany(nextDay.map((t) => slot(t)));
+    const range = (d: string[]) => ({ from: d[0]!, to: `${d[0]!.slice(0, 10)}T23:59:59.999Z` });
+    const first = await f.stores.slots.listByVenue('v-slots', range(nextDay), { limit: 1 });
+    assert.ok(first.nextCursor);
+    const forged = JSON.parse(Buffer.from(first.nextCursor, 'base64url').toString('utf8'));
+    forged.k.gsi1sk = '2026-12-03T10:00:00.000Z#v-slots-20261203T1000Z';
+    const cursors = [first.nextCursor, Buffer.from(JSON.stringify(forged)).toString('base64url')];
+    for (const [i, cursor] of cursors.entries()) {
+      await assert.rejects(
+        f.stores.slots.listByVenue('v-slots', range(day), { limit: 1, cursor }),
+        (e) => e instanceof ValidationFailed && e.details[0]?.path === 'cursor',
+        `cursor ${i}`,
+      );
+    }
+    await assert.rejects(
+      f.stores.slots.listByVenue('v-slots', range(nextDay), { limit: 1, cursor: cursors[1] }),
+      (e) => e instanceof ValidationFailed && e.details[0]?.path === 'cursor',
+    );
+  });
 });
