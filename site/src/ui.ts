@@ -23,7 +23,7 @@ export function statusBox(): HTMLElement {
 }
 
 /** How long a live region drawn with its screen waits before it speaks (see `announceDrawn`). */
-export const ANNOUNCE_DELAY_MS = 150;
+const ANNOUNCE_DELAY_MS = 150;
 
 /**
  * Writes `text` into a live region that has just been drawn with its screen (a result carried
@@ -269,7 +269,20 @@ export function itemCard(ctx: AppContext, item: CatalogItem, heading: 'h2' | 'h3
     'li',
     { class: `card kind-${item.kind}` },
     h('p', { class: 'tag' }, kindLabel(item.kind), item.category ? ` · ${item.category}` : ''),
-    h(heading, {}, h('a', { href: `#/events/${encodeURIComponent(item.eventId)}` }, item.title)),
+    h(
+      heading,
+      {},
+      // the same event on several days has one title: a link names its time too, so that a
+      // list of links or headings tells them apart (the title first, as it is shown)
+      h(
+        'a',
+        {
+          href: `#/events/${encodeURIComponent(item.eventId)}`,
+          'aria-label': when ? `${item.title}, ${when}` : undefined,
+        },
+        item.title,
+      ),
+    ),
     when && h('p', {}, when),
     item.priceCents !== undefined && h('p', {}, formatPrice(item.priceCents, ctx.locale())),
     placesText(item) && h('p', { class: 'places' }, placesText(item)),

@@ -341,4 +341,34 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     await shopper.getByRole('heading', { level: 1, name: "What's on" }).waitFor(WAIT);
     assert.equal(await shopper.locator('#main [aria-busy]').count(), 0);
   });
+
+  it('links say what they lead to: the day links without their arrows, one event’s days by their times', async () => {
+    const visitor = await hub.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
+    await visitor.goto(`${hub.url}/#/?day=${today}`);
+    await visitor.getByRole('heading', { level: 1, name: "What's on" }).waitFor(WAIT);
+    await visitor.getByRole('link', { name: 'Previous day', exact: true }).waitFor(WAIT);
+    await visitor.getByRole('link', { name: 'Next day', exact: true }).waitFor(WAIT);
+    // the demo campaign promotes one meetup on several days: each link names its own time
+    const campaigns = await requestJson(
+      hub.url,
+      'GET',
+      `/venues/${VENUE}/events?kind=campaign&from=${today}T00:00:00Z&to=${addDays(today, 30)}T00:00:00Z&limit=100`,
+    );
+    const campaign = (campaigns as { items: { eventId: string }[] }).items[0];
+    assert.ok(campaign, 'a demo campaign');
+    await visitor.goto(`${hub.url}/#/events/${campaign.eventId}`);
+    const section = visitor.locator('section[aria-labelledby="campaign-items"]');
+    await section.locator('li.card').first().waitFor(WAIT);
+    const names = await section.locator('li.card h3').evaluateAll((headings) =>
+      headings.map((h) => {
+        const link = h.querySelector('a');
+        return link?.getAttribute('aria-label') ?? link?.textContent ?? '';
+      }),
+    );
+    const titles = await section.locator('li.card h3 a').allTextContents();
+    assert.ok(new Set(titles).size < titles.length, `one title on several days: ${titles.join(' | ')}`);
+    assert.equal(new Set(names).size, names.length, names.join(' | '));
+    for (const [i, name] of names.entries()) assert.ok(name.startsWith(titles[i] ?? '-'), name);
+    assert.deepEqual(await axeViolations(visitor), []);
+  });
 });

@@ -65,18 +65,20 @@ export async function browseView(ctx: AppContext, main: HTMLElement, _p: unknown
   for (const control of [kindSelect, categorySelect]) control.addEventListener('change', apply);
   applyDateOnLeave(dayInput, apply);
 
-  const dayLink = (offset: number, text: string) => {
+  // the arrows are drawn, not read: the links are named "Previous day" and "Next day"
+  const arrow = (glyph: string) => h('span', { 'aria-hidden': 'true' }, glyph);
+  const dayLink = (offset: number, ...text: (HTMLElement | string)[]) => {
     const params = new URLSearchParams(query);
     params.set('day', addDays(day, offset));
-    return h('a', { href: `#/?${params}` }, text);
+    return h('a', { href: `#/?${params}` }, ...text);
   };
   const dayNav =
     kind !== 'product' &&
     h(
       'nav',
       { class: 'day-nav', 'aria-label': t('day') },
-      dayLink(-1, `← ${t('previousDay')}`),
-      dayLink(1, `${t('nextDay')} →`),
+      dayLink(-1, arrow('← '), t('previousDay')),
+      dayLink(1, t('nextDay'), arrow(' →')),
     );
   replace(list, ...(items.length > 0 ? items.map((item) => itemCard(ctx, item)) : [h('li', {}, t('none'))]));
   replace(
