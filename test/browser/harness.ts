@@ -171,25 +171,30 @@ export async function focusReaches(page: Page, selector: string, text?: string):
 }
 
 /**
- * Records what the page's live status regions say: `drawn:<text>` when a region appears (with
- * what it holds then) and `said:<text>` when its text changes once it is on the page. Screen
- * readers announce only the second.
+ * Records what the page's live status regions say: `drawn:<text>` when a region appears,
+ * `filled:<text>` when its text changes before the page has been rendered with it, and
+ * `said:<text>` when its text changes once it has been (two animation frames after it
+ * appeared). Screen readers announce only the last: a region inserted and filled before
+ * the page is rendered again is new to them, not changed.
  */
 export async function recordStatusRegions(page: Page): Promise<void> {
   await page.evaluate(() => {
     const log: string[] = [];
+    const shown = new WeakSet<Element>();
     (window as unknown as { statusLog: string[] }).statusLog = log;
     new MutationObserver((records) => {
       for (const record of records) {
         for (const node of Array.from(record.addedNodes)) {
           if (!(node instanceof Element)) continue;
           for (const el of [node, ...Array.from(node.querySelectorAll('[role="status"]'))]) {
-            if (el.matches('[role="status"]')) log.push(`drawn:${el.textContent}`);
+            if (!el.matches('[role="status"]')) continue;
+            log.push(`drawn:${el.textContent}`);
+            requestAnimationFrame(() => requestAnimationFrame(() => shown.add(el)));
           }
         }
         const target = record.target;
         if (target instanceof Element && target.matches('[role="status"]') && record.addedNodes.length > 0)
-          log.push(`said:${target.textContent}`);
+          log.push(`${shown.has(target) ? 'said' : 'filled'}:${target.textContent}`);
       }
     }).observe(document.body, { childList: true, subtree: true });
   });

@@ -434,8 +434,12 @@ describe('venue site in Chromium against the local hub', { timeout: 600_000, ski
     await switchLanguage(shopper, 'es', 'Preferencias');
     assert.equal(await shopper.getByLabel('Idioma', { exact: true }).last().inputValue(), 'es');
     assert.equal(await shopper.getByLabel('Intereses', { exact: true }).inputValue(), 'coffee, kids');
+    await recordStatusRegions(shopper);
     await shopper.getByRole('button', { name: 'Guardar' }).click();
     await shopper.getByText('Guardado.').waitFor(WAIT);
+    // the form is drawn anew: "Guardado." comes once its status region is on the page
+    const said = await statusLog(shopper);
+    assert.ok(said.includes('said:Guardado.'), said.join(' | '));
     await screen(shopper, '09-preferences-es', 'Preferencias');
     await shopper.getByRole('link', { name: 'Agenda' }).waitFor(WAIT);
     assert.equal(await shopper.evaluate(() => document.documentElement.lang), 'es');
