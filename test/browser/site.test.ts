@@ -377,6 +377,7 @@ describe('venue site in Chromium against the local hub', { timeout: 600_000, ski
     await shopper.getByRole('dialog', { name: /Leave the queue\?/ }).waitFor(WAIT);
     await shopper.getByRole('button', { name: 'Stay in the queue' }).click();
     assert.equal(await shopper.getByRole('dialog').count(), 0);
+    await focusReaches(shopper, 'button', 'Leave the queue');
     assert.equal(await shopper.getByText('You left the queue.').count(), 0);
     await shopper.getByRole('button', { name: 'Leave the queue' }).click();
     await shopper.getByRole('button', { name: 'Yes, leave' }).click();
@@ -415,6 +416,8 @@ describe('venue site in Chromium against the local hub', { timeout: 600_000, ski
     await screenshot(shopper, 'shopper-confirm-cancel');
     await shopper.keyboard.press('Escape');
     assert.equal(await shopper.getByRole('dialog').count(), 0);
+    // the focus is back on the button that asked
+    await focusReaches(shopper, `button[aria-label="Cancel reservation: ${title}"]`);
     await shopper.getByRole('button', { name: `Cancel reservation: ${title}` }).click();
     await shopper.getByRole('button', { name: 'Yes, cancel it' }).click();
     await shopper.getByText('Reservation cancelled.').waitFor(WAIT);
