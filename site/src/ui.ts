@@ -92,7 +92,7 @@ export interface RunOptions {
 
 /**
  * Runs an action with its button busy and errors shown in `box`; returns whether it succeeded
- * (false at once while the button's previous action still runs). The busy button keeps the
+ * (false at once while the button's previous action still runs, or it says `aria-disabled`). The busy button keeps the
  * keyboard focus: it says `aria-disabled` and `aria-busy` instead of turning `disabled`, which
  * would drop the focus to the page's body for as long as the API takes. Focus is never left on
  * the body, nor on a hidden or removed element: when the action lost it (replaced content, a
@@ -105,7 +105,8 @@ export async function run(
   action: () => Promise<void>,
   options: RunOptions = {},
 ): Promise<boolean> {
-  if (button && isBusy(button)) return false;
+  // busy with its previous action, or held (a check-in whose window has not opened)
+  if (button?.getAttribute('aria-disabled') === 'true') return false;
   box.replaceChildren();
   options.status?.replaceChildren();
   for (const control of Object.values(options.fields ?? {})) setErrorRef(control, undefined);

@@ -234,7 +234,22 @@ describe('venue site in Chromium against the local hub', { timeout: 600_000, ski
     // tomorrow's event: check-in opens 30 minutes before 18:00 (the demo venue's window)
     const eventCard = shopper.locator('li.card', { has: shopper.getByRole('heading', { name: title }) });
     await eventCard.getByText(/^Check-in opens at 5:30\sPM\.$/).waitFor(WAIT);
-    assert.equal(await shopper.getByRole('button', { name: `Check in: ${title}` }).isDisabled(), true);
+    const early = shopper.getByRole('button', { name: `Check in: ${title}` });
+    assert.equal(await early.isDisabled(), true);
+    // the keyboard still reaches it, and it is described by when check-in opens; Enter does nothing
+    await tabTo(shopper, `button[aria-label="Check in: ${title}"]`);
+    assert.equal(await early.getAttribute('aria-disabled'), 'true');
+    const note = eventCard.getByText(/^Check-in opens at/);
+    assert.equal(await early.getAttribute('aria-describedby'), await note.getAttribute('id'));
+    const checkIns: string[] = [];
+    const recordCheckIn = (request: Request) => {
+      if (request.url().endsWith('/check-in')) checkIns.push(request.url());
+    };
+    shopper.on('request', recordCheckIn);
+    await shopper.keyboard.press('Enter');
+    await shopper.waitForTimeout(300);
+    shopper.off('request', recordCheckIn);
+    assert.deepEqual(checkIns, []);
     await shopper.getByRole('button', { name: 'Check in: Pickup ORD-1001' }).click();
     await shopper.getByText('Checked in.').waitFor(WAIT);
     await focusReaches(shopper, 'li.card h2', 'Pickup ORD-1001');

@@ -158,19 +158,21 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
 }
 
 /**
- * Keeps a check-in button disabled until its window opens, and returns the note that says
+ * Keeps a check-in button unavailable until its window opens, and returns the note that says
  * when; both go once it opens, if the screen is still shown then (and it opens within a day).
+ * The button says `aria-disabled` rather than turning `disabled`, so that the keyboard still
+ * reaches it and a screen reader reads the note with it; `run()` does not start it.
  */
 function holdUntil(ctx: AppContext, button: HTMLButtonElement, opensAt: string): HTMLElement {
   holds += 1;
   const time = formatTime(opensAt, ctx.config.timezone, ctx.locale());
   const note = h('p', { class: 'hint', id: `check-in-opens-${holds}` }, t('checkInOpensAt', { time }));
-  button.disabled = true;
+  button.setAttribute('aria-disabled', 'true');
   button.setAttribute('aria-describedby', note.id);
   const wait = Date.parse(opensAt) - Date.now();
   if (wait < DAY) {
     const timer = setTimeout(() => {
-      button.disabled = false;
+      button.removeAttribute('aria-disabled');
       button.removeAttribute('aria-describedby');
       note.remove();
     }, wait);
