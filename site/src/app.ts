@@ -71,12 +71,19 @@ export function parseHash(hash: string): { path: string; query: URLSearchParams 
 export class Router {
   private cleanups: (() => void)[] = [];
   private renderCount = 0;
+  private shownPath: string | undefined;
+  /** what last took the focus in the screen (Chromium blurs it on a hash change) */
+  private lastFocused: HTMLElement | undefined;
 
   constructor(
     private readonly routes: Route[],
     private readonly main: HTMLElement,
     private readonly ctx: () => AppContext,
-  ) {}
+  ) {
+    main.addEventListener('focusin', (event) => {
+      this.lastFocused = event.target instanceof HTMLElement ? event.target : undefined;
+    });
+  }
 
   leave(cleanup: () => void): void {
     this.cleanups.push(cleanup);
@@ -88,11 +95,24 @@ export class Router {
     if (await this.render()) restoreTyped(this.main, typed);
   }
 
+  /**
+   * The name of the form control of the screen the reader is on: the focused one, or, when the
+   * hash change blurred it (the focus is on the body), the one that had the focus last.
+   */
+  private focusedControl(): string | undefined {
+    const active = document.activeElement;
+    const control = active === document.body || !active ? this.lastFocused : active;
+    if (!(control?.isConnected && this.main.contains(control))) return undefined;
+    return control.getAttribute('name') ?? undefined;
+  }
+
   /** Draws the screen of the current hash; false when another render overtook this one. */
   async render(): Promise<boolean> {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     const renderId = ++this.renderCount;
     const { path, query } = parseHash(location.hash);
+    const keep = path === this.shownPath ? this.focusedControl() : undefined;
+    this.shownPath = path;
     const match = matchRoute(this.routes, path) ?? matchRoute(this.routes, '/');
     if (!match) return false;
     const session = currentSession();
@@ -106,7 +126,12 @@ export class Router {
     }
     // Each screen renders into its own container: a screen still awaiting the API when the
     // user moves on writes into a detached node instead of over the next screen.
-    const container = h('div', { class: 'view' }, h('p', { role: 'status' }, t('loading')));
+    // busy until the screen is drawn: assistive technology waits instead of reading half of it
+    const container = h(
+      'div',
+      { class: 'view', 'aria-busy': 'true' },
+      h('p', { role: 'status' }, t('loading')),
+    );
     this.main.replaceChildren(container);
     document.documentElement.lang = language();
     try {
@@ -114,13 +139,17 @@ export class Router {
     } catch {
       replace(container, h('h1', {}, t('appName')), h('p', { role: 'alert' }, t('errorGeneric')));
     }
+    container.removeAttribute('aria-busy');
     if (renderId !== this.renderCount) return false;
     const heading = container.querySelector('h1');
     if (heading) {
       heading.setAttribute('tabindex', '-1');
       document.title = `${heading.textContent ?? ''} · ${t('appName')}`;
-      heading.focus();
     }
+    // the same screen for other filters (a day, a kind): the reader stays on the control
+    // they were using instead of being sent back to the top; a new screen starts at its heading
+    const control = keep ? container.querySelector<HTMLElement>(`[name="${CSS.escape(keep)}"]`) : null;
+    (control ?? heading)?.focus();
     return true;
   }
 }

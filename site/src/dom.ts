@@ -70,6 +70,27 @@ export function select(name: string, options: [string, string][], selected?: str
   return element;
 }
 
+/**
+ * Applies a date filter once the reader is done with the field: on Enter, or when it loses
+ * the focus with a new date. Not on `change`, which Chromium fires at every key in a date
+ * field: the screen would be drawn again between the digits of a year.
+ */
+export function applyDateOnLeave(input: HTMLInputElement, apply: () => void): void {
+  let applied = false;
+  const applyChanged = () => {
+    // once: Chromium blurs the field again when the new screen removes it
+    if (applied || !input.isConnected || input.value === '' || input.value === input.defaultValue) return;
+    applied = true;
+    apply();
+  };
+  input.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    applyChanged();
+  });
+  input.addEventListener('blur', applyChanged);
+}
+
 /** Reads a named control of a form as a string ('' when absent). */
 export function formValue(form: HTMLFormElement, name: string): string {
   const control = form.elements.namedItem(name);

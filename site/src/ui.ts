@@ -22,14 +22,30 @@ export function statusBox(): HTMLElement {
   return h('div', { class: 'notice', role: 'status' });
 }
 
+/** How long a live region drawn with its screen waits before it speaks (see `announceDrawn`). */
+const ANNOUNCE_DELAY_MS = 150;
+
+/**
+ * Writes `text` into a live region that has just been drawn with its screen (a result carried
+ * over a navigation: "Created.", "3 slots created."). Screen readers announce a region's
+ * changes, not what it held when it appeared, so the text comes a moment after the region.
+ */
+export function announceDrawn(box: HTMLElement, text: string): void {
+  setTimeout(() => {
+    if (box.isConnected) box.textContent = text;
+  }, ANNOUNCE_DELAY_MS);
+}
+
 /**
  * Shows an API error in the reader's language. Validation details that name a field of
- * `fields` mark it invalid and describe it by its message; returns the first such field.
+ * `fields` mark it invalid and describe it by its message, as does an error whose code
+ * `codeFields` ties to one of them; returns the first such field.
  */
 export function showError(
   box: HTMLElement,
   error: unknown,
   fields: FormFields = {},
+  codeFields: Record<string, string> = {},
 ): HTMLElement | undefined {
   if (!(error instanceof ApiError)) {
     replace(box, t('errorGeneric'));
@@ -52,7 +68,14 @@ export function showError(
       }
       return item;
     });
-  replace(box, h('p', {}, errorMessage(error.code)), details.length > 0 && h('ul', {}, ...details));
+  const message = h('p', { id: `${box.id}-${details.length}` }, errorMessage(error.code));
+  // a refusal about one field (a capacity below what is booked) marks that field like a detail
+  const about = fields[codeFields[error.code] ?? ''];
+  if (about && !first) {
+    setErrorRef(about, message.id);
+    first = about;
+  }
+  replace(box, message, details.length > 0 && h('ul', {}, ...details));
   return first;
 }
 
@@ -61,14 +84,20 @@ export interface RunOptions {
   status?: HTMLElement;
   /** the form's fields, marked by a VALIDATION_FAILED answer (the first one takes focus) */
   fields?: FormFields;
+  /** refusals about one of `fields` without a detail naming it: the error code → the field's name */
+  codeFields?: Record<string, string>;
   /** where focus goes after a success that removed the button (a replaced card, a removed row) */
   focus?: () => HTMLElement | null | undefined;
 }
 
 /**
- * Runs an action with the button disabled and errors shown in `box`; returns whether it
- * succeeded. Focus is never left on the page's body: when the action lost it (the disabled
- * button, replaced content) it goes to `options.focus`, else back to the button.
+ * Runs an action with its button busy and errors shown in `box`; returns whether it succeeded
+ * (false at once while the button's previous action still runs, or it says `aria-disabled`). The busy button keeps the
+ * keyboard focus: it says `aria-disabled` and `aria-busy` instead of turning `disabled`, which
+ * would drop the focus to the page's body for as long as the API takes. Focus is never left on
+ * the body, nor on a hidden or removed element: when the action lost it (replaced content, a
+ * button that hid itself) it goes to `options.focus`, else back to the button, else to the
+ * screen's heading.
  */
 export async function run(
   button: HTMLButtonElement | null,
@@ -76,28 +105,63 @@ export async function run(
   action: () => Promise<void>,
   options: RunOptions = {},
 ): Promise<boolean> {
+  // busy with its previous action, or held (a check-in whose window has not opened)
+  if (button?.getAttribute('aria-disabled') === 'true') return false;
   box.replaceChildren();
   options.status?.replaceChildren();
   for (const control of Object.values(options.fields ?? {})) setErrorRef(control, undefined);
-  if (button) button.disabled = true;
+  setBusy(button, true);
   let ok = false;
   let invalid: HTMLElement | undefined;
   try {
     await action();
     ok = true;
   } catch (error) {
-    invalid = showError(box, error, options.fields);
+    invalid = showError(box, error, options.fields, options.codeFields);
   } finally {
-    if (button) button.disabled = false;
+    setBusy(button, false);
   }
   if (invalid) invalid.focus();
-  else if (focusLost()) [ok ? options.focus?.() : undefined, button].find((el) => el?.isConnected)?.focus();
+  else if (focusLost()) focusFirst(ok ? options.focus?.() : undefined, button, screenHeading(box));
   return ok;
 }
 
-function focusLost(): boolean {
+/** Whether the button's action is still running (see `run`). */
+export function isBusy(button: HTMLButtonElement): boolean {
+  return button.getAttribute('aria-busy') === 'true';
+}
+
+function setBusy(button: HTMLButtonElement | null, busy: boolean): void {
+  if (!button) return;
+  for (const name of ['aria-disabled', 'aria-busy']) {
+    if (busy) button.setAttribute(name, 'true');
+    else button.removeAttribute(name);
+  }
+}
+
+/** The `h1` of the screen `element` is on (the router makes it focusable). */
+function screenHeading(element: HTMLElement): HTMLElement | null {
+  return (element.closest('main') ?? document.getElementById('main'))?.querySelector('h1') ?? null;
+}
+
+/** Whether the keyboard focus is nowhere a reader can follow: the body, or a removed or hidden element. */
+export function focusLost(): boolean {
   const active = document.activeElement;
-  return !active || active === document.body || !active.isConnected;
+  return (
+    !active ||
+    active === document.body ||
+    !active.isConnected ||
+    (active instanceof HTMLElement && !active.checkVisibility())
+  );
+}
+
+/** Focuses the first of `candidates` that takes the focus (connected, shown, focusable). */
+export function focusFirst(...candidates: (HTMLElement | null | undefined)[]): void {
+  for (const candidate of candidates) {
+    if (!candidate?.isConnected || !candidate.checkVisibility()) continue;
+    candidate.focus();
+    if (document.activeElement === candidate) return;
+  }
 }
 
 /**
@@ -206,7 +270,20 @@ export function itemCard(ctx: AppContext, item: CatalogItem, heading: 'h2' | 'h3
     'li',
     { class: `card kind-${item.kind}` },
     h('p', { class: 'tag' }, kindLabel(item.kind), item.category ? ` · ${item.category}` : ''),
-    h(heading, {}, h('a', { href: `#/events/${encodeURIComponent(item.eventId)}` }, item.title)),
+    h(
+      heading,
+      {},
+      // the same event on several days has one title: a link names its time too, so that a
+      // list of links or headings tells them apart (the title first, as it is shown)
+      h(
+        'a',
+        {
+          href: `#/events/${encodeURIComponent(item.eventId)}`,
+          'aria-label': when ? `${item.title}, ${when}` : undefined,
+        },
+        item.title,
+      ),
+    ),
     when && h('p', {}, when),
     item.priceCents !== undefined && h('p', {}, formatPrice(item.priceCents, ctx.locale())),
     placesText(item) && h('p', { class: 'places' }, placesText(item)),

@@ -3,11 +3,19 @@
  * process, Debian's Chromium through playwright-core, axe-core injected into each screen, and
  * screenshots into the git-ignored `artifacts/screenshots/`.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { after, before } from 'node:test';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from 'playwright-core';
 import { startHubProcess } from '../../scripts/hub-process.ts';
+import { sessionFromToken } from '../../site/src/session.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = join(root, 'artifacts/screenshots');
@@ -43,6 +51,58 @@ export async function startHub(timeoutMs = 180_000): Promise<RunningHub> {
   });
   // The hub stops Java and the worker on SIGTERM; the group signal covers npm's wrapper too.
   return { url: hub.url, output: hub.output, stop: async () => void (await hub.stop({ group: true })) };
+}
+
+// The suites always run against the real hub; on a checkout where the hub or the code it runs
+// (API handler, worker) has not landed yet there is nothing to run them against.
+const HUB_PARTS = ['scripts/start.ts', 'src/handlers/venue-api.ts', 'worker/main.ts'];
+
+/** Why a browser suite cannot run on this checkout (its `skip`), or false. */
+export function hubMissing(): string | false {
+  const missing = HUB_PARTS.filter((part) => !existsSync(join(root, part)));
+  return missing.length > 0 && `the local hub cannot run yet: ${missing.join(', ')} missing`;
+}
+
+/**
+ * The hub and Chromium of one browser suite: started before its tests, stopped after them
+ * (with every browser context the suite opened). Construct it inside the suite's `describe`.
+ */
+export class BrowserSuite {
+  private running: RunningHub | undefined;
+  private chromium: Browser | undefined;
+  private readonly contexts: BrowserContext[] = [];
+
+  constructor() {
+    before(async () => {
+      this.running = await startHub();
+      this.chromium = await launchChromium();
+    });
+    after(async () => {
+      for (const context of this.contexts) await context.close().catch(() => undefined);
+      await this.chromium?.close().catch(() => undefined);
+      await this.running?.stop();
+    });
+  }
+
+  /** The hub's base URL. */
+  get url(): string {
+    if (!this.running) throw new Error('the hub has not started');
+    return this.running.url;
+  }
+
+  /** A page in a browser context of its own (its own session and storage). */
+  async newPage(options: BrowserContextOptions): Promise<Page> {
+    if (!this.chromium) throw new Error('Chromium has not started');
+    const context = await this.chromium.newContext(options);
+    this.contexts.push(context);
+    return context.newPage();
+  }
+}
+
+/** Signs `page` in as a sign-in would: the token's session in the session store. */
+export async function storeSession(page: Page, accessToken: string): Promise<void> {
+  const session = JSON.stringify(sessionFromToken(accessToken));
+  await page.evaluate((value) => sessionStorage.setItem('venue-hub.session', value), session);
 }
 
 export function launchChromium(): Promise<Browser> {
@@ -96,4 +156,51 @@ export async function tabTo(page: Page, selector: string, maxTabs = 80): Promise
     if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
   }
   throw new Error(`Tab never reached ${selector}`);
+}
+
+/** Waits until keyboard focus is on an element matching `selector` (and reading `text`). */
+export async function focusReaches(page: Page, selector: string, text?: string): Promise<void> {
+  await page.waitForFunction(
+    ([s, t]) => {
+      const el = document.activeElement;
+      return Boolean(el?.matches(s)) && (t === undefined || el?.textContent === t);
+    },
+    [selector, text] as const,
+    { timeout: 5000 },
+  );
+}
+
+/**
+ * Records what the page's live status regions say: `drawn:<text>` when a region appears,
+ * `filled:<text>` when its text changes before the page has been rendered with it, and
+ * `said:<text>` when its text changes once it has been (two animation frames after it
+ * appeared). Screen readers announce only the last: a region inserted and filled before
+ * the page is rendered again is new to them, not changed.
+ */
+export async function recordStatusRegions(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const log: string[] = [];
+    const shown = new WeakSet<Element>();
+    (window as unknown as { statusLog: string[] }).statusLog = log;
+    new MutationObserver((records) => {
+      for (const record of records) {
+        for (const node of Array.from(record.addedNodes)) {
+          if (!(node instanceof Element)) continue;
+          for (const el of [node, ...Array.from(node.querySelectorAll('[role="status"]'))]) {
+            if (!el.matches('[role="status"]')) continue;
+            log.push(`drawn:${el.textContent}`);
+            requestAnimationFrame(() => requestAnimationFrame(() => shown.add(el)));
+          }
+        }
+        const target = record.target;
+        if (target instanceof Element && target.matches('[role="status"]') && record.addedNodes.length > 0)
+          log.push(`${shown.has(target) ? 'said' : 'filled'}:${target.textContent}`);
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+}
+
+/** What `recordStatusRegions` has seen so far. */
+export function statusLog(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { statusLog: string[] }).statusLog);
 }

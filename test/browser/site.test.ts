@@ -6,14 +6,21 @@
  * violation, screenshots of the main screens in artifacts/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page, Request } from 'playwright-core';
 import { hubToken, requestJson } from '../../scripts/hub-process.ts';
-import { sessionFromToken } from '../../site/src/session.ts';
 import { addDays, venueDate } from '../../site/src/time.ts';
-import { axeViolations, launchChromium, type RunningHub, screenshot, startHub, tabTo } from './harness.ts';
+import {
+  axeViolations,
+  BrowserSuite,
+  focusReaches,
+  hubMissing,
+  recordStatusRegions,
+  screenshot,
+  statusLog,
+  storeSession,
+  tabTo,
+} from './harness.ts';
 
 const TZ = 'America/New_York';
 
@@ -31,36 +38,13 @@ function contrast(a: string, b: string): number {
 }
 const WAIT = { timeout: 30_000 };
 
-// The test always runs against the real hub; on a checkout where the hub or the code it runs
-// (API handler, worker) has not landed yet there is nothing to run it against.
-const HUB_PARTS = ['scripts/start.ts', 'src/handlers/venue-api.ts', 'worker/main.ts'];
-const hubMissing = HUB_PARTS.filter((part) => !existsSync(resolve(import.meta.dirname, '../..', part)));
-
-describe('venue site in Chromium against the local hub', {
-  timeout: 600_000,
-  skip: hubMissing.length > 0 && `the local hub cannot run yet: ${hubMissing.join(', ')} missing`,
-}, () => {
-  let hub: RunningHub;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+describe('venue site in Chromium against the local hub', { timeout: 600_000, skip: hubMissing() }, () => {
+  const hub = new BrowserSuite();
   const offOrigin: string[] = [];
   const cspErrors: string[] = [];
 
-  before(async () => {
-    hub = await startHub();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await hub?.stop();
-  });
-
   async function openPage(viewport: { width: number; height: number }): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: 'en-US', timezoneId: 'UTC' });
-    contexts.push(context);
-    const page = await context.newPage();
+    const page = await hub.newPage({ viewport, locale: 'en-US', timezoneId: 'UTC' });
     page.on('request', (request) => {
       const url = request.url();
       if (!url.startsWith(hub.url) && !url.startsWith('data:')) offOrigin.push(url);
@@ -79,29 +63,11 @@ describe('venue site in Chromium against the local hub', {
     await screenshot(page, name);
   }
 
-  /** Waits until keyboard focus is on an element matching `selector` (and reading `text`). */
-  async function focusReaches(page: Page, selector: string, text?: string): Promise<void> {
-    await page.waitForFunction(
-      ([s, t]) => {
-        const el = document.activeElement;
-        return Boolean(el?.matches(s)) && (t === undefined || el?.textContent === t);
-      },
-      [selector, text] as const,
-      { timeout: 5000 },
-    );
-  }
-
   /** Switches the header's language picker and waits for the screen drawn in it. */
   async function switchLanguage(page: Page, to: 'en' | 'es', heading: string): Promise<void> {
     await page.locator('#language-select').selectOption(to);
     await page.getByRole('heading', { level: 1, name: heading }).waitFor(WAIT);
     await page.getByText(/^(Loading|Cargando)…$/).waitFor({ state: 'detached', ...WAIT });
-  }
-
-  /** Signs `page` in as a Cognito sign-in would: the token's session in the session store. */
-  async function storeSession(page: Page, accessToken: string): Promise<void> {
-    const session = JSON.stringify(sessionFromToken(accessToken));
-    await page.evaluate((value) => sessionStorage.setItem('venue-hub.session', value), session);
   }
 
   async function signIn(page: Page, username: string): Promise<void> {
@@ -268,7 +234,22 @@ describe('venue site in Chromium against the local hub', {
     // tomorrow's event: check-in opens 30 minutes before 18:00 (the demo venue's window)
     const eventCard = shopper.locator('li.card', { has: shopper.getByRole('heading', { name: title }) });
     await eventCard.getByText(/^Check-in opens at 5:30\sPM\.$/).waitFor(WAIT);
-    assert.equal(await shopper.getByRole('button', { name: `Check in: ${title}` }).isDisabled(), true);
+    const early = shopper.getByRole('button', { name: `Check in: ${title}` });
+    assert.equal(await early.isDisabled(), true);
+    // the keyboard still reaches it, and it is described by when check-in opens; Enter does nothing
+    await tabTo(shopper, `button[aria-label="Check in: ${title}"]`);
+    assert.equal(await early.getAttribute('aria-disabled'), 'true');
+    const note = eventCard.getByText(/^Check-in opens at/);
+    assert.equal(await early.getAttribute('aria-describedby'), await note.getAttribute('id'));
+    const checkIns: string[] = [];
+    const recordCheckIn = (request: Request) => {
+      if (request.url().endsWith('/check-in')) checkIns.push(request.url());
+    };
+    shopper.on('request', recordCheckIn);
+    await shopper.keyboard.press('Enter');
+    await shopper.waitForTimeout(300);
+    shopper.off('request', recordCheckIn);
+    assert.deepEqual(checkIns, []);
     await shopper.getByRole('button', { name: 'Check in: Pickup ORD-1001' }).click();
     await shopper.getByText('Checked in.').waitFor(WAIT);
     await focusReaches(shopper, 'li.card h2', 'Pickup ORD-1001');
@@ -411,6 +392,7 @@ describe('venue site in Chromium against the local hub', {
     await shopper.getByRole('dialog', { name: /Leave the queue\?/ }).waitFor(WAIT);
     await shopper.getByRole('button', { name: 'Stay in the queue' }).click();
     assert.equal(await shopper.getByRole('dialog').count(), 0);
+    await focusReaches(shopper, 'button', 'Leave the queue');
     assert.equal(await shopper.getByText('You left the queue.').count(), 0);
     await shopper.getByRole('button', { name: 'Leave the queue' }).click();
     await shopper.getByRole('button', { name: 'Yes, leave' }).click();
@@ -449,6 +431,8 @@ describe('venue site in Chromium against the local hub', {
     await screenshot(shopper, 'shopper-confirm-cancel');
     await shopper.keyboard.press('Escape');
     assert.equal(await shopper.getByRole('dialog').count(), 0);
+    // the focus is back on the button that asked
+    await focusReaches(shopper, `button[aria-label="Cancel reservation: ${title}"]`);
     await shopper.getByRole('button', { name: `Cancel reservation: ${title}` }).click();
     await shopper.getByRole('button', { name: 'Yes, cancel it' }).click();
     await shopper.getByText('Reservation cancelled.').waitFor(WAIT);
@@ -468,8 +452,12 @@ describe('venue site in Chromium against the local hub', {
     await switchLanguage(shopper, 'es', 'Preferencias');
     assert.equal(await shopper.getByLabel('Idioma', { exact: true }).last().inputValue(), 'es');
     assert.equal(await shopper.getByLabel('Intereses', { exact: true }).inputValue(), 'coffee, kids');
+    await recordStatusRegions(shopper);
     await shopper.getByRole('button', { name: 'Guardar' }).click();
     await shopper.getByText('Guardado.').waitFor(WAIT);
+    // the form is drawn anew: "Guardado." comes once its status region is on the page
+    const said = await statusLog(shopper);
+    assert.ok(said.includes('said:Guardado.'), said.join(' | '));
     await screen(shopper, '09-preferences-es', 'Preferencias');
     await shopper.getByRole('link', { name: 'Agenda' }).waitFor(WAIT);
     assert.equal(await shopper.evaluate(() => document.documentElement.lang), 'es');
@@ -521,9 +509,16 @@ describe('venue site in Chromium against the local hub', {
       return ((await response.json()) as { access_token: string }).access_token;
     });
     await storeSession(page, token);
-    await page.goto(`${hub.url}/#/reservations`);
+    await recordStatusRegions(page);
+    await page.evaluate(() => {
+      location.hash = '#/reservations';
+    });
     await page.getByText('Your session has ended. Please sign in again.').waitFor(WAIT);
     assert.match(page.url(), /#\/sign-in\?expired=1/);
+    // said, not only shown: written into its status region once that is on the page
+    const said = await statusLog(page);
+    assert.ok(said.includes('said:Your session has ended. Please sign in again.'), said.join(' | '));
+    await focusReaches(page, 'h1', 'Sign in');
   });
 
   it('the main flow works with the keyboard alone', async () => {

@@ -10,7 +10,17 @@ import { field, formValue, h, replace, select } from '../dom.ts';
 import { namedFields } from '../field-errors.ts';
 import { t } from '../i18n.ts';
 import { formatDateTime, fromLocalInput, toLocalInput } from '../time.ts';
-import { confirmAction, errorBox, itemStatusLabel, kindLabel, run, showError, statusBox } from '../ui.ts';
+import {
+  announceDrawn,
+  confirmAction,
+  errorBox,
+  isBusy,
+  itemStatusLabel,
+  kindLabel,
+  run,
+  showError,
+  statusBox,
+} from '../ui.ts';
 import { listAll } from './catalog.ts';
 
 const KINDS = ['event', 'program', 'campaign', 'product'] as const;
@@ -220,6 +230,7 @@ export async function itemFormView(
   toggle();
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    if (isBusy(button)) return;
     // Cancelling an item cancels its confirmed reservations (the API does, and nothing brings
     // them back): the operator confirms it knowing how many places that is.
     const booked = item?.status !== 'cancelled' ? (item?.booked ?? 0) : 0;
@@ -243,14 +254,14 @@ export async function itemFormView(
           ctx.navigate(`#/operator/catalog/${encodeURIComponent(created.eventId)}?created=1`);
         }
       },
-      { status: done, fields: namedFields(form) },
+      { status: done, fields: namedFields(form), codeFields: { CAPACITY_BELOW_BOOKED: 'capacity' } },
     );
   });
-  if (editing && query.get('created') === '1') replace(done, t('created'));
   replace(
     main,
     h('h1', {}, editing ? t('editItem') : t('newItem')),
     h('p', {}, h('a', { href: '#/operator/catalog' }, t('back'))),
     form,
   );
+  if (editing && query.get('created') === '1') announceDrawn(done, t('created'));
 }

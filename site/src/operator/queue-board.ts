@@ -10,6 +10,7 @@ import { t } from '../i18n.ts';
 import { formatTime } from '../time.ts';
 import {
   errorBox,
+  focusFirst,
   labelFrom,
   laneFlags,
   PollFailures,
@@ -115,8 +116,8 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
   };
 
   const calledRow = (ticket: QueueTicket) => {
-    const li = h('li', { 'data-ticket': ticket.ticketId });
     const laneId = ticket.calledLaneId ?? ticket.laneId ?? '';
+    const li = h('li', { 'data-ticket': ticket.ticketId, 'data-lane': laneId });
     const label = h('span', {}, `${ticketLabel(ctx, ticket)} · ${t('lane')} ${laneId}`);
     // the row goes once the ticket is done: focus moves on to its lane's "call next"
     const complete = (outcome: 'served' | 'no_show', button: HTMLButtonElement) =>
@@ -171,8 +172,12 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
     const keep = new Set(called.map((ticket) => ticket.ticketId));
     for (const [id, el] of calledEls) {
       if (!keep.has(id)) {
+        // done elsewhere (another desk) while the reader was on its Served / No-show: focus
+        // moves on to its lane's "call next" rather than falling to the page's body
+        const focused = el.contains(document.activeElement);
         el.remove();
         calledEls.delete(id);
+        if (focused) focusFirst(laneEls.get(el.dataset.lane ?? '')?.call, main.querySelector('h1'));
       }
     }
     for (const ticket of called) {

@@ -69,7 +69,11 @@ export async function slotDeskView(ctx: AppContext, main: HTMLElement, params: R
     list.append(...page.items.map(card));
     if (list.children.length === 0) replace(notice, t('deskEmpty'));
   };
-  more.addEventListener('click', () => run(more, errors, loadPage));
+  // the last page hides the button: focus goes on to the first order it brought
+  more.addEventListener('click', () => {
+    const before = list.childElementCount;
+    void run(more, errors, loadPage, { focus: () => list.children[before]?.querySelector('h2') });
+  });
 
   try {
     await loadPage();

@@ -8,7 +8,7 @@ import { field, formValue, h, replace } from '../dom.ts';
 import { namedFields } from '../field-errors.ts';
 import { t } from '../i18n.ts';
 import { addDays, formatDay, formatTime, venueDate } from '../time.ts';
-import { errorBox, run, showError, statusBox } from '../ui.ts';
+import { announceDrawn, errorBox, run, showError, statusBox } from '../ui.ts';
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const COUNT = /^[1-9]\d{0,3}$/;
@@ -128,10 +128,6 @@ export async function slotsView(ctx: AppContext, main: HTMLElement, _p: unknown,
     await run(button, errors, submitted, { status: done, fields: namedFields(form) });
   });
 
-  const created = query.get('created');
-  // none created: the day had these slots already (generating a day twice makes nothing new)
-  if (created !== null)
-    done.textContent = created === '0' ? t('slotsNoneNew') : t('slotsCreated', { n: Number(created) });
   try {
     await loadSlots();
   } catch (error) {
@@ -163,6 +159,10 @@ export async function slotsView(ctx: AppContext, main: HTMLElement, _p: unknown,
       ),
     ),
   );
+  const created = query.get('created');
+  // none created: the day had these slots already (generating a day twice makes nothing new)
+  if (created !== null)
+    announceDrawn(done, created === '0' ? t('slotsNoneNew') : t('slotsCreated', { n: Number(created) }));
 }
 
 /**

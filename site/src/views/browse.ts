@@ -5,10 +5,10 @@
  */
 import type { CatalogItem } from '../api.ts';
 import type { AppContext } from '../app.ts';
-import { field, h, replace, select } from '../dom.ts';
+import { applyDateOnLeave, field, h, replace, select } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { addDays, formatDay, venueDate, venueDayRange } from '../time.ts';
-import { errorBox, itemCard, kindLabel, showError } from '../ui.ts';
+import { announceDrawn, errorBox, itemCard, kindLabel, showError } from '../ui.ts';
 
 const KINDS = ['event', 'program', 'campaign', 'product'];
 
@@ -21,7 +21,10 @@ export async function browseView(ctx: AppContext, main: HTMLElement, _p: unknown
   const category = query.get('category') ?? '';
 
   const errors = errorBox();
-  const list = h('ul', { class: 'cards', 'aria-live': 'polite' });
+  const list = h('ul', { class: 'cards' });
+  // what the filters found, said once the screen is drawn (a reader changing a filter stays
+  // on it, and hears the result instead of being sent to the list)
+  const shown = h('p', { class: 'hint', role: 'status' });
   let items: CatalogItem[] = [];
   let categories: string[] = [];
   try {
@@ -59,20 +62,23 @@ export async function browseView(ctx: AppContext, main: HTMLElement, _p: unknown
     if (categorySelect.value) params.set('category', categorySelect.value);
     ctx.navigate(`#/?${params}`);
   };
-  for (const control of [dayInput, kindSelect, categorySelect]) control.addEventListener('change', apply);
+  for (const control of [kindSelect, categorySelect]) control.addEventListener('change', apply);
+  applyDateOnLeave(dayInput, apply);
 
-  const dayLink = (offset: number, text: string) => {
+  // the arrows are drawn, not read: the links are named "Previous day" and "Next day"
+  const arrow = (glyph: string) => h('span', { 'aria-hidden': 'true' }, glyph);
+  const dayLink = (offset: number, ...text: (HTMLElement | string)[]) => {
     const params = new URLSearchParams(query);
     params.set('day', addDays(day, offset));
-    return h('a', { href: `#/?${params}` }, text);
+    return h('a', { href: `#/?${params}` }, ...text);
   };
   const dayNav =
     kind !== 'product' &&
     h(
       'nav',
       { class: 'day-nav', 'aria-label': t('day') },
-      dayLink(-1, `← ${t('previousDay')}`),
-      dayLink(1, `${t('nextDay')} →`),
+      dayLink(-1, arrow('← '), t('previousDay')),
+      dayLink(1, t('nextDay'), arrow(' →')),
     );
   replace(list, ...(items.length > 0 ? items.map((item) => itemCard(ctx, item)) : [h('li', {}, t('none'))]));
   replace(
@@ -88,6 +94,8 @@ export async function browseView(ctx: AppContext, main: HTMLElement, _p: unknown
     ),
     dayNav,
     errors,
+    shown,
     list,
   );
+  announceDrawn(shown, t('itemsShown', { n: items.length }));
 }

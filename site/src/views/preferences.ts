@@ -7,7 +7,7 @@ import type { AppContext } from '../app.ts';
 import { checkbox, field, formChecked, formValue, h, replace, select } from '../dom.ts';
 import { namedFields } from '../field-errors.ts';
 import { LANGUAGE_KEY, LANGUAGE_OPTIONS, language, setLanguage, t } from '../i18n.ts';
-import { errorBox, run, showError, statusBox } from '../ui.ts';
+import { announceDrawn, errorBox, run, showError, statusBox } from '../ui.ts';
 
 /** Reads the form into the body PUT /me/preferences accepts (only its documented fields). */
 export function preferencesFromForm(form: HTMLFormElement): Preferences {
@@ -115,8 +115,8 @@ export async function preferencesView(ctx: AppContext, main: HTMLElement) {
         localStorage.setItem(LANGUAGE_KEY, saved.language);
         ctx.refreshChrome();
         await preferencesView(ctx, main);
-        const status = main.querySelector('[role="status"]');
-        if (status) status.textContent = t('saved');
+        const status = main.querySelector<HTMLElement>('[role="status"]');
+        if (status) announceDrawn(status, t('saved'));
       },
       { status: done, fields, focus: () => main.querySelector<HTMLElement>('form button[type="submit"]') },
     );

@@ -11,7 +11,17 @@ import { namedFields } from '../field-errors.ts';
 import { t } from '../i18n.ts';
 import { activeTicket } from '../my-ticket.ts';
 import { formatTime } from '../time.ts';
-import { confirmAction, errorBox, PollFailures, run, SERVICE_KINDS, serviceLabel, showError } from '../ui.ts';
+import {
+  confirmAction,
+  errorBox,
+  focusLost,
+  isBusy,
+  PollFailures,
+  run,
+  SERVICE_KINDS,
+  serviceLabel,
+  showError,
+} from '../ui.ts';
 import { type ServiceOffer, type VenueRulesView, venueRules } from '../venue-rules.ts';
 
 const POLL_MS = 2000;
@@ -177,6 +187,9 @@ function followTicket(
     if (ticket.status !== 'waiting' && ticket.status !== 'called') {
       stopped = true;
       joinForm(ctx, main, live, errors, venue, ticket);
+      // a poll that ends the ticket removes the Leave button the reader may be on: focus goes
+      // to what it says instead of falling to the page's body
+      if (focusLost()) live.focus();
     }
   };
 
@@ -196,6 +209,7 @@ function followTicket(
   };
 
   leave.addEventListener('click', async () => {
+    if (isBusy(leave)) return;
     if (!(await confirmAction(t('confirmLeaveQueue'), t('confirmLeaveYes'), t('stayInQueue')))) {
       leave.focus();
       return;

@@ -8,7 +8,7 @@ import { h, replace } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { activeTicket } from '../my-ticket.ts';
 import { formatRange, formatTime } from '../time.ts';
-import { confirmAction, errorBox, reservationFacts, run, showError, statusBox } from '../ui.ts';
+import { confirmAction, errorBox, isBusy, reservationFacts, run, showError, statusBox } from '../ui.ts';
 import { type CheckInWindowMinutes, checkInWindow, venueRules } from '../venue-rules.ts';
 
 const DAY = 86_400_000;
@@ -94,6 +94,7 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
         ),
       );
       cancel.addEventListener('click', async () => {
+        if (isBusy(cancel)) return;
         if (!(await confirmAction(t('confirmCancel'), t('confirmCancelYes'), t('keepReservation')))) {
           cancel.focus();
           return;
@@ -157,19 +158,21 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
 }
 
 /**
- * Keeps a check-in button disabled until its window opens, and returns the note that says
+ * Keeps a check-in button unavailable until its window opens, and returns the note that says
  * when; both go once it opens, if the screen is still shown then (and it opens within a day).
+ * The button says `aria-disabled` rather than turning `disabled`, so that the keyboard still
+ * reaches it and a screen reader reads the note with it; `run()` does not start it.
  */
 function holdUntil(ctx: AppContext, button: HTMLButtonElement, opensAt: string): HTMLElement {
   holds += 1;
   const time = formatTime(opensAt, ctx.config.timezone, ctx.locale());
   const note = h('p', { class: 'hint', id: `check-in-opens-${holds}` }, t('checkInOpensAt', { time }));
-  button.disabled = true;
+  button.setAttribute('aria-disabled', 'true');
   button.setAttribute('aria-describedby', note.id);
   const wait = Date.parse(opensAt) - Date.now();
   if (wait < DAY) {
     const timer = setTimeout(() => {
-      button.disabled = false;
+      button.removeAttribute('aria-disabled');
       button.removeAttribute('aria-describedby');
       note.remove();
     }, wait);

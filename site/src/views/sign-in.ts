@@ -9,7 +9,7 @@ import { checkbox, field, formChecked, h, replace } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { authorizeUrl } from '../pkce.ts';
 import { saveSession, sessionFromToken } from '../session.ts';
-import { errorBox, run } from '../ui.ts';
+import { announceDrawn, errorBox, run } from '../ui.ts';
 
 /** Only same-app hashes may be used as the post-sign-in destination. */
 export function safeNext(next: string | null): string {
@@ -19,11 +19,10 @@ export function safeNext(next: string | null): string {
 export function signInView(ctx: AppContext, main: HTMLElement, _p: unknown, query: URLSearchParams) {
   const next = safeNext(query.get('next'));
   const errors = errorBox();
-  const notice = query.get('expired')
-    ? h('p', { class: 'notice' }, t('sessionExpired'))
-    : query.get('failed')
-      ? h('p', { class: 'error', role: 'alert' }, t('signInFailed'))
-      : null;
+  // the session ended under the reader: said once the screen is drawn, not only shown
+  const expired = query.get('expired') ? h('p', { class: 'notice', role: 'status' }) : null;
+  const notice =
+    expired ?? (query.get('failed') ? h('p', { class: 'error', role: 'alert' }, t('signInFailed')) : null);
   const auth = ctx.config.auth;
   if (auth.mode === 'cognito') {
     const button = h('button', { type: 'button' }, t('signInWithCognito'));
@@ -34,6 +33,7 @@ export function signInView(ctx: AppContext, main: HTMLElement, _p: unknown, quer
       }),
     );
     replace(main, h('h1', {}, t('signInTitle')), notice, h('p', {}, t('signInCognitoIntro')), button, errors);
+    if (expired) announceDrawn(expired, t('sessionExpired'));
     return;
   }
 
@@ -87,4 +87,5 @@ export function signInView(ctx: AppContext, main: HTMLElement, _p: unknown, quer
     other,
     errors,
   );
+  if (expired) announceDrawn(expired, t('sessionExpired'));
 }

@@ -1,0 +1,374 @@
+/**
+ * The site by keyboard and screen reader, where the main flow (site.test.ts) does not go:
+ * where focus lands after actions that hide, replace or remove what the reader was on (the
+ * pickup desk's last "Load more", a ticket ended from elsewhere, a called ticket completed at
+ * another desk), a busy button that keeps the focus, filters that keep the reader on the
+ * control they use, results carried over a navigation announced by their live region, a
+ * refusal about one field marked on it, and a loading screen marked busy. Chromium against its own local hub.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { hubToken, requestJson } from '../../scripts/hub-process.ts';
+import { addDays, venueDate } from '../../site/src/time.ts';
+import {
+  axeViolations,
+  BrowserSuite,
+  focusReaches,
+  hubMissing,
+  recordStatusRegions,
+  statusLog,
+  storeSession,
+  tabTo,
+} from './harness.ts';
+
+const TZ = 'America/New_York';
+const VENUE = 'flagship-001';
+const WAIT = { timeout: 30_000 };
+
+/** What the keyboard focus is on: tag, name or id, and text, for assertion messages. */
+function describeFocus(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return 'body';
+    return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}[${el.getAttribute('name') ?? ''}] ${el.textContent?.slice(0, 40)}`;
+  });
+}
+
+/**
+ * Types `date` (YYYY-MM-DD) into the focused date field key by key, as a reader does: month,
+ * day and year in an en-US field, each segment moving on to the next when full.
+ */
+async function typeDate(page: Page, date: string): Promise<void> {
+  const [year, month, day] = date.split('-');
+  await page.keyboard.type(`${month}${day}${year}`, { delay: 30 });
+  await page.waitForTimeout(300);
+}
+
+describe('the site by keyboard and screen reader, in Chromium against the local hub', {
+  timeout: 600_000,
+  skip: hubMissing(),
+}, () => {
+  const hub = new BrowserSuite();
+  const today = venueDate(new Date(), TZ);
+
+  /** A page signed in as `username` (a shopper, or an operator), on `hash`. */
+  async function signedIn(username: string, hash: string, groups = ['shoppers']): Promise<Page> {
+    const page = await hub.newPage({
+      viewport: { width: 1280, height: 900 },
+      locale: 'en-US',
+      timezoneId: 'UTC',
+    });
+    await page.goto(`${hub.url}/#/sign-in`);
+    await storeSession(page, await hubToken(hub.url, username, groups));
+    await page.goto(`${hub.url}/${hash}`);
+    await page.getByText(`Signed in as ${username}`).waitFor(WAIT);
+    await page.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
+    return page;
+  }
+
+  const api = async <T>(username: string, groups: string[], method: string, path: string, body?: unknown) =>
+    requestJson(hub.url, method, path, { token: await hubToken(hub.url, username, groups), body }) as T;
+
+  let operator: Page;
+  let slotId = '';
+
+  it('the pickup desk’s last "Load more" hands the focus to the first order it brought', async () => {
+    const day = addDays(today, 9);
+    const created = await api<{ items: { slotId: string }[] }>(
+      'olivia',
+      ['operators'],
+      'POST',
+      `/venues/${VENUE}/pickup-slots`,
+      { date: day, from: '10:00', to: '10:30', slotMinutes: 30, capacity: 200 },
+    );
+    slotId = created.items[0]?.slotId ?? '';
+    // one more order than the desk's page (100, the API's largest): 101 shoppers, one each
+    for (let batch = 0; batch < 101; batch += 20) {
+      await Promise.all(
+        Array.from({ length: Math.min(20, 101 - batch) }, (_, i) =>
+          api(`desk-${batch + i}`, ['shoppers'], 'POST', `/pickup-slots/${slotId}/bookings`, {
+            orderRef: `DESK-${batch + i}`,
+          }),
+        ),
+      );
+    }
+    operator = await signedIn('olivia', `#/operator/slots/${slotId}`, ['operators']);
+    await operator.getByRole('heading', { level: 1, name: 'Pickup desk' }).waitFor(WAIT);
+    assert.equal(await operator.locator('li.card').count(), 100);
+    const more = operator.getByRole('button', { name: 'Load more' });
+    await more.focus();
+    await operator.keyboard.press('Enter');
+    await operator.locator('li.card').nth(100).waitFor(WAIT);
+    assert.equal(await more.isHidden(), true, 'no page after the last one');
+    await focusReaches(operator, 'li.card:nth-child(101) h2').catch(async () =>
+      assert.fail(`focus is on ${await describeFocus(operator)}`),
+    );
+  });
+
+  it('a busy button keeps the focus, says it is busy and takes no second press', async () => {
+    const created = await api<{ event: { eventId: string } }>(
+      'olivia',
+      ['operators'],
+      'POST',
+      `/venues/${VENUE}/events`,
+      {
+        kind: 'event',
+        title: 'Busy workshop',
+        status: 'published',
+        startsAt: `${addDays(today, 5)}T15:00:00Z`,
+        endsAt: `${addDays(today, 5)}T16:00:00Z`,
+        capacity: 10,
+      },
+    );
+    const shopper = await signedIn('uma', `#/events/${created.event.eventId}`);
+    const bookings: string[] = [];
+    await shopper.route('**/events/*/reservations', async (route) => {
+      bookings.push(route.request().method());
+      await new Promise((done) => setTimeout(done, 1500));
+      await route.continue();
+    });
+    await tabTo(shopper, 'button[type="submit"]');
+    await shopper.keyboard.press('Enter');
+    await shopper.waitForFunction(() => document.activeElement?.getAttribute('aria-busy') === 'true');
+    assert.equal(await describeFocus(shopper), 'button[] Book');
+    assert.equal(await shopper.getByRole('button', { name: 'Book' }).getAttribute('aria-disabled'), 'true');
+    await shopper.keyboard.press('Enter');
+    await shopper.getByText('Booked! Your reservation is confirmed.').waitFor(WAIT);
+    assert.deepEqual(bookings, ['POST'], 'one booking for two presses');
+    await focusReaches(shopper, 'button', 'Book');
+    assert.equal(await shopper.getByRole('button', { name: 'Book' }).getAttribute('aria-busy'), null);
+  });
+
+  it('a called ticket completed at another desk moves the focus to its lane’s "Call next"', async () => {
+    await api('quinn', ['shoppers'], 'POST', `/venues/${VENUE}/queue/tickets`, {
+      serviceKind: 'returns',
+      partySize: 1,
+      accessibility: false,
+    });
+    // the worker plans the queue within seconds: call next on a lane that has someone
+    type Called = { ticketId: string; calledLaneId?: string; laneId?: string };
+    let called: Called | undefined;
+    for (let i = 0; i < 60 && !called; i += 1) {
+      const board = await api<{ lanes: { laneId: string }[] }>(
+        'olivia',
+        ['operators'],
+        'GET',
+        `/venues/${VENUE}/queue`,
+      );
+      for (const lane of board.lanes) {
+        const answer = await api<{ ticket?: Called } | undefined>(
+          'olivia',
+          ['operators'],
+          'POST',
+          `/venues/${VENUE}/lanes/${lane.laneId}/call-next`,
+        );
+        called = answer?.ticket;
+        if (called) break;
+      }
+      if (!called) await new Promise((done) => setTimeout(done, 500));
+    }
+    assert.ok(called, 'a ticket called');
+    const lane = called.calledLaneId ?? called.laneId ?? '';
+    await operator.goto(`${hub.url}/#/operator/queue`);
+    await operator.getByRole('heading', { level: 1, name: 'Live queue board' }).waitFor(WAIT);
+    const served = operator.locator(`li[data-ticket="${called.ticketId}"] button[data-outcome="served"]`);
+    await served.focus();
+    await api('olivia', ['operators'], 'POST', `/queue/tickets/${called.ticketId}/complete`, {
+      outcome: 'served',
+    });
+    await served.waitFor({ state: 'detached', ...WAIT });
+    await focusReaches(operator, `section.lane[data-lane="${lane}"] button`).catch(async () =>
+      assert.fail(`focus is on ${await describeFocus(operator)}`),
+    );
+  });
+
+  it('a ticket left from another device moves the focus to what the live region says', async () => {
+    const shopper = await signedIn('rosa', '#/queue');
+    await shopper.getByRole('heading', { level: 1, name: 'Virtual queue' }).waitFor(WAIT);
+    await shopper.getByLabel('Service', { exact: true }).selectOption('consultation');
+    await shopper.getByRole('button', { name: 'Join the queue' }).click();
+    await shopper.getByRole('heading', { name: /Your ticket/ }).waitFor(WAIT);
+    await focusReaches(shopper, '#ticket-live');
+    await tabTo(shopper, 'button.secondary');
+    const mine = await api<{ items: { ticketId: string; status: string }[] }>(
+      'rosa',
+      ['shoppers'],
+      'GET',
+      '/me/queue/tickets',
+    );
+    const ticket = mine.items.find((x) => x.status === 'waiting' || x.status === 'called');
+    assert.ok(ticket);
+    await api('rosa', ['shoppers'], 'DELETE', `/queue/tickets/${ticket.ticketId}`);
+    await shopper.locator('#ticket-live').getByText('You left the queue.').waitFor(WAIT);
+    await focusReaches(shopper, '#ticket-live').catch(async () =>
+      assert.fail(`focus is on ${await describeFocus(shopper)}`),
+    );
+  });
+
+  it('filters keep the reader on the control they use; a date applies once typed, not at every key', async () => {
+    const shopper = await signedIn('sam', `#/?day=${today}`);
+    await shopper.getByRole('heading', { level: 1, name: "What's on" }).waitFor(WAIT);
+    // a select applies on change (the arrow keys change it): the new screen keeps the focus
+    // there, and says how many items the filters found
+    await recordStatusRegions(shopper);
+    await tabTo(shopper, 'select[name="kind"]');
+    await shopper.keyboard.press('ArrowDown');
+    await shopper.waitForFunction(() => location.hash.includes('kind=event'));
+    await shopper.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
+    await focusReaches(shopper, 'select[name="kind"]').catch(async () =>
+      assert.fail(`focus is on ${await describeFocus(shopper)}`),
+    );
+    assert.equal(await shopper.locator('select[name="kind"]').inputValue(), 'event');
+    const found = await shopper.locator('main li.card').count();
+    await shopper.getByText(`Items shown: ${found}`).waitFor(WAIT);
+    assert.ok(
+      (await statusLog(shopper)).includes(`said:Items shown: ${found}`),
+      (await statusLog(shopper)).join(' | '),
+    );
+    // a date field changes at every key: the screen waits until Enter (or leaving the field)
+    const hash = await shopper.evaluate(() => location.hash);
+    const tomorrow = addDays(today, 1);
+    await shopper.locator('input[name="day"]').focus();
+    await typeDate(shopper, tomorrow);
+    assert.equal(await shopper.locator('input[name="day"]').inputValue(), tomorrow);
+    assert.equal(await shopper.evaluate(() => location.hash), hash, 'no new screen while typing');
+    await focusReaches(shopper, 'input[name="day"]');
+    await shopper.keyboard.press('Enter');
+    await shopper.waitForFunction((day) => location.hash.includes(`day=${day}`), tomorrow);
+    await shopper.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
+    await focusReaches(shopper, 'input[name="day"]');
+    // and the pickup screen's day alike; leaving the field for the next one shows the new day
+    // (the demo venue has slots for it) with the reader on that next field
+    await shopper.goto(`${hub.url}/#/pickup?date=${today}`);
+    await shopper.getByRole('heading', { level: 1, name: 'Book a pickup' }).waitFor(WAIT);
+    await shopper.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
+    await shopper.locator('input[name="date"]').focus();
+    await typeDate(shopper, tomorrow);
+    assert.equal(await shopper.evaluate(() => location.hash), `#/pickup?date=${today}`);
+    assert.equal(await shopper.locator('input[name="date"]').inputValue(), tomorrow);
+    // Tab until the field is left (its year and picker take one press each)
+    for (let i = 0; i < 4 && (await shopper.evaluate(() => location.hash)).endsWith(today); i += 1)
+      await shopper.keyboard.press('Tab');
+    await shopper.waitForFunction((d) => location.hash.endsWith(d), tomorrow);
+    await shopper.getByRole('heading', { level: 1, name: 'Book a pickup' }).waitFor(WAIT);
+    await shopper.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
+    await focusReaches(shopper, 'input[name="orderRef"]').catch(async () =>
+      assert.fail(`focus is on ${await describeFocus(shopper)}`),
+    );
+    assert.deepEqual(await axeViolations(shopper), []);
+  });
+
+  it('what a screen brings over a navigation ("Created.", "3 slots created.") is announced', async () => {
+    await operator.goto(`${hub.url}/#/operator/catalog/new`);
+    await operator.getByRole('heading', { level: 1, name: 'New item' }).waitFor(WAIT);
+    await operator.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
+    await recordStatusRegions(operator);
+    await operator.getByLabel('Title', { exact: true }).fill('Announced workshop');
+    await operator.getByLabel('Starts', { exact: true }).fill(`${addDays(today, 3)}T10:00`);
+    await operator.getByLabel('Ends', { exact: true }).fill(`${addDays(today, 3)}T11:00`);
+    await operator.getByRole('button', { name: 'Create' }).click();
+    await operator.getByText('Created.', { exact: true }).waitFor(WAIT);
+    assert.ok((await statusLog(operator)).includes('said:Created.'), (await statusLog(operator)).join(' | '));
+    await focusReaches(operator, 'h1', 'Edit item');
+
+    await operator.goto(`${hub.url}/#/operator/slots`);
+    await operator.getByRole('heading', { level: 1, name: 'Pickup slots' }).waitFor(WAIT);
+    await operator.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
+    await recordStatusRegions(operator);
+    await operator.getByLabel('Date', { exact: true }).fill(addDays(today, 11));
+    await operator.getByLabel('From', { exact: true }).fill('09:00');
+    await operator.getByLabel('To', { exact: true }).fill('10:30');
+    await operator.getByRole('button', { name: 'Create a day of slots' }).click();
+    await operator.getByText('3 slots created.').waitFor(WAIT);
+    assert.ok(
+      (await statusLog(operator)).includes('said:3 slots created.'),
+      (await statusLog(operator)).join(' | '),
+    );
+  });
+
+  it('a capacity below what is booked marks the capacity field and takes the focus there', async () => {
+    const start = `${addDays(today, 4)}T15:00:00Z`;
+    const item = await api<{ event: { eventId: string } }>(
+      'olivia',
+      ['operators'],
+      'POST',
+      `/venues/${VENUE}/events`,
+      {
+        kind: 'event',
+        title: 'Capacity workshop',
+        status: 'published',
+        startsAt: start,
+        endsAt: `${addDays(today, 4)}T16:00:00Z`,
+        capacity: 10,
+      },
+    );
+    const eventId = item.event.eventId;
+    await api('tess', ['shoppers'], 'POST', `/events/${eventId}/reservations`, { partySize: 3 });
+    await operator.goto(`${hub.url}/#/operator/catalog/${eventId}`);
+    await operator.getByRole('heading', { level: 1, name: 'Edit item' }).waitFor(WAIT);
+    await operator.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
+    const capacity = operator.getByLabel('Capacity', { exact: true });
+    await capacity.fill('2');
+    await operator.getByRole('button', { name: 'Save' }).click();
+    const problem = operator.getByText('Capacity cannot go below the places already booked.');
+    await problem.waitFor(WAIT);
+    assert.equal(await capacity.getAttribute('aria-invalid'), 'true');
+    const described = (await capacity.getAttribute('aria-describedby'))?.split(' ') ?? [];
+    assert.ok(described.includes((await problem.getAttribute('id')) ?? '-'), described.join());
+    await focusReaches(operator, 'input[name="capacity"]');
+    // the next attempt clears the mark; the booked-places hint stays
+    await capacity.fill('5');
+    await operator.getByRole('button', { name: 'Save' }).click();
+    await operator.getByText('Saved.').waitFor(WAIT);
+    assert.equal(await capacity.getAttribute('aria-invalid'), null);
+    assert.match((await capacity.getAttribute('aria-describedby')) ?? '', /-hint$/);
+  });
+
+  it('a screen says it is busy while it loads', async () => {
+    const shopper = await signedIn('vera', '#/queue');
+    await shopper.route(
+      (url) => /^\/venues\/[^/]+\/events$/.test(url.pathname),
+      async (route) => {
+        await new Promise((done) => setTimeout(done, 1000));
+        await route.continue();
+      },
+    );
+    await shopper.evaluate(() => {
+      location.hash = '#/';
+    });
+    await shopper.locator('#main .view[aria-busy="true"]').waitFor({ state: 'attached', ...WAIT });
+    await shopper.getByRole('heading', { level: 1, name: "What's on" }).waitFor(WAIT);
+    assert.equal(await shopper.locator('#main [aria-busy]').count(), 0);
+  });
+
+  it('links say what they lead to: the day links without their arrows, one event’s days by their times', async () => {
+    const visitor = await hub.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
+    await visitor.goto(`${hub.url}/#/?day=${today}`);
+    await visitor.getByRole('heading', { level: 1, name: "What's on" }).waitFor(WAIT);
+    await visitor.getByRole('link', { name: 'Previous day', exact: true }).waitFor(WAIT);
+    await visitor.getByRole('link', { name: 'Next day', exact: true }).waitFor(WAIT);
+    // the demo campaign promotes one meetup on several days: each link names its own time
+    const campaigns = await requestJson(
+      hub.url,
+      'GET',
+      `/venues/${VENUE}/events?kind=campaign&from=${today}T00:00:00Z&to=${addDays(today, 30)}T00:00:00Z&limit=100`,
+    );
+    const campaign = (campaigns as { items: { eventId: string }[] }).items[0];
+    assert.ok(campaign, 'a demo campaign');
+    await visitor.goto(`${hub.url}/#/events/${campaign.eventId}`);
+    const section = visitor.locator('section[aria-labelledby="campaign-items"]');
+    await section.locator('li.card').first().waitFor(WAIT);
+    const names = await section.locator('li.card h3').evaluateAll((headings) =>
+      headings.map((h) => {
+        const link = h.querySelector('a');
+        return link?.getAttribute('aria-label') ?? link?.textContent ?? '';
+      }),
+    );
+    const titles = await section.locator('li.card h3 a').allTextContents();
+    assert.ok(new Set(titles).size < titles.length, `one title on several days: ${titles.join(' | ')}`);
+    assert.equal(new Set(names).size, names.length, names.join(' | '));
+    for (const [i, name] of names.entries()) assert.ok(name.startsWith(titles[i] ?? '-'), name);
+    assert.deepEqual(await axeViolations(visitor), []);
+  });
+});
