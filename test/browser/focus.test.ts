@@ -342,6 +342,43 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     assert.equal(await shopper.locator('#main [aria-busy]').count(), 0);
   });
 
+  it('a closed lane’s "Call next" is reachable but held, says why, and calls nobody', async () => {
+    const rules = (await requestJson(hub.url, 'GET', '/local/appconfig')) as {
+      venues: Record<string, { lanes: { laneId: string; open: boolean }[] }>;
+    };
+    const lanes = rules.venues[VENUE]?.lanes ?? [];
+    const laneId = lanes.at(-1)?.laneId ?? '';
+    const closing = structuredClone(rules);
+    for (const lane of closing.venues[VENUE]?.lanes ?? []) if (lane.laneId === laneId) lane.open = false;
+    await requestJson(hub.url, 'PUT', '/local/appconfig', { body: closing, expect: 200 });
+    try {
+      const calls: string[] = [];
+      operator.on('request', (request) => {
+        if (request.url().endsWith('/call-next')) calls.push(request.url());
+      });
+      await operator.goto(`${hub.url}/#/operator/queue`);
+      await operator.getByRole('heading', { level: 1, name: 'Live queue board' }).waitFor(WAIT);
+      const call = operator.locator(`section.lane[data-lane="${laneId}"] button[data-lane="${laneId}"]`);
+      // the board follows the rules within a poll or two
+      await operator
+        .locator(`section.lane[data-lane="${laneId}"] button[aria-disabled="true"]`)
+        .waitFor(WAIT);
+      const described = await call.getAttribute('aria-describedby');
+      assert.match(
+        (await operator.locator(`#${described}`).textContent()) ?? '',
+        /closed/,
+        'described by the heading that says closed',
+      );
+      await call.focus();
+      await operator.keyboard.press('Enter');
+      await operator.waitForTimeout(500);
+      assert.deepEqual(calls, [], 'no call-next request');
+      await focusReaches(operator, `section.lane[data-lane="${laneId}"] button`);
+    } finally {
+      await requestJson(hub.url, 'PUT', '/local/appconfig', { body: rules, expect: 200 });
+    }
+  });
+
   it('links say what they lead to: the day links without their arrows, one event’s days by their times', async () => {
     const visitor = await hub.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
     await visitor.goto(`${hub.url}/#/?day=${today}`);

@@ -11,6 +11,7 @@ import { formatTime } from '../time.ts';
 import {
   errorBox,
   focusFirst,
+  isBusy,
   labelFrom,
   laneFlags,
   PollFailures,
@@ -98,13 +99,14 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
     const list = h('ol', { class: 'planned' });
     const call = h('button', { type: 'button', 'data-lane': lane.laneId }, t('callNext'));
     call.setAttribute('aria-label', `${t('callNext')} · ${t('lane')} ${lane.laneId}`);
-    call.addEventListener('click', () =>
-      run(call, errors, async () => {
+    call.addEventListener('click', () => {
+      if (call.dataset.closed === 'true') return; // see holdWhileClosed
+      return run(call, errors, async () => {
         const ticket = await ctx.api.callNext(venueId, lane.laneId);
         replace(notice, ticket ? `${t('ticketCalled')}: ${ticketLabel(ctx, ticket)}` : t('nobodyWaiting'));
         await refresh();
-      }),
-    );
+      });
+    });
     const section = h(
       'section',
       { class: 'lane', 'aria-labelledby': title.id, 'data-lane': lane.laneId },
@@ -153,6 +155,7 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
         lanesEl.append(entry.section);
       }
       entry.title.textContent = laneTitle(lane, ctx.config.timezone, ctx.locale());
+      holdWhileClosed(entry.call, entry.title, lane.open === false);
       const planned = plannedFor(board, lane);
       replace(
         entry.list,
@@ -243,6 +246,23 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
     ),
   );
   timer = setTimeout(poll, POLL_MS);
+}
+
+/**
+ * A closed lane calls nobody (the API answers 409): its "call next" does nothing, says
+ * `aria-disabled` and is described by the lane's heading, which says "closed";
+ * the keyboard still reaches it, as it does a check-in that has not opened. A busy button's
+ * `aria-disabled` (see `run`) is left for `run` to clear.
+ */
+function holdWhileClosed(call: HTMLButtonElement, title: HTMLElement, closed: boolean): void {
+  call.dataset.closed = String(closed);
+  if (closed) {
+    call.setAttribute('aria-disabled', 'true');
+    call.setAttribute('aria-describedby', title.id);
+  } else if (call.hasAttribute('aria-describedby')) {
+    call.removeAttribute('aria-describedby');
+    if (!isBusy(call)) call.removeAttribute('aria-disabled');
+  }
 }
 
 /** A lane's heading on the board: its kinds, accessible, closed (and when it is announced back). */
