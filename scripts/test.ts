@@ -67,14 +67,14 @@ if (!skipStatic) {
   }
 }
 
-// Opt-in: SAM's esbuild builder copies the repository and runs npm install once per function
-// (about two minutes each here), too slow for every run; CI's lambda buildspec always runs it.
+// On by default (ADR 0500): the functions' makefile targets build the same bundles as
+// scripts/build.ts; `--no-sam-build`, or naming test paths, skips it.
 if (samBuild) {
   step('sam build', '.venv/bin/sam', ['build', '--template-file', 'template.yaml', '--parallel'], {
     env: {
       ...process.env,
       SAM_CLI_TELEMETRY: '0',
-      // the esbuild builder looks for esbuild on the PATH
+      // the project's tools first, as in buildspecs/lambda.yml (the makefile builds need none)
       PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
     },
   });

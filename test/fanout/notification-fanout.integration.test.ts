@@ -1,7 +1,7 @@
 /**
  * The fan-out over the real DynamoDB stores (DynamoDB Local, tables from templates/data.yaml):
  * bookings written by the reservation store, their BookingConfirmed events taken from the
- * outbox as the worker's sweep would, fanned out with delivery markers in the preferences
+ * outbox as the scheduled outbox sweeper would, fanned out with delivery markers in the preferences
  * table (lease scenarios: delivery-lease.test.ts).
  */
 import assert from 'node:assert/strict';

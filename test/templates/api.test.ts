@@ -4,7 +4,8 @@
  * profile (ADR 0417); exactly routes 1–5 and the profile are public and every other route sits
  * behind the JWT authorizer
  * (checkov CKV_AWS_95 / cfn-nag W46 for logging, ours for route auth); the functions follow
- * the platform conventions (runtime, arm64, tracing, esbuild, alias + canary with alarms).
+ * the platform conventions (runtime, arm64, tracing, the `npm run build` bundle through the
+ * Makefile, alias + canary with alarms).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
