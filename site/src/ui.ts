@@ -184,14 +184,25 @@ export function focusLost(): boolean {
     !active ||
     active === document.body ||
     !active.isConnected ||
-    (active instanceof HTMLElement && !active.checkVisibility())
+    (active instanceof HTMLElement && !isShown(active))
   );
+}
+
+/**
+ * Whether `element` is rendered: not `display: none`, itself or by an ancestor (`hidden`).
+ * `checkVisibility()` where the browser has it; Safari has it only from 17.4 and the site
+ * targets Safari 16, where an element that renders no box is the same test.
+ */
+export function isShown(element: Element): boolean {
+  return typeof element.checkVisibility === 'function'
+    ? element.checkVisibility()
+    : element.getClientRects().length > 0;
 }
 
 /** Focuses the first of `candidates` that takes the focus (connected, shown, focusable). */
 export function focusFirst(...candidates: (HTMLElement | null | undefined)[]): void {
   for (const candidate of candidates) {
-    if (!candidate?.isConnected || !candidate.checkVisibility()) continue;
+    if (!candidate?.isConnected || !isShown(candidate)) continue;
     candidate.focus();
     if (document.activeElement === candidate) return;
   }
