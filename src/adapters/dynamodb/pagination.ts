@@ -47,10 +47,15 @@ function invalid(): ValidationFailed {
   return ValidationFailed.at('cursor', 'The cursor is not valid for this list.');
 }
 
+/** Compares as DynamoDB orders string keys: by their UTF-8 bytes, not JavaScript's UTF-16 units. */
+function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
 function withinBounds(value: string, bounds: SortBounds): boolean {
-  if (bounds.atLeast !== undefined && value < bounds.atLeast) return false;
-  if (bounds.atMost !== undefined && value > bounds.atMost) return false;
-  return bounds.below === undefined || value < bounds.below;
+  if (bounds.atLeast !== undefined && compareKeys(value, bounds.atLeast) < 0) return false;
+  if (bounds.atMost !== undefined && compareKeys(value, bounds.atMost) > 0) return false;
+  return bounds.below === undefined || compareKeys(value, bounds.below) < 0;
 }
 
 export function encodeCursor(scope: CursorScope, key: Key): string {

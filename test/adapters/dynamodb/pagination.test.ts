@@ -81,6 +81,19 @@ describe('cursors', () => {
     for (const sort of outside) {
       assert.throws(() => decodeCursor(inDay, { ...scope, sort }, keyNames, 'gsi1pk'), isCursorError);
     }
+    // bounds compare as DynamoDB does, by UTF-8 bytes: U+FFFF sorts below an emoji there, though
+    // its UTF-16 unit sorts above the emoji's surrogates in JavaScript
+    const astral = forge({ i: 'byUser', p: 'USER#u1', k: { ...key, gsi1sk: 'x\uffff' } });
+    assert.throws(
+      () =>
+        decodeCursor(
+          astral,
+          { ...scope, sort: { name: 'gsi1sk', atLeast: 'x\u{1f600}' } },
+          keyNames,
+          'gsi1pk',
+        ),
+      isCursorError,
+    );
     // 600 characters, 1200 bytes: DynamoDB's sort keys take at most 1024
     const long = forge({ i: 'byUser', p: 'USER#u1', k: { ...key, sk: 'é'.repeat(600) } });
     assert.ok(long.length <= 2048);
