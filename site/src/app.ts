@@ -126,18 +126,23 @@ export class Router {
     }
     // Each screen renders into its own container: a screen still awaiting the API when the
     // user moves on writes into a detached node instead of over the next screen.
-    // busy until the screen is drawn: assistive technology waits instead of reading half of it
+    // busy until the screen is drawn: assistive technology waits instead of reading half of it.
+    // "Loading…" shows at once, but is only said when the screen is slow to come (see
+    // `loadingAnnouncer`): the heading that takes the focus is what says a screen arrived.
     const container = h(
       'div',
       { class: 'view', 'aria-busy': 'true' },
-      h('p', { role: 'status' }, t('loading')),
+      h('p', { 'aria-hidden': 'true' }, t('loading')),
     );
-    this.main.replaceChildren(container);
+    const loading = loadingAnnouncer();
+    this.main.replaceChildren(loading.region, container);
     document.documentElement.lang = language();
     try {
       await match.route.view(this.ctx(), container, match.params, query);
     } catch {
       replace(container, h('h1', {}, t('appName')), h('p', { role: 'alert' }, t('errorGeneric')));
+    } finally {
+      loading.done();
     }
     container.removeAttribute('aria-busy');
     if (renderId !== this.renderCount) return false;
@@ -152,4 +157,28 @@ export class Router {
     (control ?? heading)?.focus();
     return true;
   }
+}
+
+/** How long a screen may take before "Loading…" is said: about the span a reader waits without wondering. */
+export const LOADING_ANNOUNCE_MS = 1000;
+
+/**
+ * The status region that says "Loading…" for a screen that takes more than
+ * `LOADING_ANNOUNCE_MS`; said at every navigation, it would only be noise before the heading.
+ * It is drawn empty (a region's changes are announced, not what it held when it appeared),
+ * outside the busy screen (assistive technology may hold back what changes inside an
+ * `aria-busy` element), and shown to the eye only by the screen's own "Loading…".
+ */
+function loadingAnnouncer(): { region: HTMLElement; done: () => void } {
+  const region = h('p', { role: 'status', class: 'visually-hidden' });
+  const timer = setTimeout(() => {
+    region.textContent = t('loading');
+  }, LOADING_ANNOUNCE_MS);
+  return {
+    region,
+    done: () => {
+      clearTimeout(timer);
+      region.remove();
+    },
+  };
 }

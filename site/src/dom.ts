@@ -71,12 +71,17 @@ export function select(name: string, options: [string, string][], selected?: str
 }
 
 /**
- * Applies a date filter once the reader is done with the field: on Enter, or when it loses
- * the focus with a new date. Not on `change`, which Chromium fires at every key in a date
- * field: the screen would be drawn again between the digits of a year.
+ * Applies a date filter once the reader has chosen a date. Typed dates apply on Enter, or when
+ * the field loses the focus with a new date: not at each key (Chromium fires `change` at every
+ * one, and a screen drawn again between the digits of a year would put the next digits into a
+ * new field). A date chosen in the browser's picker, by mouse, touch or keyboard, applies at
+ * once: the picker sends no key to the field, and the reader stays on it, so waiting for them
+ * to leave would show nothing. A change is typed when it comes from a key pressed in the field
+ * (Chromium changes the value within the key's own event task).
  */
-export function applyDateOnLeave(input: HTMLInputElement, apply: () => void): void {
+export function applyDateFilter(input: HTMLInputElement, apply: () => void): void {
   let applied = false;
+  let typing = false;
   const applyChanged = () => {
     // once: Chromium blurs the field again when the new screen removes it
     if (applied || !input.isConnected || input.value === '' || input.value === input.defaultValue) return;
@@ -84,9 +89,18 @@ export function applyDateOnLeave(input: HTMLInputElement, apply: () => void): vo
     apply();
   };
   input.addEventListener('keydown', (event) => {
-    if (event.key !== 'Enter') return;
-    event.preventDefault();
-    applyChanged();
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      applyChanged();
+      return;
+    }
+    typing = true;
+    setTimeout(() => {
+      typing = false;
+    });
+  });
+  input.addEventListener('change', () => {
+    if (!typing) applyChanged();
   });
   input.addEventListener('blur', applyChanged);
 }

@@ -106,7 +106,7 @@ export async function run(
   options: RunOptions = {},
 ): Promise<boolean> {
   // busy with its previous action, or held (a check-in whose window has not opened)
-  if (button?.getAttribute('aria-disabled') === 'true') return false;
+  if (button && (isBusy(button) || isHeld(button))) return false;
   box.replaceChildren();
   options.status?.replaceChildren();
   for (const control of Object.values(options.fields ?? {})) setErrorRef(control, undefined);
@@ -131,12 +131,45 @@ export function isBusy(button: HTMLButtonElement): boolean {
   return button.getAttribute('aria-busy') === 'true';
 }
 
+/**
+ * Busy says `aria-busy` and `aria-disabled`; once done, the button stays `aria-disabled` if it
+ * was held meanwhile (a lane closed while its "Call next" ran), as `hold` asked.
+ */
 function setBusy(button: HTMLButtonElement | null, busy: boolean): void {
   if (!button) return;
-  for (const name of ['aria-disabled', 'aria-busy']) {
-    if (busy) button.setAttribute(name, 'true');
-    else button.removeAttribute(name);
+  if (busy) {
+    button.setAttribute('aria-busy', 'true');
+    button.setAttribute('aria-disabled', 'true');
+    return;
   }
+  button.removeAttribute('aria-busy');
+  if (!isHeld(button)) button.removeAttribute('aria-disabled');
+}
+
+/** Whether the button is held unavailable (see `hold`). */
+export function isHeld(button: HTMLButtonElement): boolean {
+  return button.dataset.held !== undefined;
+}
+
+/**
+ * Holds an action's button unavailable, described by `reason` (the note saying when check-in
+ * opens, a lane's heading saying it is closed), until `release`: it says `aria-disabled`
+ * rather than turning `disabled`, so the keyboard still reaches it and a screen reader reads
+ * why with it; `run()` does not start it. Busy and held are told apart (`aria-busy`,
+ * `data-held`), so the end of a busy action never releases a held button.
+ */
+export function hold(button: HTMLButtonElement, reason: HTMLElement): void {
+  button.dataset.held = reason.id;
+  button.setAttribute('aria-disabled', 'true');
+  button.setAttribute('aria-describedby', reason.id);
+}
+
+/** Ends `hold`: the button is available again, unless its action still runs. */
+export function release(button: HTMLButtonElement): void {
+  if (!isHeld(button)) return;
+  delete button.dataset.held;
+  button.removeAttribute('aria-describedby');
+  if (!isBusy(button)) button.removeAttribute('aria-disabled');
 }
 
 /** The `h1` of the screen `element` is on (the router makes it focusable). */
@@ -151,14 +184,25 @@ export function focusLost(): boolean {
     !active ||
     active === document.body ||
     !active.isConnected ||
-    (active instanceof HTMLElement && !active.checkVisibility())
+    (active instanceof HTMLElement && !isShown(active))
   );
+}
+
+/**
+ * Whether `element` is rendered: not `display: none`, itself or by an ancestor (`hidden`).
+ * `checkVisibility()` where the browser has it; Safari has it only from 17.4 and the site
+ * targets Safari 16, where an element that renders no box is the same test.
+ */
+export function isShown(element: Element): boolean {
+  return typeof element.checkVisibility === 'function'
+    ? element.checkVisibility()
+    : element.getClientRects().length > 0;
 }
 
 /** Focuses the first of `candidates` that takes the focus (connected, shown, focusable). */
 export function focusFirst(...candidates: (HTMLElement | null | undefined)[]): void {
   for (const candidate of candidates) {
-    if (!candidate?.isConnected || !candidate.checkVisibility()) continue;
+    if (!candidate?.isConnected || !isShown(candidate)) continue;
     candidate.focus();
     if (document.activeElement === candidate) return;
   }

@@ -10,13 +10,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { hubToken, requestJson } from '../../scripts/hub-process.ts';
-import { addDays, venueDate } from '../../site/src/time.ts';
+import { addDays, formatRange, venueDate, zonedToUtc } from '../../site/src/time.ts';
 import {
   axeViolations,
   BrowserSuite,
   focusReaches,
   hubMissing,
   recordStatusRegions,
+  screenDrawn,
   statusLog,
   storeSession,
   tabTo,
@@ -53,17 +54,23 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
   const today = venueDate(new Date(), TZ);
 
   /** A page signed in as `username` (a shopper, or an operator), on `hash`. */
-  async function signedIn(username: string, hash: string, groups = ['shoppers']): Promise<Page> {
+  async function signedIn(
+    username: string,
+    hash: string,
+    groups = ['shoppers'],
+    prepare?: (page: Page) => Promise<unknown>,
+  ): Promise<Page> {
     const page = await hub.newPage({
       viewport: { width: 1280, height: 900 },
       locale: 'en-US',
       timezoneId: 'UTC',
     });
+    await prepare?.(page);
     await page.goto(`${hub.url}/#/sign-in`);
     await storeSession(page, await hubToken(hub.url, username, groups));
     await page.goto(`${hub.url}/${hash}`);
     await page.getByText(`Signed in as ${username}`).waitFor(WAIT);
-    await page.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
+    await screenDrawn(page);
     return page;
   }
 
@@ -104,6 +111,84 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     await focusReaches(operator, 'li.card:nth-child(101) h2').catch(async () =>
       assert.fail(`focus is on ${await describeFocus(operator)}`),
     );
+    // a browser without checkVisibility (Safari before 17.4, which the site targets): the
+    // focus goes the same way, and nothing throws
+    const older = await signedIn('olivia', `#/operator/slots/${slotId}`, ['operators'], (page) =>
+      page.addInitScript(() => {
+        delete (Element.prototype as Partial<Element>).checkVisibility;
+      }),
+    );
+    const thrown: string[] = [];
+    older.on('pageerror', (error) => thrown.push(error.message));
+    await older.locator('li.card').nth(99).waitFor(WAIT);
+    await older.getByRole('button', { name: 'Load more' }).focus();
+    await older.keyboard.press('Enter');
+    await older.locator('li.card').nth(100).waitFor(WAIT);
+    await focusReaches(older, 'li.card:nth-child(101) h2').catch(async () =>
+      assert.fail(`focus is on ${await describeFocus(older)}`),
+    );
+    assert.deepEqual(thrown, []);
+    await older.close();
+  });
+
+  it('the pickup desk names its slot, holds an early check-in and says why the API refused one', async () => {
+    const day = addDays(today, 12);
+    const created = await api<{ items: { slotId: string }[] }>(
+      'olivia',
+      ['operators'],
+      'POST',
+      `/venues/${VENUE}/pickup-slots`,
+      { date: day, from: '10:00', to: '10:15', slotMinutes: 15, capacity: 2 },
+    );
+    const slot = created.items[0]?.slotId ?? '';
+    const named = `Pickup desk · ${formatRange(
+      zonedToUtc(day, '10:00', TZ).toISOString(),
+      zonedToUtc(day, '10:15', TZ).toISOString(),
+      TZ,
+      'en-US',
+    )}`;
+    // an empty slot, opened from the day's slots: named by the day's slots (route 5)
+    const desk = await signedIn('olivia', `#/operator/slots?date=${day}`, ['operators']);
+    await desk.locator(`a[href^="#/operator/slots/${slot}?"]`).click();
+    await desk.getByRole('heading', { level: 1, name: named, exact: true }).waitFor(WAIT);
+    await desk.getByText('No orders are booked for this slot.').waitFor(WAIT);
+    const spaced = (text: string) => text.replace(/\s+/g, ' ');
+    assert.equal(spaced(await desk.title()), spaced(`${named} · Flagship Community Hub`));
+    // with an order, a bare link (no day) is named by the order's times
+    await api('wes', ['shoppers'], 'POST', `/pickup-slots/${slot}/bookings`, { orderRef: 'EARLY-1' });
+    await desk.goto(`${hub.url}/#/operator/slots/${slot}`);
+    await desk.getByRole('heading', { level: 1, name: named, exact: true }).waitFor(WAIT);
+    await screenDrawn(desk);
+    // 30 minutes before 10:00 in the demo rules: held, reached by the keyboard, said why
+    const checkIn = desk.getByRole('button', { name: 'Check in: EARLY-1' });
+    assert.equal(await checkIn.getAttribute('aria-disabled'), 'true');
+    const note = desk.getByText(/^Check-in opens at 9:30\sAM\.$/);
+    assert.equal(await checkIn.getAttribute('aria-describedby'), await note.getAttribute('id'));
+    const checkIns: string[] = [];
+    desk.on('request', (request) => {
+      if (request.url().endsWith('/check-in')) checkIns.push(request.url());
+    });
+    await tabTo(desk, 'button[aria-label="Check in: EARLY-1"]');
+    await desk.keyboard.press('Enter');
+    await desk.waitForTimeout(300);
+    assert.deepEqual(checkIns, [], 'no check-in asked of the API');
+    // without the rules (the profile cannot be read) the API refuses, and the card says why
+    await desk.route(
+      (url) => url.pathname === `/venues/${VENUE}`,
+      (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{}' }),
+    );
+    await desk.reload();
+    await desk.getByRole('heading', { level: 1, name: named, exact: true }).waitFor(WAIT);
+    await screenDrawn(desk);
+    assert.equal(await checkIn.getAttribute('aria-disabled'), null);
+    await checkIn.click();
+    await desk
+      .locator('li.card [role="alert"]')
+      .getByText(/^Check-in is not open yet\. It opens shortly before the start \(10:00\sAM\)\.$/)
+      .waitFor(WAIT);
+    assert.equal(checkIns.length, 1);
+    assert.equal(await desk.getByText('This is not possible right now.').count(), 0);
+    await desk.close();
   });
 
   it('a busy button keeps the focus, says it is busy and takes no second press', async () => {
@@ -215,7 +300,7 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     await tabTo(shopper, 'select[name="kind"]');
     await shopper.keyboard.press('ArrowDown');
     await shopper.waitForFunction(() => location.hash.includes('kind=event'));
-    await shopper.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
+    await screenDrawn(shopper);
     await focusReaches(shopper, 'select[name="kind"]').catch(async () =>
       assert.fail(`focus is on ${await describeFocus(shopper)}`),
     );
@@ -236,13 +321,26 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     await focusReaches(shopper, 'input[name="day"]');
     await shopper.keyboard.press('Enter');
     await shopper.waitForFunction((day) => location.hash.includes(`day=${day}`), tomorrow);
-    await shopper.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
+    await screenDrawn(shopper);
     await focusReaches(shopper, 'input[name="day"]');
+    // a day chosen in the browser's picker applies at once, the reader still on the field
+    // (the picker, opened and used here by keyboard as by mouse, sends no key to the field)
+    const dayAfter = addDays(today, 2);
+    await shopper.keyboard.press('Alt+ArrowDown');
+    await shopper.waitForTimeout(500);
+    await shopper.keyboard.press('ArrowRight');
+    await shopper.keyboard.press('Enter');
+    await shopper
+      .waitForFunction((day) => location.hash.includes(`day=${day}`), dayAfter, { timeout: 5000 })
+      .catch(async () => assert.fail(`still ${await shopper.evaluate(() => location.hash)}`));
+    await screenDrawn(shopper);
+    await focusReaches(shopper, 'input[name="day"]');
+    assert.equal(await shopper.locator('input[name="day"]').inputValue(), dayAfter);
     // and the pickup screen's day alike; leaving the field for the next one shows the new day
     // (the demo venue has slots for it) with the reader on that next field
     await shopper.goto(`${hub.url}/#/pickup?date=${today}`);
     await shopper.getByRole('heading', { level: 1, name: 'Book a pickup' }).waitFor(WAIT);
-    await shopper.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
+    await screenDrawn(shopper);
     await shopper.locator('input[name="date"]').focus();
     await typeDate(shopper, tomorrow);
     assert.equal(await shopper.evaluate(() => location.hash), `#/pickup?date=${today}`);
@@ -252,7 +350,7 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
       await shopper.keyboard.press('Tab');
     await shopper.waitForFunction((d) => location.hash.endsWith(d), tomorrow);
     await shopper.getByRole('heading', { level: 1, name: 'Book a pickup' }).waitFor(WAIT);
-    await shopper.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
+    await screenDrawn(shopper);
     await focusReaches(shopper, 'input[name="orderRef"]').catch(async () =>
       assert.fail(`focus is on ${await describeFocus(shopper)}`),
     );
@@ -262,7 +360,7 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
   it('what a screen brings over a navigation ("Created.", "3 slots created.") is announced', async () => {
     await operator.goto(`${hub.url}/#/operator/catalog/new`);
     await operator.getByRole('heading', { level: 1, name: 'New item' }).waitFor(WAIT);
-    await operator.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
+    await screenDrawn(operator);
     await recordStatusRegions(operator);
     await operator.getByLabel('Title', { exact: true }).fill('Announced workshop');
     await operator.getByLabel('Starts', { exact: true }).fill(`${addDays(today, 3)}T10:00`);
@@ -274,7 +372,7 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
 
     await operator.goto(`${hub.url}/#/operator/slots`);
     await operator.getByRole('heading', { level: 1, name: 'Pickup slots' }).waitFor(WAIT);
-    await operator.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
+    await screenDrawn(operator);
     await recordStatusRegions(operator);
     await operator.getByLabel('Date', { exact: true }).fill(addDays(today, 11));
     await operator.getByLabel('From', { exact: true }).fill('09:00');
@@ -307,7 +405,7 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     await api('tess', ['shoppers'], 'POST', `/events/${eventId}/reservations`, { partySize: 3 });
     await operator.goto(`${hub.url}/#/operator/catalog/${eventId}`);
     await operator.getByRole('heading', { level: 1, name: 'Edit item' }).waitFor(WAIT);
-    await operator.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
+    await screenDrawn(operator);
     const capacity = operator.getByLabel('Capacity', { exact: true });
     await capacity.fill('2');
     await operator.getByRole('button', { name: 'Save' }).click();
@@ -325,21 +423,76 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     assert.match((await capacity.getAttribute('aria-describedby')) ?? '', /-hint$/);
   });
 
-  it('a screen says it is busy while it loads', async () => {
+  it('a screen says it is busy while it loads, and "Loading…" only when it is slow to come', async () => {
     const shopper = await signedIn('vera', '#/queue');
     await shopper.route(
       (url) => /^\/venues\/[^/]+\/events$/.test(url.pathname),
       async (route) => {
-        await new Promise((done) => setTimeout(done, 1000));
+        await new Promise((done) => setTimeout(done, 2500));
         await route.continue();
       },
     );
+    await recordStatusRegions(shopper);
     await shopper.evaluate(() => {
       location.hash = '#/';
     });
     await shopper.locator('#main .view[aria-busy="true"]').waitFor({ state: 'attached', ...WAIT });
     await shopper.getByRole('heading', { level: 1, name: "What's on" }).waitFor(WAIT);
     assert.equal(await shopper.locator('#main [aria-busy]').count(), 0);
+    // said once, by a region outside the busy screen, and gone with the loading
+    const slow = await statusLog(shopper);
+    assert.equal(slow.filter((entry) => entry === 'said:Loading…').length, 1, slow.join(' | '));
+    assert.equal(await shopper.getByRole('status').filter({ hasText: 'Loading…' }).count(), 0);
+    // a screen that comes at once is not preceded by "Loading…": its heading says it arrived
+    const before = slow.length;
+    await shopper.getByRole('link', { name: 'Preferences' }).click();
+    await shopper.getByRole('heading', { level: 1, name: 'Preferences' }).waitFor(WAIT);
+    await screenDrawn(shopper);
+    await focusReaches(shopper, 'h1', 'Preferences');
+    const fast = (await statusLog(shopper)).slice(before);
+    assert.deepEqual(
+      fast.filter((entry) => entry.includes('Loading…')),
+      [],
+      fast.join(' | '),
+    );
+  });
+
+  it('a lane closed while its "Call next" runs stays held once the call is done', async () => {
+    const rules = (await requestJson(hub.url, 'GET', '/local/appconfig')) as {
+      venues: Record<string, { lanes: { laneId: string; open: boolean }[] }>;
+    };
+    const laneId = rules.venues[VENUE]?.lanes.at(-1)?.laneId ?? '';
+    const closing = structuredClone(rules);
+    for (const lane of closing.venues[VENUE]?.lanes ?? []) if (lane.laneId === laneId) lane.open = false;
+    try {
+      await operator.goto(`${hub.url}/#/operator/queue`);
+      await operator.getByRole('heading', { level: 1, name: 'Live queue board' }).waitFor(WAIT);
+      const call = operator.locator(`section.lane[data-lane="${laneId}"] button[data-lane="${laneId}"]`);
+      await call.waitFor(WAIT);
+      assert.equal(await call.getAttribute('aria-disabled'), null, 'open to start with');
+      // the lane closes while the call is on its way; the board's polls see it closed meanwhile
+      await operator.route('**/call-next', async (route) => {
+        await requestJson(hub.url, 'PUT', '/local/appconfig', { body: closing, expect: 200 });
+        await operator.locator(`section.lane[data-lane="${laneId}"] h2`, { hasText: 'closed' }).waitFor(WAIT);
+        await route.fulfill({ status: 204 });
+      });
+      await call.focus();
+      await operator.keyboard.press('Enter');
+      await operator.locator('.notice', { hasText: 'Nobody is waiting for this lane.' }).waitFor(WAIT);
+      await operator.waitForFunction(
+        (lane) => !document.querySelector(`button[data-lane="${lane}"]`)?.hasAttribute('aria-busy'),
+        laneId,
+      );
+      // at once, not a poll later: done with its call, the button is still held and says why
+      const state = await call.evaluate((button) => [
+        button.getAttribute('aria-disabled'),
+        button.getAttribute('aria-describedby'),
+      ]);
+      assert.deepEqual(state, ['true', `lane-${laneId}`]);
+    } finally {
+      await operator.unroute('**/call-next');
+      await requestJson(hub.url, 'PUT', '/local/appconfig', { body: rules, expect: 200 });
+    }
   });
 
   it('a closed lane’s "Call next" is reachable but held, says why, and calls nobody', async () => {

@@ -171,33 +171,59 @@ export async function focusReaches(page: Page, selector: string, text?: string):
 }
 
 /**
- * Records what the page's live status regions say: `drawn:<text>` when a region appears,
- * `filled:<text>` when its text changes before the page has been rendered with it, and
- * `said:<text>` when its text changes once it has been (two animation frames after it
- * appeared). Screen readers announce only the last: a region inserted and filled before
- * the page is rendered again is new to them, not changed.
+ * Records what the page's live regions (`role="status"`, `aria-live`) say: `drawn:<text>`
+ * when a region appears, `filled:<text>` when its text changes before the page has been
+ * rendered with it, `said:<text>` when its text changes once it has been (two animation frames
+ * after it appeared; regions already on the page when recording starts have been), and
+ * `busy:<text>` when it changes inside an `aria-busy` element, which assistive technology may
+ * hold back. Screen readers announce only `said`: a region inserted and filled before the page
+ * is rendered again is new to them, not changed. A change is logged once per region and
+ * batch of mutations (a `replace` is several), with the text the region then holds, whether
+ * it was written into the region, into an element inside it, or into a text node.
  */
 export async function recordStatusRegions(page: Page): Promise<void> {
   await page.evaluate(() => {
+    const LIVE = '[role="status"], [aria-live]:not([aria-live="off"])';
     const log: string[] = [];
-    const shown = new WeakSet<Element>();
+    const shown = new WeakSet<Element>(Array.from(document.querySelectorAll(LIVE)));
     (window as unknown as { statusLog: string[] }).statusLog = log;
     new MutationObserver((records) => {
+      const changed = new Set<Element>();
       for (const record of records) {
         for (const node of Array.from(record.addedNodes)) {
           if (!(node instanceof Element)) continue;
-          for (const el of [node, ...Array.from(node.querySelectorAll('[role="status"]'))]) {
-            if (!el.matches('[role="status"]')) continue;
+          for (const el of [node, ...Array.from(node.querySelectorAll(LIVE))]) {
+            if (!el.matches(LIVE)) continue;
             log.push(`drawn:${el.textContent}`);
             requestAnimationFrame(() => requestAnimationFrame(() => shown.add(el)));
           }
         }
-        const target = record.target;
-        if (target instanceof Element && target.matches('[role="status"]') && record.addedNodes.length > 0)
-          log.push(`${shown.has(target) ? 'said' : 'filled'}:${target.textContent}`);
+        const target = record.target instanceof Element ? record.target : record.target.parentElement;
+        // a region's own insertion is "drawn" above (its parent is the target, not a region)
+        const region = target?.closest(LIVE);
+        if (region && (record.type === 'characterData' || record.addedNodes.length > 0)) changed.add(region);
       }
-    }).observe(document.body, { childList: true, subtree: true });
+      for (const region of changed) {
+        const state = region.closest('[aria-busy="true"]') ? 'busy' : shown.has(region) ? 'said' : 'filled';
+        log.push(`${state}:${region.textContent}`);
+      }
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
   });
+}
+
+/**
+ * Waits until the router has drawn the screen: its view is no longer `aria-busy` (the
+ * "Loading…" the screen showed is gone with it).
+ */
+export async function screenDrawn(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const view = document.querySelector('#main > .view');
+      return view !== null && !view.hasAttribute('aria-busy');
+    },
+    undefined,
+    { timeout },
+  );
 }
 
 /** What `recordStatusRegions` has seen so far. */

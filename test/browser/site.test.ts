@@ -16,6 +16,7 @@ import {
   focusReaches,
   hubMissing,
   recordStatusRegions,
+  screenDrawn,
   screenshot,
   statusLog,
   storeSession,
@@ -58,7 +59,7 @@ describe('venue site in Chromium against the local hub', { timeout: 600_000, ski
   /** Waits for a screen to settle, then checks it with axe and saves a screenshot. */
   async function screen(page: Page, name: string, heading: string | RegExp): Promise<void> {
     await page.getByRole('heading', { level: 1, name: heading }).waitFor(WAIT);
-    await page.getByText('Loading…').waitFor({ state: 'detached', ...WAIT });
+    await screenDrawn(page);
     assert.deepEqual(await axeViolations(page), [], `axe on ${name}`);
     await screenshot(page, name);
   }
@@ -67,7 +68,7 @@ describe('venue site in Chromium against the local hub', { timeout: 600_000, ski
   async function switchLanguage(page: Page, to: 'en' | 'es', heading: string): Promise<void> {
     await page.locator('#language-select').selectOption(to);
     await page.getByRole('heading', { level: 1, name: heading }).waitFor(WAIT);
-    await page.getByText(/^(Loading|Cargando)…$/).waitFor({ state: 'detached', ...WAIT });
+    await screenDrawn(page);
   }
 
   async function signIn(page: Page, username: string): Promise<void> {
@@ -250,9 +251,15 @@ describe('venue site in Chromium against the local hub', { timeout: 600_000, ski
     await shopper.waitForTimeout(300);
     shopper.off('request', recordCheckIn);
     assert.deepEqual(checkIns, []);
+    // the notice region was on the screen before: what it now says is announced
+    await recordStatusRegions(shopper);
     await shopper.getByRole('button', { name: 'Check in: Pickup ORD-1001' }).click();
     await shopper.getByText('Checked in.').waitFor(WAIT);
     await focusReaches(shopper, 'li.card h2', 'Pickup ORD-1001');
+    const said = await statusLog(shopper);
+    assert.ok(said.includes('said:Checked in. Follow your queue ticket'), said.join(' | '));
+    // the link's text is its name, without the space before it
+    assert.equal(await shopper.locator('.notice a').textContent(), 'Follow your queue ticket');
     await shopper.getByRole('link', { name: 'Follow your queue ticket' }).first().click();
     await screen(shopper, '06-queue-ticket', 'Virtual queue');
     // the worker plans the ticket (lane, position, ETA) within seconds; the live region says so
@@ -635,8 +642,8 @@ describe('venue site in Chromium against the local hub', { timeout: 600_000, ski
 
     // the operator opens the slot's desk from the slots screen, and checks the order in
     await operator.goto(`${hub.url}/#/operator/slots?date=${today}`);
-    await operator.locator(`a[href="#/operator/slots/${slot.slotId}"]`).click();
-    await screen(operator, '19-operator-pickup-desk', 'Pickup desk');
+    await operator.locator(`a[href="#/operator/slots/${slot.slotId}?date=${today}"]`).click();
+    await screen(operator, '19-operator-pickup-desk', /^Pickup desk · /);
     assert.equal(
       await operator.getByRole('link', { name: 'Back' }).getAttribute('href'),
       `#/operator/slots?date=${today}`,

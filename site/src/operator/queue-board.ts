@@ -11,10 +11,11 @@ import { formatTime } from '../time.ts';
 import {
   errorBox,
   focusFirst,
-  isBusy,
+  hold,
   labelFrom,
   laneFlags,
   PollFailures,
+  release,
   run,
   serviceLabel,
   showError,
@@ -99,14 +100,14 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
     const list = h('ol', { class: 'planned' });
     const call = h('button', { type: 'button', 'data-lane': lane.laneId }, t('callNext'));
     call.setAttribute('aria-label', `${t('callNext')} · ${t('lane')} ${lane.laneId}`);
-    call.addEventListener('click', () => {
-      if (call.dataset.closed === 'true') return; // see holdWhileClosed
-      return run(call, errors, async () => {
+    // held while the lane is closed (see holdWhileClosed): run() does not start it then
+    call.addEventListener('click', () =>
+      run(call, errors, async () => {
         const ticket = await ctx.api.callNext(venueId, lane.laneId);
         replace(notice, ticket ? `${t('ticketCalled')}: ${ticketLabel(ctx, ticket)}` : t('nobodyWaiting'));
         await refresh();
-      });
-    });
+      }),
+    );
     const section = h(
       'section',
       { class: 'lane', 'aria-labelledby': title.id, 'data-lane': lane.laneId },
@@ -249,20 +250,13 @@ export async function queueBoardView(ctx: AppContext, main: HTMLElement) {
 }
 
 /**
- * A closed lane calls nobody (the API answers 409): its "call next" does nothing, says
- * `aria-disabled` and is described by the lane's heading, which says "closed";
- * the keyboard still reaches it, as it does a check-in that has not opened. A busy button's
- * `aria-disabled` (see `run`) is left for `run` to clear.
+ * A closed lane calls nobody (the API answers 409): its "call next" is held (`hold`: it says
+ * `aria-disabled`, is described by the lane's heading, which says "closed", and `run` does not
+ * start it); the keyboard still reaches it, as it does a check-in that has not opened.
  */
 function holdWhileClosed(call: HTMLButtonElement, title: HTMLElement, closed: boolean): void {
-  call.dataset.closed = String(closed);
-  if (closed) {
-    call.setAttribute('aria-disabled', 'true');
-    call.setAttribute('aria-describedby', title.id);
-  } else if (call.hasAttribute('aria-describedby')) {
-    call.removeAttribute('aria-describedby');
-    if (!isBusy(call)) call.removeAttribute('aria-disabled');
-  }
+  if (closed) hold(call, title);
+  else release(call);
 }
 
 /** A lane's heading on the board: its kinds, accessible, closed (and when it is announced back). */

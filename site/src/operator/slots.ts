@@ -48,7 +48,8 @@ export async function slotsView(ctx: AppContext, main: HTMLElement, _p: unknown,
             h(
               'a',
               {
-                href: `#/operator/slots/${encodeURIComponent(slot.slotId)}`,
+                // the day goes with it: the desk names the slot by its time even with no order
+                href: `#/operator/slots/${encodeURIComponent(slot.slotId)}?date=${date}`,
                 'aria-label': t('openDesk', { time: formatTime(slot.startsAt, timezone, ctx.locale()) }),
               },
               t('pickupDesk'),

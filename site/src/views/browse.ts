@@ -5,7 +5,7 @@
  */
 import type { CatalogItem } from '../api.ts';
 import type { AppContext } from '../app.ts';
-import { applyDateOnLeave, field, h, replace, select } from '../dom.ts';
+import { applyDateFilter, field, h, replace, select } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { addDays, formatDay, venueDate, venueDayRange } from '../time.ts';
 import { announceDrawn, errorBox, itemCard, kindLabel, showError } from '../ui.ts';
@@ -63,7 +63,7 @@ export async function browseView(ctx: AppContext, main: HTMLElement, _p: unknown
     ctx.navigate(`#/?${params}`);
   };
   for (const control of [kindSelect, categorySelect]) control.addEventListener('change', apply);
-  applyDateOnLeave(dayInput, apply);
+  applyDateFilter(dayInput, apply);
 
   // the arrows are drawn, not read: the links are named "Previous day" and "Next day"
   const arrow = (glyph: string) => h('span', { 'aria-hidden': 'true' }, glyph);

@@ -4,7 +4,7 @@
  */
 import type { PickupSlot } from '../api.ts';
 import type { AppContext } from '../app.ts';
-import { applyDateOnLeave, field, h, replace } from '../dom.ts';
+import { applyDateFilter, field, h, replace } from '../dom.ts';
 import { namedFields } from '../field-errors.ts';
 import { t } from '../i18n.ts';
 import { formatDay, formatTime, venueDate } from '../time.ts';
@@ -29,7 +29,7 @@ export async function pickupView(ctx: AppContext, main: HTMLElement, _p: unknown
   const open = slots.filter((s) => Date.parse(s.endsAt) > now);
 
   const dateInput = h('input', { type: 'date', name: 'date', value: date });
-  applyDateOnLeave(dateInput, () => ctx.navigate(`#/pickup?date=${dateInput.value}`));
+  applyDateFilter(dateInput, () => ctx.navigate(`#/pickup?date=${dateInput.value}`));
 
   const done = statusBox();
   const bookErrors = errorBox();

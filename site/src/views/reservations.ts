@@ -4,16 +4,13 @@
  */
 import { ApiError, type CatalogItem, type Reservation } from '../api.ts';
 import type { AppContext } from '../app.ts';
+import { checkInHold, checkInRefusal } from '../check-in.ts';
 import { h, replace } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { activeTicket } from '../my-ticket.ts';
-import { formatRange, formatTime } from '../time.ts';
+import { formatRange } from '../time.ts';
 import { confirmAction, errorBox, isBusy, reservationFacts, run, showError, statusBox } from '../ui.ts';
-import { type CheckInWindowMinutes, checkInWindow, venueRules } from '../venue-rules.ts';
-
-const DAY = 86_400_000;
-/** numbers the "check-in opens at" notes, for the buttons they describe */
-let holds = 0;
+import { venueRules } from '../venue-rules.ts';
 
 export async function reservationsView(ctx: AppContext, main: HTMLElement) {
   const { timezone } = ctx.config;
@@ -33,19 +30,6 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
         ctx.api.getItem(id).catch(() => undefined),
       );
     return items.get(id) as Promise<CatalogItem | undefined>;
-  };
-
-  /** Why check-in was refused (INVALID_STATE), in words, when the reservation's times say. */
-  const refusal = (
-    reservation: Reservation,
-    window: CheckInWindowMinutes | undefined,
-  ): string | undefined => {
-    const where = checkInWindow(reservation, window, Date.now());
-    if (where.state === 'late') return t('checkInClosed');
-    if (where.state !== 'early') return undefined;
-    return where.opensAt
-      ? t('checkInOpensAt', { time: formatTime(where.opensAt, timezone, ctx.locale()) })
-      : t('checkInNotYet', { time: formatTime(reservation.startsAt, timezone, ctx.locale()) });
   };
 
   const card = async (reservation: Reservation): Promise<HTMLElement> => {
@@ -77,7 +61,9 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
               result = await checkInOrSwap(ctx, reservation);
             } catch (error) {
               const why =
-                error instanceof ApiError && error.code === 'INVALID_STATE' && refusal(reservation, window);
+                error instanceof ApiError &&
+                error.code === 'INVALID_STATE' &&
+                checkInRefusal(ctx, reservation, window);
               if (!why) throw error;
               replace(actionErrors, why);
               return;
@@ -87,7 +73,9 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
             replace(
               notice,
               t('checkedIn'),
-              result.ticket ? h('a', { href: '#/queue' }, ` ${t('followTicket')}`) : '',
+              // the space between the sentence and the link is not part of the link's name
+              result.ticket && ' ',
+              result.ticket && h('a', { href: '#/queue' }, t('followTicket')),
             );
           },
           { focus: replacedHeading },
@@ -112,8 +100,9 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
       });
       if (!eventCancelled) {
         actions.append(checkIn);
-        const where = checkInWindow(reservation, window, Date.now());
-        if (where.state === 'early' && where.opensAt) opening = holdUntil(ctx, checkIn, where.opensAt);
+        const held = checkInHold(ctx, reservation, window);
+        held?.hold(checkIn);
+        opening = held?.note;
       }
       actions.append(cancel);
     }
@@ -155,30 +144,6 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
     showError(errors, error);
   }
   replace(main, h('h1', {}, t('reservationsTitle')), notice, errors, list, more);
-}
-
-/**
- * Keeps a check-in button unavailable until its window opens, and returns the note that says
- * when; both go once it opens, if the screen is still shown then (and it opens within a day).
- * The button says `aria-disabled` rather than turning `disabled`, so that the keyboard still
- * reaches it and a screen reader reads the note with it; `run()` does not start it.
- */
-function holdUntil(ctx: AppContext, button: HTMLButtonElement, opensAt: string): HTMLElement {
-  holds += 1;
-  const time = formatTime(opensAt, ctx.config.timezone, ctx.locale());
-  const note = h('p', { class: 'hint', id: `check-in-opens-${holds}` }, t('checkInOpensAt', { time }));
-  button.setAttribute('aria-disabled', 'true');
-  button.setAttribute('aria-describedby', note.id);
-  const wait = Date.parse(opensAt) - Date.now();
-  if (wait < DAY) {
-    const timer = setTimeout(() => {
-      button.removeAttribute('aria-disabled');
-      button.removeAttribute('aria-describedby');
-      note.remove();
-    }, wait);
-    ctx.onLeave(() => clearTimeout(timer));
-  }
-  return note;
 }
 
 /**
