@@ -3,8 +3,9 @@
  * pickup desk alike: a Check in button held until the window opens, with a note saying when,
  * and a refusal (409 INVALID_STATE) worded by the booked times.
  */
+import { ApiError } from './api.ts';
 import type { AppContext } from './app.ts';
-import { h } from './dom.ts';
+import { h, replace } from './dom.ts';
 import { t } from './i18n.ts';
 import { formatTime } from './time.ts';
 import { hold, release } from './ui.ts';
@@ -83,4 +84,27 @@ export function checkInRefusal(
   return where.opensAt
     ? t('checkInOpensAt', { time: formatTime(where.opensAt, timezone, ctx.locale()) })
     : t('checkInNotYet', { time: formatTime(times.startsAt, timezone, ctx.locale()) });
+}
+
+/**
+ * Runs a check-in. A refusal the booked times explain (409 INVALID_STATE: not open yet, or
+ * closed) is written into `box` in words, as `checkInRefusal` puts it, and answers undefined;
+ * any other error is thrown on, for `run()` to show.
+ */
+export async function checkInExplained<T>(
+  ctx: AppContext,
+  times: BookedTimes,
+  window: CheckInWindowMinutes | undefined,
+  box: HTMLElement,
+  attempt: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await attempt();
+  } catch (error) {
+    const why =
+      error instanceof ApiError && error.code === 'INVALID_STATE' && checkInRefusal(ctx, times, window);
+    if (!why) throw error;
+    replace(box, why);
+    return undefined;
+  }
 }

@@ -6,9 +6,9 @@
  * title) names the slot's time; before the slot's check-in window opens, Check in is held
  * and the desk says when it opens, as the shopper's reservations do.
  */
-import { ApiError, type PickupSlot, type Reservation } from '../api.ts';
+import type { PickupSlot, Reservation } from '../api.ts';
 import type { AppContext } from '../app.ts';
-import { type BookedTimes, type CheckInHold, checkInHold, checkInRefusal } from '../check-in.ts';
+import { type BookedTimes, type CheckInHold, checkInExplained, checkInHold } from '../check-in.ts';
 import { h, replace } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { formatRange, venueDate } from '../time.ts';
@@ -53,19 +53,11 @@ export async function slotDeskView(
         checkIn,
         cardErrors,
         async () => {
-          let result: Awaited<ReturnType<typeof ctx.api.checkIn>>;
-          try {
-            result = await ctx.api.checkIn(reservation.reservationId);
-          } catch (error) {
-            // too early or too late: said by the booked times, not as a generic wrong state
-            const why =
-              error instanceof ApiError &&
-              error.code === 'INVALID_STATE' &&
-              checkInRefusal(ctx, reservation, window);
-            if (!why) throw error;
-            replace(cardErrors, why);
-            return;
-          }
+          // too early or too late: said by the booked times, not as a generic wrong state
+          const result = await checkInExplained(ctx, reservation, window, cardErrors, () =>
+            ctx.api.checkIn(reservation.reservationId),
+          );
+          if (!result) return;
           replaced = card(result.reservation);
           li.replaceWith(replaced);
           replace(

@@ -4,7 +4,7 @@
  */
 import { ApiError, type CatalogItem, type Reservation } from '../api.ts';
 import type { AppContext } from '../app.ts';
-import { checkInHold, checkInRefusal } from '../check-in.ts';
+import { checkInExplained, checkInHold } from '../check-in.ts';
 import { h, replace } from '../dom.ts';
 import { t } from '../i18n.ts';
 import { activeTicket } from '../my-ticket.ts';
@@ -56,18 +56,10 @@ export async function reservationsView(ctx: AppContext, main: HTMLElement) {
           checkIn,
           actionErrors,
           async () => {
-            let result: Awaited<ReturnType<typeof checkInOrSwap>>;
-            try {
-              result = await checkInOrSwap(ctx, reservation);
-            } catch (error) {
-              const why =
-                error instanceof ApiError &&
-                error.code === 'INVALID_STATE' &&
-                checkInRefusal(ctx, reservation, window);
-              if (!why) throw error;
-              replace(actionErrors, why);
-              return;
-            }
+            const result = await checkInExplained(ctx, reservation, window, actionErrors, () =>
+              checkInOrSwap(ctx, reservation),
+            );
+            if (!result) return;
             replaced = await card(result.reservation);
             li.replaceWith(replaced);
             replace(
