@@ -8,22 +8,19 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from './dynamodb-local.ts';
 
-export type BundleName =
-  | 'venue-api'
-  | 'notification-fanout'
-  | 'post-confirmation'
-  | 'rules-validator'
-  | 'outbox-sweeper'
-  | 'worker';
+/** The entry point of each bundle (as scripts/build.ts builds them): the one list of the bundles. */
+export const BUNDLE_ENTRY_POINTS = {
+  'venue-api': 'src/handlers/venue-api.ts',
+  'notification-fanout': 'src/handlers/notification-fanout.ts',
+  'post-confirmation': 'src/handlers/post-confirmation.ts',
+  'rules-validator': 'src/handlers/rules-validator.ts',
+  'outbox-sweeper': 'src/handlers/outbox-sweeper.ts',
+  worker: 'worker/main.ts',
+} as const satisfies Record<string, string>;
 
-export const BUNDLE_NAMES: BundleName[] = [
-  'venue-api',
-  'notification-fanout',
-  'post-confirmation',
-  'rules-validator',
-  'outbox-sweeper',
-  'worker',
-];
+export type BundleName = keyof typeof BUNDLE_ENTRY_POINTS;
+
+export const BUNDLE_NAMES = Object.keys(BUNDLE_ENTRY_POINTS) as BundleName[];
 
 /** The bundles the hub runs in its own process: all but the worker (a child process of its own). */
 export const FUNCTION_BUNDLES: BundleName[] = BUNDLE_NAMES.filter((name) => name !== 'worker');
@@ -48,16 +45,6 @@ export function bundleForFunction(logicalId: string, handler?: string): BundleNa
     .toLowerCase();
   return (BUNDLE_NAMES as string[]).includes(kebab) ? (kebab as BundleName) : undefined;
 }
-
-/** The entry point of each bundle (as scripts/build.ts builds them). */
-export const BUNDLE_ENTRY_POINTS: Record<BundleName, string> = {
-  'venue-api': 'src/handlers/venue-api.ts',
-  'notification-fanout': 'src/handlers/notification-fanout.ts',
-  'post-confirmation': 'src/handlers/post-confirmation.ts',
-  'rules-validator': 'src/handlers/rules-validator.ts',
-  'outbox-sweeper': 'src/handlers/outbox-sweeper.ts',
-  worker: 'worker/main.ts',
-};
 
 /**
  * Builds every bundle with the project's build script; without one (a partial checkout),

@@ -13,6 +13,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from '../adapters/dynamodb/db.ts';
 import { queueKeys } from '../adapters/dynamodb/keys.ts';
 import { errorName, type Logger } from '../observability/log.ts';
 
@@ -64,7 +65,7 @@ export async function endLeftoverLease(
     );
     return true;
   } catch (error) {
-    if (errorName(error) === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 }

@@ -68,6 +68,12 @@ describe('payload format 2.0 events', () => {
     sourceIp: '127.0.0.1',
     ...over,
   });
+  /** The event of a GET /health request with `over` (an open route: no authorizer). */
+  const healthEvent = (over: Partial<Parameters<typeof toHttpApiEvent>[0]>) => {
+    const match = router.match('GET', '/health');
+    assert.ok(match);
+    return toHttpApiEvent(request({ method: 'GET', url: '/health', ...over }), match, undefined);
+  };
 
   it('builds the event API Gateway hands to the Lambda', () => {
     const match = router.match('POST', '/venues/flagship-001/events');
@@ -113,17 +119,10 @@ describe('payload format 2.0 events', () => {
   });
 
   it('carries any parameter or header name as an own property, as API Gateway’s JSON does', () => {
-    const match = router.match('GET', '/health');
-    assert.ok(match);
-    const event = toHttpApiEvent(
-      request({
-        method: 'GET',
-        url: '/health?constructor=1&__proto__=2&toString=3',
-        rawHeaders: ['Constructor', 'a', '__proto__', 'b'],
-      }),
-      match,
-      undefined,
-    );
+    const event = healthEvent({
+      url: '/health?constructor=1&__proto__=2&toString=3',
+      rawHeaders: ['Constructor', 'a', '__proto__', 'b'],
+    });
     const expected = JSON.parse('{"constructor":"1","__proto__":"2","toString":"3"}');
     assert.deepEqual(event.queryStringParameters, expected);
     assert.ok(Object.hasOwn(event.queryStringParameters ?? {}, '__proto__'));
@@ -132,28 +131,13 @@ describe('payload format 2.0 events', () => {
   });
 
   it('base64-encodes binary bodies and leaves out what is absent', () => {
-    const match = router.match('GET', '/health');
-    assert.ok(match);
-    const binary = toHttpApiEvent(
-      request({
-        method: 'GET',
-        url: '/health',
-        rawHeaders: ['content-type', 'image/png'],
-        body: Buffer.from([0, 255]),
-      }),
-      match,
-      undefined,
-    );
+    const binary = healthEvent({ rawHeaders: ['content-type', 'image/png'], body: Buffer.from([0, 255]) });
     assert.equal(binary.isBase64Encoded, true);
     assert.equal(binary.body, Buffer.from([0, 255]).toString('base64'));
     assert.equal(binary.queryStringParameters, undefined);
     assert.equal(binary.pathParameters, undefined);
     assert.equal((binary.requestContext as { authorizer?: unknown }).authorizer, undefined);
-    const empty = toHttpApiEvent(
-      request({ method: 'GET', url: '/health', rawHeaders: [], body: Buffer.alloc(0) }),
-      match,
-      undefined,
-    );
+    const empty = healthEvent({ rawHeaders: [], body: Buffer.alloc(0) });
     assert.equal(empty.body, undefined);
     assert.equal(empty.isBase64Encoded, false);
   });
