@@ -206,7 +206,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       const worker = superviseWorker(bundlePath('worker', buildDir), env, logger, {
         // the lease an earlier worker of this hub left (a crash, or kept tables): ADR 0507
         beforeStart: async () => {
-          if (await endLeftoverLease(doc, tables.queueState))
+          if (await endLeftoverLease(doc, tables))
             logger.info('ended the worker lease an earlier worker left');
         },
       });

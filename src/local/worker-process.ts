@@ -12,9 +12,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '../adapters/dynamodb/db.ts';
-import { queueKeys } from '../adapters/dynamodb/keys.ts';
+import { Db } from '../adapters/dynamodb/db.ts';
+import { DynamoWorkerLease } from '../adapters/dynamodb/worker-state.ts';
+import type { TableNames } from '../config/tables.ts';
 import { errorName, type Logger } from '../observability/log.ts';
 
 function forwardWarnings(stream: NodeJS.ReadableStream | null): void {
@@ -48,26 +48,8 @@ export interface SupervisedWorker {
  * worker releases it (`leaseUntil` 0, `renewedAt` kept for the operators' board); true when
  * there was one to end.
  */
-export async function endLeftoverLease(
-  doc: DynamoDBDocumentClient,
-  queueStateTable: string,
-): Promise<boolean> {
-  try {
-    await doc.send(
-      new UpdateCommand({
-        TableName: queueStateTable,
-        Key: queueKeys.workerLease(),
-        UpdateExpression: 'SET #leaseUntil = :ended',
-        ConditionExpression: 'attribute_exists(pk) AND #leaseUntil > :ended',
-        ExpressionAttributeNames: { '#leaseUntil': 'leaseUntil' },
-        ExpressionAttributeValues: { ':ended': 0 },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+export function endLeftoverLease(doc: DynamoDBDocumentClient, tables: TableNames): Promise<boolean> {
+  return new DynamoWorkerLease(new Db(doc, tables)).endLeftover();
 }
 
 export interface SuperviseOptions {

@@ -22,6 +22,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('the lease an earlier worker left', () => {
   let doc: ReturnType<typeof createDocumentClient>;
   let table: string;
+  let leaseTables: Awaited<ReturnType<typeof useTables>>['tables'];
   let lease: ReturnType<typeof createDynamoStores>['workerLease'];
   before(async () => {
     process.env.AWS_ACCESS_KEY_ID ??= 'local';
@@ -29,6 +30,7 @@ describe('the lease an earlier worker left', () => {
     const { endpoint, tables } = await useTables();
     doc = createDocumentClient(endpoint);
     table = tables.queueState;
+    leaseTables = tables;
     lease = createDynamoStores(doc, tables).workerLease;
   });
 
@@ -37,7 +39,7 @@ describe('the lease an earlier worker left', () => {
     // a worker that died mid-lease (a crash, a hub killed with its tables kept)
     assert.equal(await lease.acquire('dead-worker', now, now + 3600_000), true);
     assert.equal(await lease.acquire('new-worker', now + 1000, now + 6000), false, 'it would stand by');
-    assert.equal(await endLeftoverLease(doc, table), true);
+    assert.equal(await endLeftoverLease(doc, leaseTables), true);
     const item = (await doc.send(new GetCommand({ TableName: table, Key: queueKeys.workerLease() }))).Item;
     assert.equal(item?.leaseUntil, 0);
     assert.equal(item?.renewedAt, new Date(now).toISOString(), 'renewedAt stays for the operators’ board');
@@ -46,7 +48,7 @@ describe('the lease an earlier worker left', () => {
 
   it('is left alone when there is none, or it has ended already', async () => {
     const { tables } = await useTables();
-    assert.equal(await endLeftoverLease(doc, tables.queueState), false);
+    assert.equal(await endLeftoverLease(doc, tables), false);
     const none = await doc.send(
       new GetCommand({ TableName: tables.queueState, Key: queueKeys.workerLease() }),
     );
@@ -54,7 +56,7 @@ describe('the lease an earlier worker left', () => {
     const fresh = createDynamoStores(doc, tables).workerLease;
     assert.equal(await fresh.acquire('stopped-worker', Date.now(), Date.now() + 5000), true);
     await fresh.release('stopped-worker');
-    assert.equal(await endLeftoverLease(doc, tables.queueState), false, 'a released lease stays as it is');
+    assert.equal(await endLeftoverLease(doc, tables), false, 'a released lease stays as it is');
   });
 });
 

@@ -53,6 +53,20 @@ export class DynamoWorkerLease implements WorkerLeaseStore {
   }
 
   /**
+   * Ends the lease whoever holds it, as its holder's `release` would (`renewedAt` stays for the
+   * board); true when there was one to end. Only for the local hub, which runs the one worker
+   * there is and ends what an earlier worker process left before it starts another (ADR 0507).
+   */
+  endLeftover(): Promise<boolean> {
+    return this.update({
+      UpdateExpression: 'SET #leaseUntil = :ended',
+      ConditionExpression: 'attribute_exists(pk) AND #leaseUntil > :ended',
+      ExpressionAttributeNames: { '#leaseUntil': 'leaseUntil' },
+      ExpressionAttributeValues: { ':ended': 0 },
+    });
+  }
+
+  /**
    * One conditional update of the lease item (an update, not a put: the worker's role writes
    * the queue-state table by UpdateItem); false when its condition does not hold.
    */
