@@ -14,6 +14,7 @@ import { addDays, formatRange, venueDate, zonedToUtc } from '../../site/src/time
 import {
   axeViolations,
   BrowserSuite,
+  describeFocus,
   focusReaches,
   hubMissing,
   recordStatusRegions,
@@ -26,15 +27,6 @@ import {
 const TZ = 'America/New_York';
 const VENUE = 'flagship-001';
 const WAIT = { timeout: 30_000 };
-
-/** What the keyboard focus is on: tag, name or id, and text, for assertion messages. */
-function describeFocus(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const el = document.activeElement;
-    if (!el || el === document.body) return 'body';
-    return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}[${el.getAttribute('name') ?? ''}] ${el.textContent?.slice(0, 40)}`;
-  });
-}
 
 /**
  * Types `date` (YYYY-MM-DD) into the focused date field key by key, as a reader does: month,
@@ -108,9 +100,7 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     await operator.keyboard.press('Enter');
     await operator.locator('li.card').nth(100).waitFor(WAIT);
     assert.equal(await more.isHidden(), true, 'no page after the last one');
-    await focusReaches(operator, 'li.card:nth-child(101) h2').catch(async () =>
-      assert.fail(`focus is on ${await describeFocus(operator)}`),
-    );
+    await focusReaches(operator, 'li.card:nth-child(101) h2');
     // a browser without checkVisibility (Safari before 17.4, which the site targets): the
     // focus goes the same way, and nothing throws
     const older = await signedIn('olivia', `#/operator/slots/${slotId}`, ['operators'], (page) =>
@@ -124,9 +114,7 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     await older.getByRole('button', { name: 'Load more' }).focus();
     await older.keyboard.press('Enter');
     await older.locator('li.card').nth(100).waitFor(WAIT);
-    await focusReaches(older, 'li.card:nth-child(101) h2').catch(async () =>
-      assert.fail(`focus is on ${await describeFocus(older)}`),
-    );
+    await focusReaches(older, 'li.card:nth-child(101) h2');
     assert.deepEqual(thrown, []);
     await older.close();
   });
@@ -263,9 +251,7 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
       outcome: 'served',
     });
     await served.waitFor({ state: 'detached', ...WAIT });
-    await focusReaches(operator, `section.lane[data-lane="${lane}"] button`).catch(async () =>
-      assert.fail(`focus is on ${await describeFocus(operator)}`),
-    );
+    await focusReaches(operator, `section.lane[data-lane="${lane}"] button`);
   });
 
   it('a ticket left from another device moves the focus to what the live region says', async () => {
@@ -286,9 +272,7 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     assert.ok(ticket);
     await api('rosa', ['shoppers'], 'DELETE', `/queue/tickets/${ticket.ticketId}`);
     await shopper.locator('#ticket-live').getByText('You left the queue.').waitFor(WAIT);
-    await focusReaches(shopper, '#ticket-live').catch(async () =>
-      assert.fail(`focus is on ${await describeFocus(shopper)}`),
-    );
+    await focusReaches(shopper, '#ticket-live');
   });
 
   it('filters keep the reader on the control they use; a date applies once typed, not at every key', async () => {
@@ -301,9 +285,7 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     await shopper.keyboard.press('ArrowDown');
     await shopper.waitForFunction(() => location.hash.includes('kind=event'));
     await screenDrawn(shopper);
-    await focusReaches(shopper, 'select[name="kind"]').catch(async () =>
-      assert.fail(`focus is on ${await describeFocus(shopper)}`),
-    );
+    await focusReaches(shopper, 'select[name="kind"]');
     assert.equal(await shopper.locator('select[name="kind"]').inputValue(), 'event');
     const found = await shopper.locator('main li.card').count();
     await shopper.getByText(`Items shown: ${found}`).waitFor(WAIT);
@@ -351,9 +333,7 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     await shopper.waitForFunction((d) => location.hash.endsWith(d), tomorrow);
     await shopper.getByRole('heading', { level: 1, name: 'Book a pickup' }).waitFor(WAIT);
     await screenDrawn(shopper);
-    await focusReaches(shopper, 'input[name="orderRef"]').catch(async () =>
-      assert.fail(`focus is on ${await describeFocus(shopper)}`),
-    );
+    await focusReaches(shopper, 'input[name="orderRef"]');
     assert.deepEqual(await axeViolations(shopper), []);
   });
 
