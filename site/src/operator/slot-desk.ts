@@ -101,17 +101,8 @@ export async function slotDeskView(
   }
   const { timezone } = ctx.config;
   // back to the day this slot is on
-  const back = h(
-    'a',
-    {
-      href: times
-        ? `#/operator/slots?date=${venueDate(new Date(times.startsAt), timezone)}`
-        : day
-          ? `#/operator/slots?date=${day}`
-          : '#/operator/slots',
-    },
-    t('back'),
-  );
+  const backDay = times ? venueDate(new Date(times.startsAt), timezone) : day;
+  const back = h('a', { href: backDay ? `#/operator/slots?date=${backDay}` : '#/operator/slots' }, t('back'));
   // the heading names the slot, and with it the tab's title: one desk per tab is told apart
   const heading = times
     ? t('pickupDeskAt', { time: formatRange(times.startsAt, times.endsAt, timezone, ctx.locale()) })
