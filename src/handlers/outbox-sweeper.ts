@@ -17,6 +17,7 @@ const endpoints = serviceEndpoints();
 const settings = outboxSweepSettings();
 const stores = createDynamoStores(createDocumentClient(endpoints.dynamodb), tableNames());
 const publisher = createEventBridgePublisher(awsRegion(), eventBusName(), endpoints.eventbridge);
+const clock = { now: () => new Date() };
 
 /**
  * Another round starts only while this much of the invocation is left: a round is one Query,
@@ -32,7 +33,7 @@ export async function handler(event: ScheduledEvent, context: Context): Promise<
     {
       outbox: stores.outbox,
       publisher,
-      clock: { now: () => new Date() },
+      clock,
       logger: log,
       graceSeconds: settings.graceSeconds,
       batch: settings.batch,

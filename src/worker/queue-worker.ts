@@ -103,9 +103,10 @@ export class QueueWorker {
       logger.warn('worker lease lapsed before its renewal', { owner: lease.owner });
       this.venues.clear();
     }
-    const held = await lease.store.acquire(lease.owner, now, now + lease.seconds * 1000);
     // counted from before the write, so never later than the end the other tasks read
-    if (held) this.leaseUntilMs = now + lease.seconds * 1000;
+    const until = now + lease.seconds * 1000;
+    const held = await lease.store.acquire(lease.owner, now, until);
+    if (held) this.leaseUntilMs = until;
     if (held !== this.leading) {
       logger.info(
         held ? 'worker lease taken: this task plans the queues' : 'worker lease lost: standing by',
