@@ -14,6 +14,7 @@ import { addDays, formatRange, venueDate, zonedToUtc } from '../../site/src/time
 import {
   axeViolations,
   BrowserSuite,
+  describeFocus,
   focusReaches,
   hubMissing,
   recordStatusRegions,
@@ -26,15 +27,6 @@ import {
 const TZ = 'America/New_York';
 const VENUE = 'flagship-001';
 const WAIT = { timeout: 30_000 };
-
-/** What the keyboard focus is on: tag, name or id, and text, for assertion messages. */
-function describeFocus(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const el = document.activeElement;
-    if (!el || el === document.body) return 'body';
-    return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}[${el.getAttribute('name') ?? ''}] ${el.textContent?.slice(0, 40)}`;
-  });
-}
 
 /**
  * Types `date` (YYYY-MM-DD) into the focused date field key by key, as a reader does: month,
@@ -76,20 +68,64 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
 
   const api = async <T>(username: string, groups: string[], method: string, path: string, body?: unknown) =>
     requestJson(hub.url, method, path, { token: await hubToken(hub.url, username, groups), body }) as T;
+  /** The demo operator, through the API (another desk). */
+  const asOperator = <T>(method: string, path: string, body?: unknown) =>
+    api<T>('olivia', ['operators'], method, path, body);
+
+  /** Creates the pickup slots of `day` from `from` to `to` as an operator; the first one's id. */
+  async function createSlot(
+    day: string,
+    slot: { from: string; to: string; slotMinutes: number; capacity: number },
+  ): Promise<string> {
+    const created = await asOperator<{ items: { slotId: string }[] }>(
+      'POST',
+      `/venues/${VENUE}/pickup-slots`,
+      {
+        date: day,
+        ...slot,
+      },
+    );
+    return created.items[0]?.slotId ?? '';
+  }
+
+  /** Creates a published event of 10 places on `day`, 15:00 to 16:00 UTC, as an operator; its id. */
+  async function createEvent(title: string, day: string): Promise<string> {
+    const created = await asOperator<{ event: { eventId: string } }>('POST', `/venues/${VENUE}/events`, {
+      kind: 'event',
+      title,
+      status: 'published',
+      startsAt: `${day}T15:00:00Z`,
+      endsAt: `${day}T16:00:00Z`,
+      capacity: 10,
+    });
+    return created.event.eventId;
+  }
+
+  /** Puts `rules` in force as the live venue rules document (the local AppConfig stand-in). */
+  const putRules = (rules: unknown) =>
+    requestJson(hub.url, 'PUT', '/local/appconfig', { body: rules, expect: 200 });
+
+  /** The live rules document, and a copy of it with the demo venue's last lane (`laneId`) closed. */
+  async function lastLaneClosed() {
+    const rules = (await requestJson(hub.url, 'GET', '/local/appconfig')) as {
+      venues: Record<string, { lanes: { laneId: string; open: boolean }[] }>;
+    };
+    const laneId = rules.venues[VENUE]?.lanes.at(-1)?.laneId ?? '';
+    const closing = structuredClone(rules);
+    for (const lane of closing.venues[VENUE]?.lanes ?? []) if (lane.laneId === laneId) lane.open = false;
+    return { rules, closing, laneId };
+  }
 
   let operator: Page;
   let slotId = '';
 
   it('the pickup desk’s last "Load more" hands the focus to the first order it brought', async () => {
-    const day = addDays(today, 9);
-    const created = await api<{ items: { slotId: string }[] }>(
-      'olivia',
-      ['operators'],
-      'POST',
-      `/venues/${VENUE}/pickup-slots`,
-      { date: day, from: '10:00', to: '10:30', slotMinutes: 30, capacity: 200 },
-    );
-    slotId = created.items[0]?.slotId ?? '';
+    slotId = await createSlot(addDays(today, 9), {
+      from: '10:00',
+      to: '10:30',
+      slotMinutes: 30,
+      capacity: 200,
+    });
     // one more order than the desk's page (100, the API's largest): 101 shoppers, one each
     for (let batch = 0; batch < 101; batch += 20) {
       await Promise.all(
@@ -108,9 +144,7 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     await operator.keyboard.press('Enter');
     await operator.locator('li.card').nth(100).waitFor(WAIT);
     assert.equal(await more.isHidden(), true, 'no page after the last one');
-    await focusReaches(operator, 'li.card:nth-child(101) h2').catch(async () =>
-      assert.fail(`focus is on ${await describeFocus(operator)}`),
-    );
+    await focusReaches(operator, 'li.card:nth-child(101) h2');
     // a browser without checkVisibility (Safari before 17.4, which the site targets): the
     // focus goes the same way, and nothing throws
     const older = await signedIn('olivia', `#/operator/slots/${slotId}`, ['operators'], (page) =>
@@ -124,23 +158,14 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     await older.getByRole('button', { name: 'Load more' }).focus();
     await older.keyboard.press('Enter');
     await older.locator('li.card').nth(100).waitFor(WAIT);
-    await focusReaches(older, 'li.card:nth-child(101) h2').catch(async () =>
-      assert.fail(`focus is on ${await describeFocus(older)}`),
-    );
+    await focusReaches(older, 'li.card:nth-child(101) h2');
     assert.deepEqual(thrown, []);
     await older.close();
   });
 
   it('the pickup desk names its slot, holds an early check-in and says why the API refused one', async () => {
     const day = addDays(today, 12);
-    const created = await api<{ items: { slotId: string }[] }>(
-      'olivia',
-      ['operators'],
-      'POST',
-      `/venues/${VENUE}/pickup-slots`,
-      { date: day, from: '10:00', to: '10:15', slotMinutes: 15, capacity: 2 },
-    );
-    const slot = created.items[0]?.slotId ?? '';
+    const slot = await createSlot(day, { from: '10:00', to: '10:15', slotMinutes: 15, capacity: 2 });
     const named = `Pickup desk · ${formatRange(
       zonedToUtc(day, '10:00', TZ).toISOString(),
       zonedToUtc(day, '10:15', TZ).toISOString(),
@@ -192,21 +217,8 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
   });
 
   it('a busy button keeps the focus, says it is busy and takes no second press', async () => {
-    const created = await api<{ event: { eventId: string } }>(
-      'olivia',
-      ['operators'],
-      'POST',
-      `/venues/${VENUE}/events`,
-      {
-        kind: 'event',
-        title: 'Busy workshop',
-        status: 'published',
-        startsAt: `${addDays(today, 5)}T15:00:00Z`,
-        endsAt: `${addDays(today, 5)}T16:00:00Z`,
-        capacity: 10,
-      },
-    );
-    const shopper = await signedIn('uma', `#/events/${created.event.eventId}`);
+    const eventId = await createEvent('Busy workshop', addDays(today, 5));
+    const shopper = await signedIn('uma', `#/events/${eventId}`);
     const bookings: string[] = [];
     await shopper.route('**/events/*/reservations', async (route) => {
       bookings.push(route.request().method());
@@ -235,16 +247,9 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     type Called = { ticketId: string; calledLaneId?: string; laneId?: string };
     let called: Called | undefined;
     for (let i = 0; i < 60 && !called; i += 1) {
-      const board = await api<{ lanes: { laneId: string }[] }>(
-        'olivia',
-        ['operators'],
-        'GET',
-        `/venues/${VENUE}/queue`,
-      );
+      const board = await asOperator<{ lanes: { laneId: string }[] }>('GET', `/venues/${VENUE}/queue`);
       for (const lane of board.lanes) {
-        const answer = await api<{ ticket?: Called } | undefined>(
-          'olivia',
-          ['operators'],
+        const answer = await asOperator<{ ticket?: Called } | undefined>(
           'POST',
           `/venues/${VENUE}/lanes/${lane.laneId}/call-next`,
         );
@@ -259,13 +264,11 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     await operator.getByRole('heading', { level: 1, name: 'Live queue board' }).waitFor(WAIT);
     const served = operator.locator(`li[data-ticket="${called.ticketId}"] button[data-outcome="served"]`);
     await served.focus();
-    await api('olivia', ['operators'], 'POST', `/queue/tickets/${called.ticketId}/complete`, {
+    await asOperator('POST', `/queue/tickets/${called.ticketId}/complete`, {
       outcome: 'served',
     });
     await served.waitFor({ state: 'detached', ...WAIT });
-    await focusReaches(operator, `section.lane[data-lane="${lane}"] button`).catch(async () =>
-      assert.fail(`focus is on ${await describeFocus(operator)}`),
-    );
+    await focusReaches(operator, `section.lane[data-lane="${lane}"] button`);
   });
 
   it('a ticket left from another device moves the focus to what the live region says', async () => {
@@ -286,9 +289,7 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     assert.ok(ticket);
     await api('rosa', ['shoppers'], 'DELETE', `/queue/tickets/${ticket.ticketId}`);
     await shopper.locator('#ticket-live').getByText('You left the queue.').waitFor(WAIT);
-    await focusReaches(shopper, '#ticket-live').catch(async () =>
-      assert.fail(`focus is on ${await describeFocus(shopper)}`),
-    );
+    await focusReaches(shopper, '#ticket-live');
   });
 
   it('filters keep the reader on the control they use; a date applies once typed, not at every key', async () => {
@@ -301,9 +302,7 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     await shopper.keyboard.press('ArrowDown');
     await shopper.waitForFunction(() => location.hash.includes('kind=event'));
     await screenDrawn(shopper);
-    await focusReaches(shopper, 'select[name="kind"]').catch(async () =>
-      assert.fail(`focus is on ${await describeFocus(shopper)}`),
-    );
+    await focusReaches(shopper, 'select[name="kind"]');
     assert.equal(await shopper.locator('select[name="kind"]').inputValue(), 'event');
     const found = await shopper.locator('main li.card').count();
     await shopper.getByText(`Items shown: ${found}`).waitFor(WAIT);
@@ -351,9 +350,7 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
     await shopper.waitForFunction((d) => location.hash.endsWith(d), tomorrow);
     await shopper.getByRole('heading', { level: 1, name: 'Book a pickup' }).waitFor(WAIT);
     await screenDrawn(shopper);
-    await focusReaches(shopper, 'input[name="orderRef"]').catch(async () =>
-      assert.fail(`focus is on ${await describeFocus(shopper)}`),
-    );
+    await focusReaches(shopper, 'input[name="orderRef"]');
     assert.deepEqual(await axeViolations(shopper), []);
   });
 
@@ -386,22 +383,7 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
   });
 
   it('a capacity below what is booked marks the capacity field and takes the focus there', async () => {
-    const start = `${addDays(today, 4)}T15:00:00Z`;
-    const item = await api<{ event: { eventId: string } }>(
-      'olivia',
-      ['operators'],
-      'POST',
-      `/venues/${VENUE}/events`,
-      {
-        kind: 'event',
-        title: 'Capacity workshop',
-        status: 'published',
-        startsAt: start,
-        endsAt: `${addDays(today, 4)}T16:00:00Z`,
-        capacity: 10,
-      },
-    );
-    const eventId = item.event.eventId;
+    const eventId = await createEvent('Capacity workshop', addDays(today, 4));
     await api('tess', ['shoppers'], 'POST', `/events/${eventId}/reservations`, { partySize: 3 });
     await operator.goto(`${hub.url}/#/operator/catalog/${eventId}`);
     await operator.getByRole('heading', { level: 1, name: 'Edit item' }).waitFor(WAIT);
@@ -458,12 +440,7 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
   });
 
   it('a lane closed while its "Call next" runs stays held once the call is done', async () => {
-    const rules = (await requestJson(hub.url, 'GET', '/local/appconfig')) as {
-      venues: Record<string, { lanes: { laneId: string; open: boolean }[] }>;
-    };
-    const laneId = rules.venues[VENUE]?.lanes.at(-1)?.laneId ?? '';
-    const closing = structuredClone(rules);
-    for (const lane of closing.venues[VENUE]?.lanes ?? []) if (lane.laneId === laneId) lane.open = false;
+    const { rules, closing, laneId } = await lastLaneClosed();
     try {
       await operator.goto(`${hub.url}/#/operator/queue`);
       await operator.getByRole('heading', { level: 1, name: 'Live queue board' }).waitFor(WAIT);
@@ -472,7 +449,7 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
       assert.equal(await call.getAttribute('aria-disabled'), null, 'open to start with');
       // the lane closes while the call is on its way; the board's polls see it closed meanwhile
       await operator.route('**/call-next', async (route) => {
-        await requestJson(hub.url, 'PUT', '/local/appconfig', { body: closing, expect: 200 });
+        await putRules(closing);
         await operator.locator(`section.lane[data-lane="${laneId}"] h2`, { hasText: 'closed' }).waitFor(WAIT);
         await route.fulfill({ status: 204 });
       });
@@ -491,19 +468,13 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
       assert.deepEqual(state, ['true', `lane-${laneId}`]);
     } finally {
       await operator.unroute('**/call-next');
-      await requestJson(hub.url, 'PUT', '/local/appconfig', { body: rules, expect: 200 });
+      await putRules(rules);
     }
   });
 
   it('a closed lane’s "Call next" is reachable but held, says why, and calls nobody', async () => {
-    const rules = (await requestJson(hub.url, 'GET', '/local/appconfig')) as {
-      venues: Record<string, { lanes: { laneId: string; open: boolean }[] }>;
-    };
-    const lanes = rules.venues[VENUE]?.lanes ?? [];
-    const laneId = lanes.at(-1)?.laneId ?? '';
-    const closing = structuredClone(rules);
-    for (const lane of closing.venues[VENUE]?.lanes ?? []) if (lane.laneId === laneId) lane.open = false;
-    await requestJson(hub.url, 'PUT', '/local/appconfig', { body: closing, expect: 200 });
+    const { rules, closing, laneId } = await lastLaneClosed();
+    await putRules(closing);
     try {
       const calls: string[] = [];
       operator.on('request', (request) => {
@@ -528,7 +499,7 @@ describe('the site by keyboard and screen reader, in Chromium against the local 
       assert.deepEqual(calls, [], 'no call-next request');
       await focusReaches(operator, `section.lane[data-lane="${laneId}"] button`);
     } finally {
-      await requestJson(hub.url, 'PUT', '/local/appconfig', { body: rules, expect: 200 });
+      await putRules(rules);
     }
   });
 

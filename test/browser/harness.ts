@@ -3,6 +3,7 @@
  * process, Debian's Chromium through playwright-core, axe-core injected into each screen, and
  * screenshots into the git-ignored `artifacts/screenshots/`.
  */
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -158,16 +159,30 @@ export async function tabTo(page: Page, selector: string, maxTabs = 80): Promise
   throw new Error(`Tab never reached ${selector}`);
 }
 
-/** Waits until keyboard focus is on an element matching `selector` (and reading `text`). */
+/** What the keyboard focus is on: tag, name or id, and text, for assertion messages. */
+export function describeFocus(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return 'body';
+    return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}[${el.getAttribute('name') ?? ''}] ${el.textContent?.slice(0, 40)}`;
+  });
+}
+
+/**
+ * Waits until keyboard focus is on an element matching `selector` (and reading `text`); when
+ * it never gets there, fails saying where the focus is instead.
+ */
 export async function focusReaches(page: Page, selector: string, text?: string): Promise<void> {
-  await page.waitForFunction(
-    ([s, t]) => {
-      const el = document.activeElement;
-      return Boolean(el?.matches(s)) && (t === undefined || el?.textContent === t);
-    },
-    [selector, text] as const,
-    { timeout: 5000 },
-  );
+  await page
+    .waitForFunction(
+      ([s, t]) => {
+        const el = document.activeElement;
+        return Boolean(el?.matches(s)) && (t === undefined || el?.textContent === t);
+      },
+      [selector, text] as const,
+      { timeout: 5000 },
+    )
+    .catch(async () => assert.fail(`focus is on ${await describeFocus(page)}, not ${selector}`));
 }
 
 /**

@@ -9,12 +9,15 @@ import { t } from '../i18n.ts';
 import { formatRange } from '../time.ts';
 import { errorBox, itemStatusLabel, kindLabel, showError } from '../ui.ts';
 
-/** All pages of a listing (operators manage a venue's whole catalog; capped to stay bounded). */
-export async function listAll(
-  fetchPage: (cursor?: string) => Promise<{ items: CatalogItem[]; nextCursor?: string }>,
+/**
+ * All pages of a listing: a venue's whole catalog, which operators manage, or a day's pickup
+ * slots (at most 288, five minutes each); capped to stay bounded.
+ */
+export async function listAll<T>(
+  fetchPage: (cursor?: string) => Promise<{ items: T[]; nextCursor?: string }>,
   maxPages = 10,
-): Promise<CatalogItem[]> {
-  const items: CatalogItem[] = [];
+): Promise<T[]> {
+  const items: T[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < maxPages; page += 1) {
     const result = await fetchPage(cursor);

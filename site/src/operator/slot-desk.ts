@@ -14,6 +14,7 @@ import { t } from '../i18n.ts';
 import { formatRange, venueDate } from '../time.ts';
 import { errorBox, reservationFacts, run, showError, statusBox } from '../ui.ts';
 import { venueRules } from '../venue-rules.ts';
+import { listAll } from './catalog.ts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -100,17 +101,8 @@ export async function slotDeskView(
   }
   const { timezone } = ctx.config;
   // back to the day this slot is on
-  const back = h(
-    'a',
-    {
-      href: times
-        ? `#/operator/slots?date=${venueDate(new Date(times.startsAt), timezone)}`
-        : day
-          ? `#/operator/slots?date=${day}`
-          : '#/operator/slots',
-    },
-    t('back'),
-  );
+  const backDay = times ? venueDate(new Date(times.startsAt), timezone) : day;
+  const back = h('a', { href: backDay ? `#/operator/slots?date=${backDay}` : '#/operator/slots' }, t('back'));
   // the heading names the slot, and with it the tab's title: one desk per tab is told apart
   const heading = times
     ? t('pickupDeskAt', { time: formatRange(times.startsAt, times.endsAt, timezone, ctx.locale()) })
@@ -121,15 +113,12 @@ export async function slotDeskView(
 /** The slot `slotId` among the venue's slots of `date` (route 5), or none when it is not there or cannot be read. */
 async function slotOn(ctx: AppContext, date: string, slotId: string): Promise<PickupSlot | undefined> {
   try {
-    let cursor: string | undefined;
-    do {
-      const page = await ctx.api.listSlots(ctx.config.venueId, date, { limit: 100, cursor });
-      const found = page.items.find((slot) => slot.slotId === slotId);
-      if (found) return found;
-      cursor = page.nextCursor;
-    } while (cursor);
+    const slots = await listAll((cursor) =>
+      ctx.api.listSlots(ctx.config.venueId, date, { limit: 100, cursor }),
+    );
+    return slots.find((slot) => slot.slotId === slotId);
   } catch {
     // only the heading needs it: the desk still shows the orders, and their times
+    return undefined;
   }
-  return undefined;
 }
