@@ -11,20 +11,14 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build as esbuild, type Metafile, type Plugin } from 'esbuild';
+import { BUNDLE_ENTRY_POINTS, type BundleName } from '../src/local/bundles.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 
-/** Bundle name → entry point (relative to the repository root). */
-export const BUNDLES = {
-  'venue-api': 'src/handlers/venue-api.ts',
-  'notification-fanout': 'src/handlers/notification-fanout.ts',
-  'post-confirmation': 'src/handlers/post-confirmation.ts',
-  'rules-validator': 'src/handlers/rules-validator.ts',
-  'outbox-sweeper': 'src/handlers/outbox-sweeper.ts',
-  worker: 'worker/main.ts',
-} as const;
+/** Bundle name → entry point (relative to the repository root): the hub's one list. */
+export const BUNDLES = BUNDLE_ENTRY_POINTS;
 
-export type BundleName = keyof typeof BUNDLES;
+export type { BundleName };
 
 /** Extra entry points written beside a bundle's index.mjs (output name → entry point). */
 export const COMPANIONS: Partial<Record<BundleName, Record<string, string>>> = {

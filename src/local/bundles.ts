@@ -4,11 +4,13 @@
  * locally is what ships.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO_ROOT } from './dynamodb-local.ts';
 
-/** The entry point of each bundle (as scripts/build.ts builds them): the one list of the bundles. */
+// node built-ins only: scripts/build.ts reads the bundle list from here without loading the hub
+const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+/** The entry point of each bundle: the one list of the bundles, which scripts/build.ts builds. */
 export const BUNDLE_ENTRY_POINTS = {
   'venue-api': 'src/handlers/venue-api.ts',
   'notification-fanout': 'src/handlers/notification-fanout.ts',
